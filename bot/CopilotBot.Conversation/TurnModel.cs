@@ -1,0 +1,26 @@
+using System.Text.Json.Nodes;
+using CopilotBot.Conversation.Cards;
+
+namespace CopilotBot.Conversation;
+
+/// <summary>One user message from any channel, already stripped of channel specifics.</summary>
+public sealed record TurnRequest(string Channel, string ConversationId, string UserId, string Text, JsonObject? Value = null);
+
+/// <summary>A piece of evidence behind an answer: where it came from, when, for which account, and the words that matter.</summary>
+public sealed record Evidence(string Id, string Date, string? AccountId, string Snippet);
+
+/// <summary>
+/// The bot's answer to a turn. <see cref="Tool"/> is the catalog function that answered (plugin.function), or null when
+/// none did; <see cref="Arguments"/> are the arguments it was called with; <see cref="Confidence"/> is the router's.
+/// </summary>
+public sealed record TurnReply(
+    string Text,
+    string? Tool,
+    IReadOnlyDictionary<string, object?> Arguments,
+    IReadOnlyList<Card> Cards,
+    IReadOnlyList<Evidence> Evidence,
+    double Confidence)
+{
+    public static TurnReply Plain(string text, string? tool = null, double confidence = 1.0) =>
+        new(text, tool, new Dictionary<string, object?>(), [], [], confidence);
+}

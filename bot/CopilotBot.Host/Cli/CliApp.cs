@@ -1,0 +1,255 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CopilotBot.Conversation;
+using CopilotBot.Workspace;
+using CopilotBot.Workspace.Domain;
+using CopilotBot.Workspace.Import;
+using Spectre.Console;
+
+namespace CopilotBot.Host.Cli;
+
+/// <summary>The `copilot` command line. Every command takes --workspace, --now and --as.</summary>
+public static class CliApp
+{
+    public static readonly string[] Commands = ["ask", "import", "users", "serve", "workspace"];
+
+    private static readonly Option<string?> WorkspaceOption = new("--workspace")
+    {
+        Description = "Workspace folder (default ./copilot-data, or COPILOT_WORKSPACE).",
+        Recursive = true,
+    };
+
+    private static readonly Option<string?> NowOption = new("--now")
+    {
+        Description = "Today's date as YYYY-MM-DD, for reproducible relative dates (or COPILOT_NOW).",
+        Recursive = true,
+    };
+
+    private static readonly Option<string?> AsOption = new("--as")
+    {
+        Description = "Act as this user id (default: the workspace's admin). See `copilot users`.",
+        Recursive = true,
+    };
+
+    private static readonly Option<string?> SeedOption = new("--seed")
+    {
+        Description = "Seed for the demo portfolio made when the workspace is empty (default 42, or COPILOT_SEED).",
+        Recursive = true,
+    };
+
+    public static RootCommand Build(Func<HostSettings, string[], Task<int>> serve, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("CopilotBot: a customer-success copilot. With no command, serves the bot on http://localhost:3978.");
+        root.Options.Add(WorkspaceOption);
+        root.Options.Add(NowOption);
+        root.Options.Add(AsOption);
+        root.Options.Add(SeedOption);
+        root.Subcommands.Add(AskCommand(stdout, stderr));
+        root.Subcommands.Add(ImportCommand(stdout, stderr));
+        root.Subcommands.Add(UsersCommand(stdout, stderr));
+        root.Subcommands.Add(WorkspaceCommand(stdout, stderr));
+        var serveCommand = new Command("serve", "Serve the bot (web chat, Teams and Slack endpoints). Pass --urls to change the address.");
+        serveCommand.TreatUnmatchedTokensAsErrors = false;
+        serveCommand.SetAction((parse, _) => serve(Settings(parse), parse.UnmatchedTokens.ToArray()));
+        root.Subcommands.Add(serveCommand);
+        return root;
+    }
+
+    public static HostSettings Settings(ParseResult parse) =>
+        HostSettings.Resolve(parse.GetValue(WorkspaceOption), parse.GetValue(NowOption), parse.GetValue(AsOption), parse.GetValue(SeedOption));
+
+    private static Command AskCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var question = new Argument<string[]>("question") { Arity = ArgumentArity.ZeroOrMore, Description = "The question, in plain words." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per question: question, tool, arguments, reply, cards, evidence, confidence." };
+        var stdin = new Option<bool>("--stdin") { Description = "Read one question per line from standard input." };
+        var command = new Command("ask", "Ask the bot a question and print its answer.");
+        command.Arguments.Add(question);
+        command.Options.Add(json);
+        command.Options.Add(stdin);
+        command.SetAction(async (parse, ct) => await Guard(stderr, async () =>
+        {
+            CopilotRuntime runtime = Open(parse, stderr);
+            User user = await runtime.ActingUserAsync(ct);
+            bool asJson = parse.GetValue(json);
+            IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+            async Task AnswerAsync(string q, string conversationId)
+            {
+                TurnReply reply = await runtime.Agent.HandleAsync(new TurnRequest("cli", conversationId, user.Id, q), ct);
+                if (asJson)
+                {
+                    await stdout.WriteLineAsync(AskOutput.Serialize(AskOutput.ToJson(q, reply)));
+                    await stdout.FlushAsync(ct);
+                }
+                else
+                {
+                    TextRenderer.Write(console, reply);
+                }
+            }
+
+            if (parse.GetValue(stdin))
+            {
+                // One conversation per process, so follow-ups on later lines resolve against earlier ones.
+                string conversation = "cli-" + Guid.NewGuid().ToString("N")[..8];
+                string? line;
+                while ((line = await Console.In.ReadLineAsync(ct)) is not null)
+                {
+                    await AnswerAsync(line, conversation);
+                }
+
+                return 0;
+            }
+
+            string text = string.Join(' ', parse.GetValue(question) ?? []);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                await stderr.WriteLineAsync("Ask a question, e.g.: copilot ask \"which Platinum accounts are most likely to churn?\" (or --stdin).");
+                return 2;
+            }
+
+            await AnswerAsync(text, "cli-" + user.Id);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command ImportCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var kind = new Argument<string>("kind") { Description = "accounts | users | usage | payments | conversations | tasks" };
+        var file = new Option<string>("--file") { Description = "CSV (with header) or JSONL file.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var command = new Command("import", "Import real data; bad rows are reported by line and skipped, good rows upserted.");
+        command.Arguments.Add(kind);
+        command.Options.Add(file);
+        command.Options.Add(json);
+        command.SetAction(async (parse, ct) => await Guard(stderr, async () =>
+        {
+            string kindText = parse.GetValue(kind) ?? string.Empty;
+            if (!Enum.TryParse(kindText, ignoreCase: true, out ImportKind importKind) || int.TryParse(kindText, out _))
+            {
+                await stderr.WriteLineAsync($"Unknown import kind '{kindText}'. Use one of: accounts, users, usage, payments, conversations, tasks.");
+                return 2;
+            }
+
+            CopilotRuntime runtime = Open(parse, stderr);
+            var importer = new WorkspaceImporter(runtime.Workspace, runtime.Today);
+            var progress = new ConsoleProgress($"Importing {importKind.ToString().ToLowerInvariant()}");
+            ImportReport report = await importer.ImportAsync(
+                importKind, parse.GetValue(file)!, new Progress<ImportProgress>(p => progress.Report(p.Fraction)), ct);
+            User user = await runtime.ActingUserAsync(ct);
+            await runtime.Workspace.Audit.AppendAsync(
+                user.Id, "import." + importKind.ToString().ToLowerInvariant(), Path.GetFileName(report.File),
+                $"{{\"read\":{report.RowsRead},\"inserted\":{report.Inserted},\"updated\":{report.Updated},\"rejected\":{report.Rejected}}}",
+                runtime.Clock.GetUtcNow(), ct);
+            if (parse.GetValue(json))
+            {
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(new
+                {
+                    kind = importKind.ToString().ToLowerInvariant(),
+                    file = report.File,
+                    rows = report.RowsRead,
+                    inserted = report.Inserted,
+                    updated = report.Updated,
+                    rejected = report.Rejected,
+                    errors = report.Errors.Select(e => new { line = e.Line, message = e.Message }),
+                }));
+            }
+            else
+            {
+                await stdout.WriteLineAsync(
+                    $"Imported {report.Inserted + report.Updated} {importKind.ToString().ToLowerInvariant()} rows from {report.File} " +
+                    $"({report.Inserted} new, {report.Updated} updated, {report.Rejected} rejected) in {report.Elapsed.TotalSeconds:0.0}s.");
+                foreach (ImportRowError e in report.Errors.Take(50))
+                {
+                    await stdout.WriteLineAsync($"  line {e.Line}: {e.Message}");
+                }
+
+                if (report.Errors.Count > 50)
+                {
+                    await stdout.WriteLineAsync($"  … and {report.Errors.Count - 50} more problems (use --json for all).");
+                }
+            }
+
+            return report.Rejected > 0 ? 1 : 0;
+        }));
+        return command;
+    }
+
+    private static Command UsersCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var json = new Option<bool>("--json") { Description = "Print as JSON." };
+        var command = new Command("users", "List the workspace's users and their roles.");
+        command.Options.Add(json);
+        command.SetAction(async (parse, ct) => await Guard(stderr, async () =>
+        {
+            CopilotRuntime runtime = Open(parse, stderr);
+            IReadOnlyList<User> users = await runtime.Workspace.Users.ListAsync(ct);
+            if (parse.GetValue(json))
+            {
+                var array = new JsonArray(users.Select(u => (JsonNode)new JsonObject
+                {
+                    ["id"] = u.Id,
+                    ["name"] = u.Name,
+                    ["email"] = u.Email,
+                    ["role"] = Vocabulary.ToSnake(u.Role),
+                    ["manager"] = u.ManagerId,
+                }).ToArray());
+                await stdout.WriteLineAsync(AskOutput.Serialize(array));
+            }
+            else
+            {
+                foreach (User u in users)
+                {
+                    await stdout.WriteLineAsync($"{u.Id,-18} {u.Name,-18} {Vocabulary.ToSnake(u.Role),-9} {u.ManagerId}");
+                }
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command WorkspaceCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var command = new Command("workspace", "Show where the workspace is and what it holds (creating and seeding it if empty).");
+        command.SetAction(async (parse, ct) => await Guard(stderr, async () =>
+        {
+            CopilotRuntime runtime = Open(parse, stderr);
+            CopilotWorkspace ws = runtime.Workspace;
+            bool demo = await ws.IsDemoAsync(ct);
+            await stdout.WriteLineAsync($"Workspace: {ws.Directory}");
+            await stdout.WriteLineAsync($"Data: {(demo ? "demo portfolio (seed " + await ws.Meta.GetAsync(WorkspaceKeys.DemoSeed, ct) + ", as of " + await ws.Meta.GetAsync(WorkspaceKeys.DemoAsOf, ct) + ")" : "imported")}");
+            await stdout.WriteLineAsync($"Accounts: {await ws.Accounts.CountAsync(ct)}, conversations: {await ws.Conversations.CountAsync(ct)}, users: {(await ws.Users.ListAsync(ct)).Count}");
+            await stdout.WriteLineAsync($"Data hash: {ws.DataHash()}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static CopilotRuntime Open(ParseResult parse, TextWriter stderr)
+    {
+        HostSettings settings = Settings(parse);
+        bool fresh = !File.Exists(Path.Combine(settings.WorkspaceDirectory, CopilotWorkspace.DatabaseFileName));
+        if (fresh)
+        {
+            stderr.WriteLine($"Creating workspace in {Path.GetFullPath(settings.WorkspaceDirectory)} with a demo portfolio (seed {settings.Seed}).");
+        }
+
+        return CopilotRuntime.Open(settings, fresh ? new ConsoleProgress("Seeding demo portfolio") : null);
+    }
+
+    /// <summary>Turns the errors a person can fix into a one-line message and exit code 2; never a stack trace.</summary>
+    private static async Task<int> Guard(TextWriter stderr, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception ex) when (ex is WorkspaceException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync("error: " + ex.Message);
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using CopilotBot.Conversation;
+using CopilotBot.Conversation.Cards;
+using Spectre.Console;
+
+namespace CopilotBot.Host.Cli;
+
+/// <summary>Shows a reply in a terminal: the text, then each card as a table or facts.</summary>
+internal static class TextRenderer
+{
+    public static void Write(IAnsiConsole console, TurnReply reply)
+    {
+        console.WriteLine(reply.Text);
+        foreach (Card card in reply.Cards)
+        {
+            console.WriteLine();
+            console.MarkupLine($"[bold]{Markup.Escape(card.Title)}[/]");
+            foreach (CardElement element in card.Body)
+            {
+                switch (element)
+                {
+                    case CardText t:
+                        console.MarkupLine(t.Subtle ? $"[grey]{Markup.Escape(t.Text)}[/]" : Markup.Escape(t.Text));
+                        break;
+                    case CardFacts f:
+                        foreach ((string title, string value) in f.Facts)
+                        {
+                            console.MarkupLine($"{Markup.Escape(title)}: [bold]{Markup.Escape(value)}[/]");
+                        }
+
+                        break;
+                    case CardTable table:
+                        var t2 = new Table().Border(TableBorder.Rounded);
+                        foreach (string column in table.Columns)
+                        {
+                            t2.AddColumn(Markup.Escape(column));
+                        }
+
+                        foreach (IReadOnlyList<string> row in table.Rows)
+                        {
+                            t2.AddRow(row.Select(Markup.Escape).ToArray());
+                        }
+
+                        console.Write(t2);
+                        break;
+                }
+            }
+
+            if (card.Actions.Count > 0)
+            {
+                console.MarkupLine("[grey]Actions: " + Markup.Escape(string.Join(" · ", card.Actions.Select(a => a.Title))) + "[/]");
+            }
+        }
+
+        foreach (Evidence e in reply.Evidence)
+        {
+            console.MarkupLine($"[grey]• {Markup.Escape(e.Id)} {Markup.Escape(e.Date)} {Markup.Escape(e.AccountId ?? string.Empty)}: {Markup.Escape(e.Snippet)}[/]");
+        }
+    }
+}

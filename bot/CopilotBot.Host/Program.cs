@@ -1,0 +1,12 @@
+using CopilotBot.Host.Cli;
+using CopilotBot.Host.Web;
+
+// One executable: with a command (ask, import, users, workspace) it is the `copilot` CLI;
+// with none (or only options such as --urls) it serves the bot.
+string[] cliArgs = args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))
+    ? ["serve", .. args]
+    : args;
+return await CliApp.Build(WebHost.RunAsync, Console.Out, Console.Error).Parse(cliArgs).InvokeAsync();
+
+/// <summary>Visible to WebApplicationFactory in the integration tests.</summary>
+public partial class Program;

@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using CopilotBot.Conversation;
+using CopilotBot.Host.Cli;
+using CopilotBot.Workspace;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace CopilotBot.Host.Web;
+
+/// <summary>The bot's web host: the local chat page, its API and health endpoints.</summary>
+public static class WebHost
+{
+    public const string DefaultUrl = "http://localhost:3978";
+    public const int MaxBodyBytes = 256 * 1024;
+
+    public static async Task<int> RunAsync(HostSettings cliSettings, string[] args)
+    {
+        WebApplication app = Build(cliSettings, args);
+        await app.RunAsync();
+        return 0;
+    }
+
+    public static WebApplication Build(HostSettings cliSettings, string[] args)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
+
+        // Configuration (appsettings, environment, test factories) may override what the command line said.
+        HostSettings settings = cliSettings with
+        {
+            WorkspaceDirectory = builder.Configuration["Copilot:Workspace"] ?? cliSettings.WorkspaceDirectory,
+        };
+        if (builder.Configuration["Copilot:Now"] is { } now)
+        {
+            settings = settings with { Now = HostSettings.Resolve(null, now, null, null).Now };
+        }
+
+        builder.Services.AddProblemDetails();
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        builder.Services.AddSingleton(sp =>
+        {
+            ILogger logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("CopilotBot");
+            bool fresh = !File.Exists(Path.Combine(settings.WorkspaceDirectory, CopilotWorkspace.DatabaseFileName));
+            if (fresh)
+            {
+                logger.LogInformation("Creating workspace in {Workspace} with the demo portfolio", Path.GetFullPath(settings.WorkspaceDirectory));
+            }
+
+            return CopilotRuntime.Open(settings, fresh ? new ConsoleProgress("Seeding demo portfolio") : null);
+        });
+
+        WebApplication app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        Map(app);
+
+        // Open (and seed) the workspace before the first request, so the first visitor does not wait.
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<CopilotRuntime>());
+        return app;
+    }
+
+    private static void Map(WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapGet("/api/info", async (CopilotRuntime runtime, CancellationToken ct) => Results.Ok(new
+        {
+            demo = await runtime.Workspace.IsDemoAsync(ct),
+            today = runtime.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            users = (await runtime.Workspace.Users.ListAsync(ct)).Select(u => new { u.Id, u.Name, role = u.Role.ToString().ToLowerInvariant() }),
+        }));
+        app.MapPost("/api/ask", async (HttpRequest http, CopilotRuntime runtime, CancellationToken ct) =>
+        {
+            JsonObject? body;
+            try
+            {
+                body = await http.ReadFromJsonAsync<JsonObject>(ct);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return Results.Problem("The body must be JSON: {\"question\": \"…\", \"user\": \"user id\"}.", statusCode: 400);
+            }
+
+            string? question = body?["question"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["question"]!.GetValue<string>() : null;
+            if (question is null)
+            {
+                return Results.Problem("Missing 'question' (a string).", statusCode: 400);
+            }
+
+            string userId = body?["user"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["user"]!.GetValue<string>() : string.Empty;
+            var user = string.IsNullOrWhiteSpace(userId)
+                ? await runtime.ActingUserAsync(ct)
+                : await runtime.Workspace.Users.GetAsync(userId, ct);
+            if (user is null)
+            {
+                return Results.Problem($"Unknown user '{userId}'.", statusCode: 400);
+            }
+
+            string conversation = body?["conversation"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
+                ? body["conversation"]!.GetValue<string>()
+                : "web-" + user.Id;
+            TurnReply reply = await runtime.Agent.HandleAsync(new TurnRequest("web", conversation, user.Id, question), ct);
+            return Results.Json(AskOutput.ToJson(question, reply));
+        });
+    }
+}

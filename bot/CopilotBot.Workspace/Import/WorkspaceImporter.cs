@@ -1,0 +1,495 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CopilotBot.Workspace.Domain;
+using CopilotBot.Workspace.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace CopilotBot.Workspace.Import;
+
+/// <summary>
+/// Imports CSV or JSONL files into the workspace. Every row is validated; bad rows are reported by line and skipped,
+/// good rows are upserted by their key (re-importing updates, never duplicates), and nothing already stored is lost.
+/// </summary>
+public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today)
+{
+    private const int BatchSize = 2000;
+
+    public async Task<ImportReport> ImportAsync(
+        ImportKind kind,
+        string path,
+        IProgress<ImportProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(path))
+        {
+            throw new WorkspaceException($"File not found: {path}");
+        }
+
+        CheckColumns(kind, path);
+        var stopwatch = Stopwatch.StartNew();
+        var errors = new List<ImportRowError>();
+        Lookups lookups = await Lookups.LoadAsync(workspace, cancellationToken);
+        var batch = new List<object>(BatchSize);
+        var conversations = new Dictionary<string, ConversationBuilder>(StringComparer.Ordinal);
+        var conversationOrder = new List<string>();
+        int rows = 0, inserted = 0, total = 0;
+
+        foreach (RowReader.Item item in RowReader.Read(path, cancellationToken))
+        {
+            if (item.Header is not null)
+            {
+                continue;
+            }
+
+            rows++;
+            if (item.Error is { } readError)
+            {
+                errors.Add(readError);
+                continue;
+            }
+
+            SourceRow row = item.Row!;
+            if (kind == ImportKind.Conversations)
+            {
+                AddConversationRow(row, lookups, conversations, conversationOrder, errors);
+            }
+            else
+            {
+                var fields = new FieldParser(row);
+                object? record = kind switch
+                {
+                    ImportKind.Accounts => ParseAccount(fields, lookups),
+                    ImportKind.Users => ParseUser(fields),
+                    ImportKind.Usage => ParseUsage(fields, lookups),
+                    ImportKind.Payments => ParsePayment(fields, lookups),
+                    ImportKind.Tasks => ParseTask(fields, lookups),
+                    _ => null,
+                };
+                if (!fields.Ok || record is null)
+                {
+                    errors.AddRange(fields.Problems.Select(p => new ImportRowError(row.Line, p)));
+                    continue;
+                }
+
+                batch.Add(record);
+                if (record is Account a)
+                {
+                    lookups.AccountIds.Add(a.Id);
+                }
+                else if (record is User u)
+                {
+                    lookups.AddUser(u);
+                }
+            }
+
+            if (batch.Count >= BatchSize)
+            {
+                inserted += Write(kind, batch);
+                total += batch.Count;
+                batch.Clear();
+            }
+
+            if (rows % 1000 == 0)
+            {
+                progress?.Report(new ImportProgress(rows, item.Fraction));
+            }
+        }
+
+        if (kind == ImportKind.Conversations)
+        {
+            foreach (string id in conversationOrder)
+            {
+                ConversationBuilder builder = conversations[id];
+                if (builder.Failed)
+                {
+                    continue;
+                }
+
+                batch.Add(builder.Build());
+                if (batch.Count >= BatchSize / 4)
+                {
+                    inserted += Write(kind, batch);
+                    total += batch.Count;
+                    batch.Clear();
+                }
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            inserted += Write(kind, batch);
+            total += batch.Count;
+        }
+
+        progress?.Report(new ImportProgress(rows, 1.0));
+        errors.Sort((x, y) => x.Line.CompareTo(y.Line));
+        return new ImportReport(kind, path, rows, inserted, total - inserted, errors, stopwatch.Elapsed);
+    }
+
+    private static void CheckColumns(ImportKind kind, string path)
+    {
+        IReadOnlyList<string> columns;
+        try
+        {
+            columns = RowReader.Columns(path);
+        }
+        catch (IOException ex)
+        {
+            throw new WorkspaceException($"Cannot read {path}: {ex.Message}", ex);
+        }
+
+        if (columns.Count == 0)
+        {
+            throw new WorkspaceException($"{path} is empty: expected a header row (CSV) or JSON objects, one per line (JSONL).");
+        }
+
+        if (RowReader.Detect(path) == RowReader.Format.JsonLines)
+        {
+            return; // JSONL objects may each carry different keys; rows are checked one by one.
+        }
+
+        var present = new HashSet<string>(columns);
+        string[] missing = ImportColumns.Documented[kind].Required
+            .Where(req => !ImportColumns.Accepts(req).Any(present.Contains))
+            .ToArray();
+        if (kind == ImportKind.Conversations && !present.Contains("text") && !present.Contains("turns"))
+        {
+            missing = [.. missing, "text"];
+        }
+
+        if (missing.Length > 0)
+        {
+            throw new WorkspaceException(
+                $"{path} is missing required column(s) {string.Join(", ", missing)} for a {kind.ToString().ToLowerInvariant()} import " +
+                $"(found: {string.Join(", ", columns)}). Nothing was imported.");
+        }
+    }
+
+    private int Write(ImportKind kind, List<object> batch)
+    {
+        using SqliteConnection c = workspace.Db.Open();
+        using SqliteTransaction tx = c.BeginTransaction();
+        int inserted = kind switch
+        {
+            ImportKind.Accounts => SqliteAccountStore.Upsert(c, tx, batch.Cast<Account>().ToList()),
+            ImportKind.Users => SqliteUserStore.Upsert(c, tx, batch.Cast<User>().ToList()),
+            ImportKind.Usage => SqliteActivityStore.UpsertUsage(c, tx, batch.Cast<UsageMonth>().ToList()),
+            ImportKind.Payments => SqliteActivityStore.UpsertPayments(c, tx, batch.Cast<Payment>().ToList()),
+            ImportKind.Tasks => SqliteTaskStore.Write(c, tx, batch.Cast<CrmTask>().ToList()),
+            ImportKind.Conversations => SqliteConversationStore.Upsert(
+                c, tx, batch.Cast<(SupportConversation, IReadOnlyList<ConversationTurn>)>().ToList()),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+        tx.Commit();
+        return inserted;
+    }
+
+    private static Account? ParseAccount(FieldParser f, Lookups lookups)
+    {
+        string id = f.Required("id", "id", "accountid");
+        string name = f.Required("name", "name", "accountname", "company");
+        Tier tier = f.Enum<Tier>("tier", f.Required("tier", "tier"), Vocabulary.TryParseTier, "Platinum, Gold, Silver, Bronze", Tier.Bronze);
+        decimal? arr = f.Money("arr", f.Optional("arr"), required: true);
+        Region region = f.Enum<Region>("region", f.Required("region", "region"), Vocabulary.TryParseRegion, "NA, EMEA, APAC, LATAM", Region.NA);
+        string industry = f.Optional("industry", "sector") ?? "Unknown";
+        string? owner = lookups.ResolveUser(f.Optional("owner", "ownerid", "csm", "owneremail"), "owner", f);
+        DateOnly? renewal = f.Date("renewal_date", f.Optional("renewaldate", "renewal"), required: false);
+        DateOnly? signup = f.Date("signup_date", f.Optional("signupdate", "signup", "startdate"), required: false);
+        int? seats = f.Int("seats", f.Optional("seats", "licenses"), required: false);
+        AccountStatus status = f.Enum<AccountStatus>("status", f.Optional("status"), Vocabulary.TryParseAccountStatus, "active, churned", AccountStatus.Active);
+        DateOnly? churnedOn = f.Date("churned_on", f.Optional("churnedon", "churndate"), required: false);
+        if (id.Length > 64)
+        {
+            f.Problems.Add("'id' is longer than 64 characters");
+        }
+
+        return f.Ok ? new Account(id, name, tier, arr ?? 0, region, industry, owner, renewal, signup, seats, status, churnedOn) : null;
+    }
+
+    private static User? ParseUser(FieldParser f)
+    {
+        string id = f.Required("id", "id", "userid");
+        string name = f.Required("name", "name");
+        UserRole role = f.Enum<UserRole>("role", f.Required("role", "role"), Vocabulary.TryParseRole, "csm, manager, approver, admin", UserRole.Csm);
+        string email = f.Optional("email") ?? id;
+        string? manager = f.Optional("manager", "managerid");
+        return f.Ok ? new User(id, name, email, role, manager) : null;
+    }
+
+    private static UsageMonth? ParseUsage(FieldParser f, Lookups lookups)
+    {
+        string account = lookups.RequireAccount(f);
+        DateOnly? month = f.Month("month", f.Optional("month", "period", "date"));
+        int? active = f.Int("active_users", f.Optional("activeusers", "mau", "users"), required: true);
+        int? logins = f.Int("logins", f.Optional("logins"), required: false);
+        double? adoption = f.Fraction("feature_adoption", f.Optional("featureadoption", "adoption"), required: false);
+        return f.Ok ? new UsageMonth(account, month!.Value, active!.Value, logins ?? 0, adoption ?? 0) : null;
+    }
+
+    private Payment? ParsePayment(FieldParser f, Lookups lookups)
+    {
+        string id = f.Required("id", "id", "invoiceid", "invoice");
+        string account = lookups.RequireAccount(f);
+        DateOnly? due = f.Date("due_date", f.Optional("duedate", "due"), required: true);
+        DateOnly? paid = f.Date("paid_date", f.Optional("paiddate", "paid"), required: false);
+        decimal? amount = f.Money("amount", f.Optional("amount", "total"), required: true);
+        PaymentStatus? explicitStatus = null;
+        if (f.Optional("status") is { } s)
+        {
+            explicitStatus = Enum.TryParse(s, ignoreCase: true, out PaymentStatus ps) ? ps : null;
+            if (explicitStatus is null)
+            {
+                f.Problems.Add($"'status' is '{s}'; expected one of paid, late, failed, open");
+            }
+        }
+
+        if (!f.Ok)
+        {
+            return null;
+        }
+
+        // Without a status, it follows from the dates: more than a week late counts as late.
+        PaymentStatus status = explicitStatus ?? (paid is { } p
+            ? (p > due!.Value.AddDays(7) ? PaymentStatus.Late : PaymentStatus.Paid)
+            : (today > due!.Value.AddDays(7) ? PaymentStatus.Late : PaymentStatus.Open));
+        return new Payment(id, account, due!.Value, paid, amount!.Value, status);
+    }
+
+    private CrmTask? ParseTask(FieldParser f, Lookups lookups)
+    {
+        string title = f.Required("title", "title", "subject");
+        string? account = f.Optional("accountid", "account");
+        if (account is not null && !lookups.AccountIds.Contains(account))
+        {
+            f.Problems.Add($"account '{account}' is not in the workspace; import accounts first or leave account_id blank");
+        }
+
+        DateOnly? due = f.Date("due_date", f.Optional("duedate", "due"), required: false);
+        string? assignee = lookups.ResolveUser(f.Optional("assignee", "assigneeid", "owner"), "assignee", f);
+        TaskState status = f.Enum<TaskState>("status", f.Optional("status"), Vocabulary.TryParseTaskState, "open, done", TaskState.Open);
+        DateTimeOffset created = f.Instant("created_at", f.Optional("createdat", "created"), required: false)
+            ?? new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        if (!f.Ok)
+        {
+            return null;
+        }
+
+        // A task without an id gets one derived from its content, so importing the same file twice updates it.
+        string id = f.Optional("id", "taskid") ?? "X" + Convert.ToHexStringLower(
+            SHA256.HashData(Encoding.UTF8.GetBytes($"{account}|{title}|{due}|{assignee}")))[..10];
+        return new CrmTask(id, account, title, due, assignee, status, created, "import", status == TaskState.Done ? created : null);
+    }
+
+    private static void AddConversationRow(
+        SourceRow row,
+        Lookups lookups,
+        Dictionary<string, ConversationBuilder> conversations,
+        List<string> order,
+        List<ImportRowError> errors)
+    {
+        var f = new FieldParser(row);
+        string id = f.Required("conversation_id", ImportColumns.ConversationId);
+        string? account = f.Optional(ImportColumns.AccountId);
+        if (account is not null && !lookups.AccountIds.Contains(account))
+        {
+            f.Problems.Add($"account '{account}' is not in the workspace; import accounts first or leave account_id blank");
+        }
+
+        DateTimeOffset? at = f.Instant("timestamp", f.Optional(ImportColumns.Timestamp), required: false);
+        string? topic = f.Optional("topic", "category");
+        double? sentiment = f.Real("sentiment", f.Optional("sentiment"), -1, 1);
+        var turns = new List<(int? Seq, Speaker Speaker, DateTimeOffset? At, string Text)>();
+        if (row.Json is { } json && json.TryGetProperty("turns", out JsonElement turnArray))
+        {
+            if (turnArray.ValueKind != JsonValueKind.Array || turnArray.GetArrayLength() == 0)
+            {
+                f.Problems.Add("'turns' must be a non-empty array of {speaker, text}");
+            }
+            else
+            {
+                int i = 0;
+                foreach (JsonElement t in turnArray.EnumerateArray())
+                {
+                    i++;
+                    string? speakerText = t.ValueKind == JsonValueKind.Object && t.TryGetProperty("speaker", out JsonElement sp) ? sp.GetString() : null;
+                    string? text = t.ValueKind == JsonValueKind.Object && t.TryGetProperty("text", out JsonElement tx) ? tx.GetString() : null;
+                    string? turnAt = t.ValueKind == JsonValueKind.Object && t.TryGetProperty("timestamp", out JsonElement ta) ? ta.GetString() : null;
+                    if (!Vocabulary.TryParseSpeaker(speakerText, out Speaker speaker))
+                    {
+                        f.Problems.Add($"turn {i}: 'speaker' is '{speakerText}'; expected customer or agent");
+                    }
+
+                    if (string.IsNullOrWhiteSpace(text))
+                    {
+                        f.Problems.Add($"turn {i}: 'text' is empty");
+                    }
+
+                    turns.Add((i, speaker, f.Instant($"turn {i} timestamp", turnAt, required: false), text ?? string.Empty));
+                }
+            }
+        }
+        else
+        {
+            Speaker speaker = f.Enum<Speaker>("speaker", f.Required("speaker", "speaker", "role", "from"), Vocabulary.TryParseSpeaker, "customer, agent", Speaker.Customer);
+            string text = f.Required("text", "text", "message", "body");
+            int? seq = f.Int("turn", f.Optional("turn", "seq", "turnindex"), required: false, min: 0);
+            turns.Add((seq, speaker, at, text));
+        }
+
+        if (!conversations.TryGetValue(id, out ConversationBuilder? builder))
+        {
+            if (id.Length == 0)
+            {
+                errors.AddRange(f.Problems.Select(p => new ImportRowError(row.Line, p)));
+                return;
+            }
+
+            builder = new ConversationBuilder(id);
+            conversations[id] = builder;
+            order.Add(id);
+        }
+
+        if (!f.Ok)
+        {
+            errors.AddRange(f.Problems.Select(p => new ImportRowError(row.Line, p)));
+            if (!builder.Failed)
+            {
+                builder.Failed = true;
+                foreach (int earlier in builder.Lines)
+                {
+                    errors.Add(new ImportRowError(earlier, $"conversation '{id}' was not imported because line {row.Line.ToString(CultureInfo.InvariantCulture)} is invalid"));
+                }
+            }
+
+            return;
+        }
+
+        if (builder.Failed)
+        {
+            errors.Add(new ImportRowError(row.Line, $"conversation '{id}' was not imported because an earlier line of it is invalid"));
+            return;
+        }
+
+        builder.Add(row.Line, account, at, topic, sentiment, f.Optional("channel"), f.Optional("subject"), turns);
+    }
+
+    /// <summary>Gathers a conversation's turns from however many rows they arrive in.</summary>
+    private sealed class ConversationBuilder(string id)
+    {
+        private readonly List<(int? Seq, Speaker Speaker, DateTimeOffset? At, string Text, int Order)> _turns = [];
+        private string? _account;
+        private DateTimeOffset? _start;
+        private string? _topic;
+        private double? _sentiment;
+        private string? _channel;
+        private string? _subject;
+
+        public bool Failed { get; set; }
+
+        public List<int> Lines { get; } = [];
+
+        public void Add(
+            int line,
+            string? account,
+            DateTimeOffset? at,
+            string? topic,
+            double? sentiment,
+            string? channel,
+            string? subject,
+            List<(int? Seq, Speaker Speaker, DateTimeOffset? At, string Text)> turns)
+        {
+            Lines.Add(line);
+            _account ??= account;
+            _topic ??= topic;
+            _sentiment ??= sentiment;
+            _channel ??= channel;
+            _subject ??= subject;
+            if (at is { } a && (_start is null || a < _start))
+            {
+                _start = a;
+            }
+
+            foreach (var t in turns)
+            {
+                _turns.Add((t.Seq, t.Speaker, t.At ?? at, t.Text, _turns.Count));
+            }
+        }
+
+        public (SupportConversation, IReadOnlyList<ConversationTurn>) Build()
+        {
+            DateTimeOffset start = _start ?? _turns.Where(t => t.At is not null).Select(t => t.At!.Value).DefaultIfEmpty(DateTimeOffset.UnixEpoch).Min();
+            // Explicit turn numbers win; otherwise timestamps, then the order the turns appeared in the file.
+            var ordered = _turns
+                .OrderBy(t => t.Seq ?? int.MaxValue)
+                .ThenBy(t => t.At ?? DateTimeOffset.MaxValue)
+                .ThenBy(t => t.Order)
+                .Select((t, i) => new ConversationTurn(id, i + 1, t.Speaker, t.At ?? start.AddMinutes(i), t.Text))
+                .ToList();
+            return (new SupportConversation(id, _account, start, _topic, _sentiment, _channel, _subject), ordered);
+        }
+    }
+
+    /// <summary>What rows are checked against: known account ids and users (by id, email or name).</summary>
+    private sealed class Lookups
+    {
+        private readonly Dictionary<string, string> _users = new(StringComparer.OrdinalIgnoreCase);
+
+        public HashSet<string> AccountIds { get; } = new(StringComparer.Ordinal);
+
+        public static async Task<Lookups> LoadAsync(CopilotWorkspace workspace, CancellationToken cancellationToken)
+        {
+            var l = new Lookups();
+            foreach (User u in await workspace.Users.ListAsync(cancellationToken))
+            {
+                l.AddUser(u);
+            }
+
+            using SqliteConnection c = workspace.Db.Open();
+            using SqliteCommand cmd = c.Command("SELECT id FROM accounts");
+            using SqliteDataReader r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                l.AccountIds.Add(r.GetString(0));
+            }
+
+            return l;
+        }
+
+        public void AddUser(User u)
+        {
+            _users[u.Id] = u.Id;
+            _users.TryAdd(u.Email, u.Id);
+            _users.TryAdd(u.Name, u.Id);
+        }
+
+        public string? ResolveUser(string? text, string label, FieldParser f)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (_users.TryGetValue(text, out string? id))
+            {
+                return id;
+            }
+
+            f.Problems.Add($"{label} '{text}' is not a known user; import users first (copilot import users) or leave it blank");
+            return null;
+        }
+
+        public string RequireAccount(FieldParser f)
+        {
+            string account = f.Required("account_id", ImportColumns.AccountId);
+            if (account.Length > 0 && !AccountIds.Contains(account))
+            {
+                f.Problems.Add($"account '{account}' is not in the workspace; import accounts first");
+            }
+
+            return account;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using CopilotBot.Workspace.Domain;
+
+namespace CopilotBot.Workspace.Storage;
+
+/// <summary>Filters for account queries; null means "any".</summary>
+public sealed record AccountQuery(
+    IReadOnlyCollection<string>? OwnerIds = null,
+    Tier? Tier = null,
+    Region? Region = null,
+    string? Industry = null,
+    AccountStatus? Status = AccountStatus.Active);
+
+/// <summary>Accounts and who owns them.</summary>
+public interface IAccountStore
+{
+    Task<Account?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Account>> ListAsync(AccountQuery query, CancellationToken cancellationToken = default);
+
+    Task<int> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or updates by id; returns how many were inserted (the rest were updated).</summary>
+    Task<int> UpsertAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Users and their roles.</summary>
+public interface IUserStore
+{
+    Task<User?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<User>> ListAsync(CancellationToken cancellationToken = default);
+
+    Task<int> UpsertAsync(IReadOnlyList<User> users, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Monthly usage and payment history.</summary>
+public interface IActivityStore
+{
+    Task<IReadOnlyList<UsageMonth>> GetUsageAsync(string accountId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Payment>> GetPaymentsAsync(string accountId, CancellationToken cancellationToken = default);
+
+    Task<int> UpsertUsageAsync(IReadOnlyList<UsageMonth> usage, CancellationToken cancellationToken = default);
+
+    Task<int> UpsertPaymentsAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Support conversations with their turns.</summary>
+public interface IConversationStore
+{
+    Task<SupportConversation?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<ConversationTurn>> GetTurnsAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<SupportConversation>> ListAsync(
+        string? accountId,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        CancellationToken cancellationToken = default);
+
+    Task<int> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or replaces conversations and their turns (a conversation's turns are replaced as a whole).</summary>
+    Task<int> UpsertAsync(
+        IReadOnlyList<(SupportConversation Conversation, IReadOnlyList<ConversationTurn> Turns)> conversations,
+        CancellationToken cancellationToken = default);
+}
+
+/// <summary>CRM tasks in the embedded CRM.</summary>
+public interface ITaskStore
+{
+    Task<CrmTask?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<CrmTask>> ListAsync(
+        string? assigneeId,
+        string? accountId,
+        TaskState? status,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a task with the next free id (T1, T2, …).</summary>
+    Task<CrmTask> CreateAsync(CrmTask draft, CancellationToken cancellationToken = default);
+
+    Task<int> UpsertAsync(IReadOnlyList<CrmTask> tasks, CancellationToken cancellationToken = default);
+
+    Task<CrmTask?> CompleteAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Interventions and their outcomes.</summary>
+public interface IInterventionStore
+{
+    Task<IReadOnlyList<Intervention>> ListAsync(string? accountId, CancellationToken cancellationToken = default);
+
+    Task<int> UpsertAsync(IReadOnlyList<Intervention> interventions, CancellationToken cancellationToken = default);
+}
+
+/// <summary>An append-only log where each entry carries the hash of the previous one.</summary>
+public interface IAuditLog
+{
+    Task<AuditEntry> AppendAsync(
+        string actor,
+        string action,
+        string? target,
+        string? details,
+        DateTimeOffset at,
+        CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<AuditEntry>> ReadAsync(
+        DateTimeOffset? from = null,
+        DateTimeOffset? to = null,
+        CancellationToken cancellationToken = default);
+}
+
+/// <summary>Small key/value facts about the workspace (seed, demo flag, as-of date).</summary>
+public interface IWorkspaceMeta
+{
+    Task<string?> GetAsync(string key, CancellationToken cancellationToken = default);
+
+    Task SetAsync(string key, string value, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Per-conversation state (e.g. the router's memory), kept as an opaque JSON document.</summary>
+public interface IConversationStateStore
+{
+    Task<string?> GetAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    Task SetAsync(string conversationId, string state, DateTimeOffset at, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,60 @@
+namespace CopilotBot.Workspace.Storage.Sqlite;
+
+/// <summary>Versioned migrations; <c>PRAGMA user_version</c> records the last one applied.</summary>
+internal static class SqliteSchema
+{
+    public static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE users(
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL, role TEXT NOT NULL, manager_id TEXT);
+        CREATE TABLE accounts(
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, tier TEXT NOT NULL, arr REAL NOT NULL, region TEXT NOT NULL,
+            industry TEXT NOT NULL, owner_id TEXT, renewal_date TEXT, signup_date TEXT, seats INTEGER,
+            status TEXT NOT NULL, churned_on TEXT);
+        CREATE INDEX accounts_owner ON accounts(owner_id);
+        CREATE TABLE usage_monthly(
+            account_id TEXT NOT NULL, month TEXT NOT NULL, active_users INTEGER NOT NULL, logins INTEGER NOT NULL,
+            feature_adoption REAL NOT NULL, PRIMARY KEY(account_id, month)) WITHOUT ROWID;
+        CREATE TABLE payments(
+            id TEXT PRIMARY KEY, account_id TEXT NOT NULL, due_date TEXT NOT NULL, paid_date TEXT,
+            amount REAL NOT NULL, status TEXT NOT NULL);
+        CREATE INDEX payments_account ON payments(account_id, due_date);
+        CREATE TABLE conversations(
+            id TEXT PRIMARY KEY, account_id TEXT, started_at TEXT NOT NULL, topic TEXT, sentiment REAL,
+            channel TEXT, subject TEXT);
+        CREATE INDEX conversations_account ON conversations(account_id, started_at);
+        CREATE INDEX conversations_started ON conversations(started_at);
+        CREATE TABLE conversation_turns(
+            conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, speaker TEXT NOT NULL, at TEXT NOT NULL,
+            text TEXT NOT NULL, PRIMARY KEY(conversation_id, seq)) WITHOUT ROWID;
+        CREATE TABLE tasks(
+            id TEXT PRIMARY KEY, account_id TEXT, title TEXT NOT NULL, due_date TEXT, assignee_id TEXT,
+            status TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT, completed_at TEXT);
+        CREATE INDEX tasks_assignee ON tasks(assignee_id, status);
+        CREATE TABLE interventions(
+            id TEXT PRIMARY KEY, account_id TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, risk REAL,
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL, draft TEXT, outcome_at TEXT, outcome_by TEXT);
+        CREATE INDEX interventions_account ON interventions(account_id, created_at);
+        CREATE TABLE audit_log(
+            seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT,
+            details TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+        CREATE TABLE conversation_state(
+            conversation_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL);
+        """,
+    ];
+
+    /// <summary>The data tables, in the order a canonical dump lists them (with their key columns).</summary>
+    public static readonly (string Table, string OrderBy)[] DataTables =
+    [
+        ("users", "id"),
+        ("accounts", "id"),
+        ("usage_monthly", "account_id, month"),
+        ("payments", "id"),
+        ("conversations", "id"),
+        ("conversation_turns", "conversation_id, seq"),
+        ("tasks", "id"),
+        ("interventions", "id"),
+    ];
+}
