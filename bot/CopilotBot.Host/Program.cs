@@ -6,7 +6,7 @@ using CopilotBot.Host.Web;
 string[] cliArgs = args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))
     ? ["serve", .. args]
     : args;
-return await CliApp.Build(WebHost.RunAsync, Console.Out, Console.Error).Parse(cliArgs).InvokeAsync();
+return await CliApp.Build(WebHost.RunAsync, Console.In, Console.Out, Console.Error).Parse(cliArgs).InvokeAsync(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false });
 
 /// <summary>Visible to WebApplicationFactory in the integration tests.</summary>
 public partial class Program;

@@ -38,14 +38,14 @@ public static class CliApp
         Recursive = true,
     };
 
-    public static RootCommand Build(Func<HostSettings, string[], Task<int>> serve, TextWriter stdout, TextWriter stderr)
+    public static RootCommand Build(Func<HostSettings, string[], Task<int>> serve, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("CopilotBot: a customer-success copilot. With no command, serves the bot on http://localhost:3978.");
         root.Options.Add(WorkspaceOption);
         root.Options.Add(NowOption);
         root.Options.Add(AsOption);
         root.Options.Add(SeedOption);
-        root.Subcommands.Add(AskCommand(stdout, stderr));
+        root.Subcommands.Add(AskCommand(stdin, stdout, stderr));
         root.Subcommands.Add(ImportCommand(stdout, stderr));
         root.Subcommands.Add(UsersCommand(stdout, stderr));
         root.Subcommands.Add(WorkspaceCommand(stdout, stderr));
@@ -59,15 +59,15 @@ public static class CliApp
     public static HostSettings Settings(ParseResult parse) =>
         HostSettings.Resolve(parse.GetValue(WorkspaceOption), parse.GetValue(NowOption), parse.GetValue(AsOption), parse.GetValue(SeedOption));
 
-    private static Command AskCommand(TextWriter stdout, TextWriter stderr)
+    private static Command AskCommand(TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var question = new Argument<string[]>("question") { Arity = ArgumentArity.ZeroOrMore, Description = "The question, in plain words." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per question: question, tool, arguments, reply, cards, evidence, confidence." };
-        var stdin = new Option<bool>("--stdin") { Description = "Read one question per line from standard input." };
+        var fromStdin = new Option<bool>("--stdin") { Description = "Read one question per line from standard input." };
         var command = new Command("ask", "Ask the bot a question and print its answer.");
         command.Arguments.Add(question);
         command.Options.Add(json);
-        command.Options.Add(stdin);
+        command.Options.Add(fromStdin);
         command.SetAction(async (parse, ct) => await Guard(stderr, async () =>
         {
             CopilotRuntime runtime = Open(parse, stderr);
@@ -88,12 +88,12 @@ public static class CliApp
                 }
             }
 
-            if (parse.GetValue(stdin))
+            if (parse.GetValue(fromStdin))
             {
                 // One conversation per process, so follow-ups on later lines resolve against earlier ones.
                 string conversation = "cli-" + Guid.NewGuid().ToString("N")[..8];
                 string? line;
-                while ((line = await Console.In.ReadLineAsync(ct)) is not null)
+                while ((line = await stdin.ReadLineAsync(ct)) is not null)
                 {
                     await AnswerAsync(line, conversation);
                 }
@@ -134,7 +134,7 @@ public static class CliApp
 
             CopilotRuntime runtime = Open(parse, stderr);
             var importer = new WorkspaceImporter(runtime.Workspace, runtime.Today);
-            var progress = new ConsoleProgress($"Importing {importKind.ToString().ToLowerInvariant()}");
+            var progress = new ConsoleProgress($"Importing {importKind.ToString().ToLowerInvariant()}", stderr == Console.Error ? null : stderr);
             ImportReport report = await importer.ImportAsync(
                 importKind, parse.GetValue(file)!, new Progress<ImportProgress>(p => progress.Report(p.Fraction)), ct);
             User user = await runtime.ActingUserAsync(ct);
@@ -236,7 +236,7 @@ public static class CliApp
             stderr.WriteLine($"Creating workspace in {Path.GetFullPath(settings.WorkspaceDirectory)} with a demo portfolio (seed {settings.Seed}).");
         }
 
-        return CopilotRuntime.Open(settings, fresh ? new ConsoleProgress("Seeding demo portfolio") : null);
+        return CopilotRuntime.Open(settings, fresh ? new ConsoleProgress("Seeding demo portfolio", stderr == Console.Error ? null : stderr) : null);
     }
 
     /// <summary>Turns the errors a person can fix into a one-line message and exit code 2; never a stack trace.</summary>

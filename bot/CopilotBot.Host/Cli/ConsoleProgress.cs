@@ -4,9 +4,10 @@ namespace CopilotBot.Host.Cli;
 /// Progress on standard error: a redrawn bar on a terminal, a line every 10% otherwise (CI logs, pipes),
 /// so standard output stays clean for results such as `ask --json`.
 /// </summary>
-internal sealed class ConsoleProgress(string label) : IProgress<double>
+internal sealed class ConsoleProgress(string label, TextWriter? writer = null) : IProgress<double>
 {
-    private readonly bool _interactive = !Console.IsErrorRedirected;
+    private readonly TextWriter _writer = writer ?? Console.Error;
+    private readonly bool _interactive = writer is null && !Console.IsErrorRedirected;
     private int _lastStep = -1;
 
     public void Report(double value)
@@ -15,10 +16,10 @@ internal sealed class ConsoleProgress(string label) : IProgress<double>
         if (_interactive)
         {
             int filled = percent / 5;
-            Console.Error.Write($"\r{label} [{new string('#', filled)}{new string('.', 20 - filled)}] {percent,3}%");
+            _writer.Write($"\r{label} [{new string('#', filled)}{new string('.', 20 - filled)}] {percent,3}%");
             if (percent == 100)
             {
-                Console.Error.WriteLine();
+                _writer.WriteLine();
             }
 
             return;
@@ -28,7 +29,7 @@ internal sealed class ConsoleProgress(string label) : IProgress<double>
         if (step != _lastStep)
         {
             _lastStep = step;
-            Console.Error.WriteLine($"{label}: {percent}%");
+            _writer.WriteLine($"{label}: {percent}%");
         }
     }
 }

@@ -34,20 +34,18 @@ public static class WebHost
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
 
-        // Configuration (appsettings, environment, test factories) may override what the command line said.
-        HostSettings settings = cliSettings with
-        {
-            WorkspaceDirectory = builder.Configuration["Copilot:Workspace"] ?? cliSettings.WorkspaceDirectory,
-        };
-        if (builder.Configuration["Copilot:Now"] is { } now)
-        {
-            settings = settings with { Now = HostSettings.Resolve(null, now, null, null).Now };
-        }
-
         builder.Services.AddProblemDetails();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.Services.AddSingleton(sp =>
         {
+            // Configuration (appsettings, environment, test factories) may override what the command line said;
+            // it is read here, once the host's configuration is complete.
+            IConfiguration config = sp.GetRequiredService<IConfiguration>();
+            HostSettings settings = cliSettings with
+            {
+                WorkspaceDirectory = config["Copilot:Workspace"] ?? cliSettings.WorkspaceDirectory,
+                Now = config["Copilot:Now"] is { } now ? HostSettings.Resolve(null, now, null, null).Now : cliSettings.Now,
+            };
             ILogger logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("CopilotBot");
             bool fresh = !File.Exists(Path.Combine(settings.WorkspaceDirectory, CopilotWorkspace.DatabaseFileName));
             if (fresh)

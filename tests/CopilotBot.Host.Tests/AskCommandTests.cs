@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+
+namespace CopilotBot.Host.Tests;
+
+public sealed class AskCommandTests(SeededWorkspaceFixture fixture) : IClassFixture<SeededWorkspaceFixture>
+{
+    private static readonly string[] ContractKeys = ["question", "tool", "arguments", "reply", "cards", "evidence", "confidence"];
+
+    [Fact]
+    public async Task Ask_PrintsOneContractObject_WhenJsonIsRequested()
+    {
+        (int exit, string stdout, _) = await Cli.RunAsync("", "ask", "--workspace", fixture.Directory, "--now", SeededWorkspaceFixture.Today, "--json", "what can you do?");
+
+        Assert.Equal(0, exit);
+        string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        JsonObject answer = Assert.Single(lines.Select(l => JsonNode.Parse(l)!.AsObject()));
+        Assert.Equal(ContractKeys.Order(), answer.Select(p => p.Key).Order());
+        Assert.Equal("what can you do?", (string?)answer["question"]);
+        Assert.Equal("help", (string?)answer["tool"]);
+        Assert.IsType<JsonObject>(answer["arguments"]);
+        Assert.False(string.IsNullOrWhiteSpace((string?)answer["reply"]));
+        JsonObject card = Assert.IsType<JsonObject>(Assert.Single(answer["cards"]!.AsArray()));
+        Assert.Equal(("AdaptiveCard", "1.5"), ((string?)card["type"], (string?)card["version"]));
+        Assert.IsType<JsonArray>(answer["evidence"]);
+        Assert.InRange((double)answer["confidence"]!, 0, 1);
+    }
+
+    [Fact]
+    public async Task Ask_AnswersEachLine_WhenReadingFromStdin()
+    {
+        string input = "help\n\nwhat can you do\n" + new string('x', 10_000) + "\nbad\u0001\u0007input\n";
+
+        (int exit, string stdout, _) = await Cli.RunAsync(input, "ask", "--stdin", "--json", "--workspace", fixture.Directory, "--now", SeededWorkspaceFixture.Today);
+
+        Assert.Equal(0, exit);
+        var answers = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(5, answers.Count);
+        Assert.Equal(string.Empty, (string?)answers[1]["question"]);
+        Assert.Null((string?)answers[1]["tool"]);
+        Assert.Contains("Ask me something", (string?)answers[1]["reply"], StringComparison.Ordinal);
+        Assert.All(answers, a => Assert.Equal(ContractKeys.Order(), a.Select(p => p.Key).Order()));
+    }
+
+    [Fact]
+    public async Task Ask_ExplainsWhatToDo_WhenNoQuestionIsGiven()
+    {
+        (int exit, string stdout, string stderr) = await Cli.RunAsync("", "ask", "--workspace", fixture.Directory);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Contains("copilot ask", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ask_RejectsBadNow_WithAClearMessage()
+    {
+        (int exit, _, string stderr) = await Cli.RunAsync("", "ask", "--workspace", fixture.Directory, "--now", "next tuesday", "help");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("YYYY-MM-DD", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Users_ListsEveryRole_AsJson()
+    {
+        (int exit, string stdout, _) = await Cli.RunAsync("", "users", "--json", "--workspace", fixture.Directory);
+
+        Assert.Equal(0, exit);
+        JsonArray users = JsonNode.Parse(stdout)!.AsArray();
+        var roles = users.Select(u => (string?)u!["role"]).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "csm", "manager", "approver", "admin" }, roles);
+        Assert.Equal(12, users.Count(u => (string?)u!["role"] == "csm"));
+        Assert.All(users.Where(u => (string?)u!["role"] == "csm"), u => Assert.False(string.IsNullOrEmpty((string?)u!["manager"])));
+    }
+
+    [Fact]
+    public async Task Ask_RefusesUnknownActingUser()
+    {
+        (int exit, _, string stderr) = await Cli.RunAsync("", "ask", "--workspace", fixture.Directory, "--as", "nobody", "help");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("copilot users", stderr, StringComparison.Ordinal);
+    }
+}

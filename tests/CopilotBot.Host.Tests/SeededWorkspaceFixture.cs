@@ -1,0 +1,28 @@
+namespace CopilotBot.Host.Tests;
+
+/// <summary>One demo workspace, seeded once for a test class (seeding takes a second or two).</summary>
+public sealed class SeededWorkspaceFixture : IDisposable
+{
+    public const string Today = "2026-11-21";
+
+    public SeededWorkspaceFixture()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "copilot-host-test-" + Guid.NewGuid().ToString("N")[..10]);
+        CopilotRuntime.Open(HostSettings.Resolve(Directory, Today, null, null));
+    }
+
+    public string Directory { get; }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the OS cleans temp folders.
+        }
+    }
+}
