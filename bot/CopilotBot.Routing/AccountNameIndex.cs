@@ -17,13 +17,27 @@ namespace CopilotBot.Routing;
 public sealed class AccountNameIndex
 {
     private const int DistinctiveMaxAccounts = 3;
-    private const double MinCoverage = 0.5;
+    private const double MinCoverage = 0.4;
+    private const double MinCoverageWithoutHead = 0.75;
     private const double TypoQuality = 0.85;
 
     private static readonly HashSet<string> Suffixes = new(StringComparer.Ordinal)
     {
         "ltd", "inc", "corp", "corporation", "llc", "gmbh", "plc", "co", "company", "limited", "sa", "ag", "the",
         "and", "of", "s", "bv", "nv", "pty", "srl", "oy", "ab", "kg",
+    };
+
+    /// <summary>Words companies put after their name; never enough on their own to identify one.</summary>
+    private static readonly HashSet<string> Descriptors = new(StringComparer.Ordinal)
+    {
+        "traders", "trading", "toys", "industries", "systems", "solutions", "technologies", "tech", "labs", "group",
+        "holdings", "partners", "capital", "ventures", "enterprises", "services", "software", "networks",
+        "logistics", "health", "healthcare", "pharma", "bank", "insurance", "media", "studios", "foods", "brands",
+        "digital", "global", "international", "consulting", "analytics", "energy", "motors", "airlines",
+        "publishing", "publishers", "research", "retail", "realty", "medical", "financial", "security", "cloud",
+        "data", "dynamics", "biotech", "apparel", "construction", "learning", "manufacturing", "telecom", "hotels",
+        "robotics", "importers", "college", "institute", "brewing", "science", "sciences", "winery", "coffee",
+        "travel", "video", "products", "supply", "company", "works", "house", "cybernetics", "propulsion",
     };
 
     private readonly AccountRef[] _accounts;
@@ -59,7 +73,8 @@ public sealed class AccountNameIndex
                 string token = tokens[k];
                 int df = documentFrequency[token];
                 kinds[k] = Suffixes.Contains(token) || token.Length < 2 ? WordKind.Suffix
-                    : df <= DistinctiveMaxAccounts && token.Length >= 3 && !CommonWords.Contains(token) && !IsNumber(token)
+                    : df <= DistinctiveMaxAccounts && token.Length >= 3 && !CommonWords.Contains(token) && !IsNumber(token) &&
+                      !Descriptors.Contains(token)
                         ? WordKind.Distinctive
                         : WordKind.Generic;
                 weights[k] = Math.Log(1 + (double)_accounts.Length / df);
@@ -145,7 +160,7 @@ public sealed class AccountNameIndex
     internal static string[] NameTokens(string name) =>
         [.. Tokenizer.Tokenize(name).Select(static t => t.Text).Where(static t => t.Length > 0)];
 
-    private static bool IsNumber(string word) => word.All(char.IsDigit);
+    private static bool IsNumber(string word) => word.All(char.IsAsciiDigit);
 
     private static void AddHit(Dictionary<int, List<Hit>> hits, Posting posting, int utterancePosition, double quality)
     {
@@ -214,8 +229,11 @@ public sealed class AccountNameIndex
                 continue;
             }
 
+            // Companies go by their first distinctive word ("Northwind" for Northwind Traders); a later word
+            // alone must carry most of the name's weight, so "Ventures" alone never picks one.
             double coverage = required > 0 ? matched / required : 0;
-            if (coverage < MinCoverage)
+            bool headMatched = quality[entry.Head] > 0;
+            if (coverage < (headMatched ? MinCoverage : MinCoverageWithoutHead))
             {
                 continue;
             }
@@ -292,5 +310,9 @@ public sealed class AccountNameIndex
 
     private readonly record struct Hit(int UtterancePosition, int NamePosition, double Quality);
 
-    private sealed record NameEntry(string[] Tokens, WordKind[] Kinds, double[] Weights);
+    private sealed record NameEntry(string[] Tokens, WordKind[] Kinds, double[] Weights)
+    {
+        /// <summary>The first distinctive word, or the first non-suffix word when none is distinctive.</summary>
+        public int Head { get; } = Math.Max(0, Array.IndexOf(Kinds, Kinds.Contains(WordKind.Distinctive) ? WordKind.Distinctive : WordKind.Generic));
+    }
 }

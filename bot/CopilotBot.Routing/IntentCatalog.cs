@@ -49,7 +49,7 @@ public static class IntentCatalog
         [InterventionsDraft] = ["account", "channel"],
         [InterventionsRunAgent] = ["dry_run", "account", "tier", "region", "threshold"],
         [InterventionsRecordOutcome] = ["account", "outcome"],
-        [InterventionsSummary] = ["from", "to", "owner", "tier", "region", "industry", "outcome"],
+        [InterventionsSummary] = ["from", "to", "owner", "tier", "region", "industry"],
         [CrmCreateTask] = ["account", "due", "title", "owner"],
         [CrmListTasks] = ["owner", "account", "from", "to"],
         [CrmCompleteTask] = ["task_id", "account"],

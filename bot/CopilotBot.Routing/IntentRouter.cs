@@ -25,6 +25,7 @@ public sealed class IntentRouter
 
     private const double FollowUpConfidence = 0.9;
     private const int MaxAlternatives = 4;
+    private const int MaxClassifiedWords = 40;
 
     private const string EmptyReason =
         "Ask me something like \"who is at risk in EMEA?\", \"why is Contoso red?\" or \"remind me to call Acme next Friday\".";
@@ -40,11 +41,18 @@ public sealed class IntentRouter
         "ok", "okay", "so", "but", "with", "of", "please", "pls", "show", "me", "those", "ones", "accounts", "account",
         "customers", "one", "them", "it", "make", "due", "change", "move", "push", "set", "to", "actually", "rather",
         "date", "deadline", "let", "s", "lets", "do", "try", "filter", "at", "on", "is", "are", "vs", "versus",
-        "over", "under", "top", "whats", "hmm", "again", "too", "as", "well", "same", "thing", "there", "that",
+        "over", "under", "whats", "hmm", "again", "too", "as", "well", "same", "thing", "there", "that",
         "this", "these", "give", "can", "you", "could", "by", "sorry", "i", "meant", "mean", "no", "yes", "yeah",
         "yep", "sure", "look", "like", "within", "only", "filtered", "narrow", "down", "bump", "reschedule", "make",
-        "switch", "use", "go", "with", "risk", "list", "tasks", "ones", "those", "them", "a", "an", "any", "other",
+        "switch", "use", "go", "with", "ones", "those", "them", "a", "an", "any", "other",
         "breakdown", "broken", "split", "grouped", "group", "per", "each", "instead", "next", "mine", "my",
+    };
+
+    /// <summary>Words that may stand around a lone account name ("what about Contoso?") without asking for anything.</summary>
+    private static readonly HashSet<string> BareFillers = new(StringComparer.Ordinal)
+    {
+        "what", "about", "and", "how", "ok", "okay", "so", "hmm", "the", "account", "customer", "client", "s",
+        "hey", "um", "please", "pls", "then", "now", "re", "regarding", "for",
     };
 
     private static readonly HashSet<string> WhyWords = new(StringComparer.Ordinal)
@@ -89,11 +97,14 @@ public sealed class IntentRouter
             return followUp;
         }
 
-        double[] probabilities = _model.Predict(extraction.Masked);
+        // Only the start of a long message is classified: requests come first, pasted context after.
+        double[] probabilities = _model.Predict(extraction.Masked.Count > MaxClassifiedWords
+            ? extraction.Masked.GetRange(0, MaxClassifiedWords)
+            : extraction.Masked);
         List<IntentScore> ranked = Rank(probabilities);
         List<IntentScore> inScope = [.. ranked.Where(static s => s.Intent != IntentCatalog.OutOfScopeLabel)];
 
-        if (content.Count == 0 && extraction.Account.Kind is AccountMentionKind.Resolved or AccountMentionKind.Ambiguous &&
+        if (extraction.Account.Kind is AccountMentionKind.Resolved or AccountMentionKind.Ambiguous && IsBare(extraction) &&
             extraction.Values.Count == 0 && extraction.Times.Count == 0)
         {
             return BareAccount(extraction, previous);
@@ -130,6 +141,19 @@ public sealed class IntentRouter
         }
 
         return words;
+    }
+
+    private static bool IsBare(Extraction extraction)
+    {
+        for (int i = 0; i < extraction.Tokens.Count; i++)
+        {
+            if (!extraction.Used[i] && !BareFillers.Contains(extraction.Tokens[i].Text))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private RouteResult? TryFollowUp(Extraction extraction, List<string> content, RoutingContext context, ConversationMemory previous)
@@ -364,7 +388,7 @@ public sealed class IntentRouter
         List<Token> tokens = extraction.Tokens;
         for (int i = 0; i < tokens.Count; i++)
         {
-            if (tokens[i].Text is "overdue" or "late" or "missed" ||
+            if (tokens[i].Text is "overdue" or "late" or "missed" or "miss" or "behind" ||
                 (tokens[i].Text == "past" && i + 1 < tokens.Count && tokens[i + 1].Text == "due"))
             {
                 return true;

@@ -5,7 +5,7 @@ namespace CopilotBot.Routing.Accounts;
 /// <summary>
 /// A deterministic list of realistic company accounts for tests, the bench and training (names in the
 /// training utterances are masked through it). Well-known demo names come first with fixed ids
-/// (Contoso Ltd is P10001); the rest are invented "stem + descriptor" names.
+/// (Contoso Ltd is P10001); the rest are invented brand-like names ("Velridge Analytics").
 /// </summary>
 public static class DemoAccounts
 {
@@ -31,13 +31,20 @@ public static class DemoAccounts
         "Octan Energy", "Big Kahuna Burger", "Globoforce", "Pawnee Parks Supply", "Entertainment 720",
     ];
 
-    private static readonly string[] Onsets =
-        ["b", "c", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "cr", "dr", "gr", "kr", "pr", "tr", "st", "sk", "qu", "fl", "pl", "sl", "th", "ch"];
+    private static readonly string[] Heads =
+    [
+        "Nor", "Vel", "Zen", "Aur", "Cal", "Ver", "Lum", "Nex", "Sol", "Ori", "Tri", "Ava", "Kin", "Bri", "Cor",
+        "Dal", "Elm", "Fal", "Gal", "Hal", "Ion", "Jas", "Kel", "Lyn", "Mar", "Nov", "Oak", "Pax", "Quin", "Rad",
+        "Sil", "Tal", "Ul", "Val", "Wyn", "Xen", "Yar", "Zel", "Ast", "Bel", "Cres", "Dor", "Eva", "Fen", "Gren",
+        "Hel", "Isl", "Jun", "Kor", "Lor", "Mer", "Nim", "Ost", "Pel", "Riv", "Sten", "Tor", "Ves", "Wex", "Ard",
+    ];
 
-    private static readonly string[] Vowels = ["a", "e", "i", "o", "u", "ae", "io", "ea", "ai", "ou", "y"];
-
-    private static readonly string[] Codas =
-        ["n", "x", "r", "s", "l", "m", "nt", "rk", "sh", "ra", "lo", "va", "on", "ix", "ex", "ar", "is", "um", "ia", "ent", "ora", "era", "ify", "ova", "yn", "ax", "io", "us"];
+    private static readonly string[] Tails =
+    [
+        "tex", "ora", "ia", "ium", "ix", "ara", "ent", "ica", "ido", "ify", "io", "ova", "stra", "tron", "vera",
+        "wise", "gen", "dyne", "lytics", "metrics", "point", "path", "wave", "ridge", "field", "stone", "bridge",
+        "gate", "view", "peak", "line", "core", "sphere", "scape", "worth", "ton", "mark", "haven", "crest", "forge",
+    ];
 
     private static readonly string[] Descriptors =
     [
@@ -70,7 +77,7 @@ public static class DemoAccounts
         while (accounts.Count < count)
         {
             string stem = MakeStem(ref random);
-            if (stem.Length is < 5 or > 10 || CommonWords.Contains(stem.ToLowerInvariant()) || !stems.Add(stem))
+            if (stem.Length is < 5 or > 11 || CommonWords.Contains(stem.ToLowerInvariant()) || !stems.Add(stem))
             {
                 continue;
             }
@@ -85,17 +92,6 @@ public static class DemoAccounts
         return accounts;
     }
 
-    private static string MakeStem(ref SplitMix64 random)
-    {
-        int syllables = 1 + random.NextInt(2);
-        var text = new System.Text.StringBuilder();
-        for (int i = 0; i < syllables; i++)
-        {
-            text.Append(Onsets[random.NextInt(Onsets.Length)]).Append(Vowels[random.NextInt(Vowels.Length)]);
-        }
-
-        text.Append(Codas[random.NextInt(Codas.Length)]);
-        text[0] = char.ToUpperInvariant(text[0]);
-        return text.ToString();
-    }
+    private static string MakeStem(ref SplitMix64 random) =>
+        Heads[random.NextInt(Heads.Length)] + Tails[random.NextInt(Tails.Length)];
 }

@@ -15,7 +15,7 @@ public static class RouterTrainer
     private const int Epochs = 14;
     private const double LearningRate = 0.6;
     private const double L2 = 2e-6;
-    private const double OutOfScopeWeight = 0.4;
+    private const double OutOfScopeWeight = 0.3;
     private const ulong Seed = 42;
 
     public static string Describe() => string.Create(

@@ -135,7 +135,7 @@ internal static class DateParser
             }
         }
 
-        if (word == "in" || word == "within")
+        if (word == "in" || word == "within" || word == "over")
         {
             // "in 3 days", "within 2 weeks", "in a week"
             (int count, int used) = ReadCount(w, i + 1);
@@ -143,7 +143,7 @@ internal static class DateParser
             {
                 DateOnly point = Add(now, count, unit);
                 int end = i + 2 + used;
-                if (word == "within")
+                if (word != "in")
                 {
                     var range = new DateRange(now, point);
                     return new TimeExpression(i, end, range, range, point, Horizon((point.DayNumber - now.DayNumber)));
@@ -158,6 +158,18 @@ internal static class DateParser
             int end = next == "year" ? i + 2 : i + 3;
             var range = new DateRange(now, now.AddMonths(6));
             return new TimeExpression(i, end, range, range, range.To, 180);
+        }
+
+        {
+            // "a 30 day forecast", "the 90-day outlook": a count with a singular unit reads as a window ahead.
+            (int count, int used) = ReadCount(w, i);
+            string unitWord = At(w, i + used);
+            if (count > 1 && used == 1 && unitWord is "day" or "week" or "month" && Unit(unitWord) is { } unit)
+            {
+                DateOnly until = Add(now, count, unit);
+                var ahead = new DateRange(now, until);
+                return new TimeExpression(i, i + 2, ahead, ahead, until, Horizon(until.DayNumber - now.DayNumber));
+            }
         }
 
         {

@@ -13,7 +13,7 @@ internal static class NumberWords
 
     public static int? Parse(string word)
     {
-        if (word.Length is > 0 and <= 6 && word.All(char.IsDigit))
+        if (word.Length is > 0 and <= 6 && word.All(char.IsAsciiDigit))
         {
             return int.Parse(word, System.Globalization.CultureInfo.InvariantCulture);
         }

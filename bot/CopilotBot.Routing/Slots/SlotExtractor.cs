@@ -46,7 +46,8 @@ internal static class SlotExtractor
     {
         "accounts", "account", "book", "portfolio", "customers", "clients", "tasks", "task", "todos", "todo", "to",
         "renewals", "list", "reminders", "followups", "follow", "interventions", "saves", "logos", "queue", "names",
-        "open", "overdue", "pending", "stuff", "deals", "base",
+        "open", "overdue", "pending", "stuff", "deals", "base", "save", "saves", "numbers", "results", "stats",
+        "forecast", "pipeline", "arr", "risk", "churn", "customer", "region", "territory", "plate", "day", "week",
     };
 
     private static readonly HashSet<string> PersonStop = new(StringComparer.Ordinal)
@@ -107,6 +108,11 @@ internal static class SlotExtractor
         FindLooseValue(state, Vocabulary.DryRun, "dry_run");
         FindLooseValue(state, Vocabulary.Channels, "channel");
         FindLooseValue(state, Vocabulary.Outcomes, "outcome");
+        if (!extraction.Values.ContainsKey("dry_run") && SaysDoNotSend(state.Words))
+        {
+            extraction.Values["dry_run"] = "true";
+        }
+
         if (extraction.Values.TryGetValue("dry_run", out object? dryRun))
         {
             extraction.Values["dry_run"] = (string)dryRun == "true";
@@ -325,11 +331,16 @@ internal static class SlotExtractor
                 nameStart = i + 2;
                 strong = true;
             }
+            else if (w[i] is "did" or "has" or "does" or "for" && i + 2 < w.Length && state.Extraction.Tokens[i + 1].Capitalized &&
+                     w[i + 2] is "get" or "save" or "saved" or "have" or "lose" or "lost" or "close" or "closed" or "own" or "manage" or "s")
+            {
+                nameStart = i + 1;
+            }
             else if (w[i] is "csm" && i + 1 < w.Length && state.Extraction.Tokens[i + 1].Capitalized)
             {
                 nameStart = i + 1;
             }
-            else if (w[i] == "s" && i > 0 && i + 1 < w.Length && OwnerNouns.Contains(w[i + 1]) &&
+            else if (w[i] == "s" && i > 0 && i + 1 < w.Length && Enumerable.Range(i + 1, 3).Any(k => k < w.Length && OwnerNouns.Contains(w[k])) &&
                      state.Extraction.Tokens[i - 1].Capitalized && !state.Taken[i - 1] && !PersonStop.Contains(w[i - 1]))
             {
                 nameStart = i > 1 && state.Extraction.Tokens[i - 2].Capitalized && !state.Taken[i - 2] && !PersonStop.Contains(w[i - 2])
@@ -556,6 +567,26 @@ internal static class SlotExtractor
                 return;
             }
         }
+    }
+
+    /// <summary>"don't actually send anything", "without emailing anyone", "no emails".</summary>
+    private static bool SaysDoNotSend(string[] w)
+    {
+        for (int i = 0; i < w.Length; i++)
+        {
+            if (w[i] is "dont" or "not" or "without" or "no" or "never")
+            {
+                for (int k = i + 1; k < Math.Min(w.Length, i + 4); k++)
+                {
+                    if (w[k] is "send" or "sending" or "email" or "emailing" or "emails" or "contact" or "contacting")
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     private static string? FindUnknownName(State state, Func<string, bool>? isKnownWord)

@@ -64,9 +64,9 @@ public static class Tokenizer
 
             bool keepJoiner = c switch
             {
-                '.' or '/' => char.IsDigit(previous) && char.IsDigit(next),
-                ',' => char.IsDigit(previous) && IsThousands(text, i),
-                '-' => char.IsDigit(next) && (char.IsDigit(previous) || IsLettersOnly(chars)),
+                '.' or '/' => char.IsAsciiDigit(previous) && char.IsAsciiDigit(next),
+                ',' => char.IsAsciiDigit(previous) && IsThousands(text, i),
+                '-' => char.IsAsciiDigit(next) && (char.IsAsciiDigit(previous) || IsLettersOnly(chars)),
                 _ => false,
             };
             if (!keepJoiner)
@@ -88,8 +88,8 @@ public static class Tokenizer
 
     // "1,000" is one number; "10, 20" is two.
     private static bool IsThousands(string text, int comma) =>
-        text.Length >= comma + 4 && char.IsDigit(text[comma + 1]) && char.IsDigit(text[comma + 2]) &&
-        char.IsDigit(text[comma + 3]) && (text.Length == comma + 4 || !char.IsDigit(text[comma + 4]));
+        text.Length >= comma + 4 && char.IsAsciiDigit(text[comma + 1]) && char.IsAsciiDigit(text[comma + 2]) &&
+        char.IsAsciiDigit(text[comma + 3]) && (text.Length == comma + 4 || !char.IsAsciiDigit(text[comma + 4]));
 
     private static bool IsLettersOnly(System.Text.StringBuilder chars)
     {

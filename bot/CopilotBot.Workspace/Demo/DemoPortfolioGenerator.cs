@@ -328,6 +328,18 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
             }
         }
 
+        // Shortly before leaving, an account says so: a cancellation or non-renewal conversation in its last weeks.
+        DateOnly? goodbye = plan.Trajectory switch
+        {
+            DemoTrajectory.Churned when a.ChurnedOn is { } c && rng.Chance(0.85) => c.AddDays(-rng.Next(2, 18)),
+            DemoTrajectory.AtRiskWithin7Days when rng.Chance(0.9) => asOf.AddDays(-rng.Next(1, 10)),
+            _ => null,
+        };
+        if (goodbye is { } day2 && (a.SignupDate is null || day2 > a.SignupDate))
+        {
+            _conversations.Add(MakeConversation(rng, ++seq, a, day2, "cancellation", rng.Chance(0.5) ? 2 : 1));
+        }
+
         // The platform outage: many active accounts write in on the same day, mostly upset.
         if (a.Status == AccountStatus.Active && a.SignupDate < OutageDate && rng.Chance(0.18))
         {
@@ -346,7 +358,7 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
 
     private static string PickTopic(DemoRandom rng, bool declining, DemoTrajectory trajectory)
     {
-        if (declining && trajectory is DemoTrajectory.AtRiskWithin7Days or DemoTrajectory.Churned && rng.Chance(0.35))
+        if (declining && trajectory is DemoTrajectory.AtRiskWithin7Days or DemoTrajectory.Churned && rng.Chance(0.1))
         {
             return "cancellation";
         }

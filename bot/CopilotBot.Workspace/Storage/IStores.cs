@@ -40,6 +40,12 @@ public interface IActivityStore
 
     Task<IReadOnlyList<Payment>> GetPaymentsAsync(string accountId, CancellationToken cancellationToken = default);
 
+    /// <summary>All usage rows, ordered by account and month (for model training and portfolio views).</summary>
+    Task<IReadOnlyList<UsageMonth>> ListUsageAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>All payments, ordered by account and due date.</summary>
+    Task<IReadOnlyList<Payment>> ListPaymentsAsync(CancellationToken cancellationToken = default);
+
     Task<int> UpsertUsageAsync(IReadOnlyList<UsageMonth> usage, CancellationToken cancellationToken = default);
 
     Task<int> UpsertPaymentsAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken = default);
@@ -59,6 +65,13 @@ public interface IConversationStore
         CancellationToken cancellationToken = default);
 
     Task<int> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>All turns of the conversations that started in the range (and belong to the account, when given).</summary>
+    Task<IReadOnlyList<ConversationTurn>> ListTurnsAsync(
+        string? accountId,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Inserts or replaces conversations and their turns (a conversation's turns are replaced as a whole).</summary>
     Task<int> UpsertAsync(

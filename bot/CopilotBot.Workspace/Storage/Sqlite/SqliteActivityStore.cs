@@ -5,11 +5,21 @@ namespace CopilotBot.Workspace.Storage.Sqlite;
 
 public sealed class SqliteActivityStore(SqliteDb db) : IActivityStore
 {
-    public Task<IReadOnlyList<UsageMonth>> GetUsageAsync(string accountId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<UsageMonth>> GetUsageAsync(string accountId, CancellationToken cancellationToken = default) =>
+        QueryUsage(accountId);
+
+    public Task<IReadOnlyList<UsageMonth>> ListUsageAsync(CancellationToken cancellationToken = default) => QueryUsage(null);
+
+    public Task<IReadOnlyList<Payment>> GetPaymentsAsync(string accountId, CancellationToken cancellationToken = default) =>
+        QueryPayments(accountId);
+
+    public Task<IReadOnlyList<Payment>> ListPaymentsAsync(CancellationToken cancellationToken = default) => QueryPayments(null);
+
+    private Task<IReadOnlyList<UsageMonth>> QueryUsage(string? accountId)
     {
         using SqliteConnection c = db.Open();
         using SqliteCommand cmd = c.Command(
-            "SELECT account_id, month, active_users, logins, feature_adoption FROM usage_monthly WHERE account_id = $id ORDER BY month")
+            "SELECT account_id, month, active_users, logins, feature_adoption FROM usage_monthly WHERE ($id IS NULL OR account_id = $id) ORDER BY account_id, month")
             .With("$id", accountId);
         using SqliteDataReader r = cmd.ExecuteReader();
         var list = new List<UsageMonth>();
@@ -21,11 +31,11 @@ public sealed class SqliteActivityStore(SqliteDb db) : IActivityStore
         return Task.FromResult<IReadOnlyList<UsageMonth>>(list);
     }
 
-    public Task<IReadOnlyList<Payment>> GetPaymentsAsync(string accountId, CancellationToken cancellationToken = default)
+    private Task<IReadOnlyList<Payment>> QueryPayments(string? accountId)
     {
         using SqliteConnection c = db.Open();
         using SqliteCommand cmd = c.Command(
-            "SELECT id, account_id, due_date, paid_date, amount, status FROM payments WHERE account_id = $id ORDER BY due_date, id")
+            "SELECT id, account_id, due_date, paid_date, amount, status FROM payments WHERE ($id IS NULL OR account_id = $id) ORDER BY account_id, due_date, id")
             .With("$id", accountId);
         using SqliteDataReader r = cmd.ExecuteReader();
         var list = new List<Payment>();

@@ -73,6 +73,29 @@ public sealed class SqliteConversationStore(SqliteDb db) : IConversationStore
         return Task.FromResult<IReadOnlyList<SupportConversation>>(list);
     }
 
+    public Task<IReadOnlyList<ConversationTurn>> ListTurnsAsync(
+        string? accountId,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection c = db.Open();
+        using SqliteCommand cmd = c.Command(
+            "SELECT t.conversation_id, t.seq, t.speaker, t.at, t.text FROM conversation_turns t JOIN conversations c ON c.id = t.conversation_id " +
+            "WHERE ($a IS NULL OR c.account_id = $a) AND ($from IS NULL OR c.started_at >= $from) AND ($to IS NULL OR c.started_at < $to) " +
+            "ORDER BY t.conversation_id, t.seq")
+            .With("$a", accountId).With("$from", from.Db()).With("$to", to.Db());
+        using SqliteDataReader r = cmd.ExecuteReader();
+        var list = new List<ConversationTurn>();
+        while (r.Read())
+        {
+            list.Add(new ConversationTurn(
+                r.GetString(0), r.GetInt32(1), Vocabulary.FromSnake<Speaker>(r.GetString(2)), r.Instant(3)!.Value, r.GetString(4)));
+        }
+
+        return Task.FromResult<IReadOnlyList<ConversationTurn>>(list);
+    }
+
     public Task<int> CountAsync(CancellationToken cancellationToken = default)
     {
         using SqliteConnection c = db.Open();

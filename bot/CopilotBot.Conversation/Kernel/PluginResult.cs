@@ -1,0 +1,23 @@
+using CopilotBot.Conversation.Cards;
+
+namespace CopilotBot.Conversation.Kernel;
+
+/// <summary>
+/// What a plugin function returns: a reply in words, cards for people, evidence behind it, the accounts it showed
+/// (so follow-ups such as "the second one" resolve), and a compact data object a language model can read.
+/// </summary>
+public sealed record PluginResult(string Text)
+{
+    public IReadOnlyList<Card> Cards { get; init; } = [];
+
+    public IReadOnlyList<Evidence> Evidence { get; init; } = [];
+
+    public IReadOnlyList<string> AccountsShown { get; init; } = [];
+
+    public object? Data { get; init; }
+
+    /// <summary>True for an expected "no" (unknown account, no access, nothing found): not an error, but nothing was done.</summary>
+    public bool IsRefusal { get; init; }
+
+    public static PluginResult Refuse(string text) => new(text) { IsRefusal = true };
+}

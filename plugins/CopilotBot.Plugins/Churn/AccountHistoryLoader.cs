@@ -1,0 +1,22 @@
+using CopilotBot.Workspace.Domain;
+using CopilotBot.Workspace.Storage;
+
+namespace CopilotBot.Plugins.Churn;
+
+/// <summary>Loads every account's history in four queries (not four per account).</summary>
+public sealed class AccountHistoryLoader(IAccountStore accounts, IActivityStore activity, IConversationStore conversations)
+{
+    public async Task<IReadOnlyList<AccountHistory>> LoadAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Account> all = await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken);
+        ILookup<string, UsageMonth> usage = (await activity.ListUsageAsync(cancellationToken)).ToLookup(u => u.AccountId);
+        ILookup<string, Payment> payments = (await activity.ListPaymentsAsync(cancellationToken)).ToLookup(p => p.AccountId);
+        ILookup<string, SupportConversation> tickets = (await conversations.ListAsync(null, null, null, cancellationToken))
+            .Where(c => c.AccountId is not null).ToLookup(c => c.AccountId!);
+        return all.Select(a => new AccountHistory(
+            a,
+            usage[a.Id].OrderBy(u => u.Month).ToList(),
+            payments[a.Id].OrderBy(p => p.DueDate).ToList(),
+            tickets[a.Id].ToList())).ToList();
+    }
+}

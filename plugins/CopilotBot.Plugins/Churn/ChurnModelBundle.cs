@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CopilotBot.ML;
+
+namespace CopilotBot.Plugins.Churn;
+
+/// <summary>
+/// One trained version of the workspace churn model: a model per horizon (churn within 7, 30 and 90 days),
+/// when and on what it was trained, and how it scored on accounts held out of training.
+/// </summary>
+public sealed record ChurnModelBundle(
+    int Version,
+    DateTimeOffset TrainedAt,
+    DateOnly AsOf,
+    IReadOnlyDictionary<int, GbdtModel> Models,
+    ChurnModelMetrics Metrics)
+{
+    public const string Format = "copilot-churn-bundle/1";
+
+    public GbdtModel Main => Models[90];
+
+    public string ToJson()
+    {
+        var models = new JsonObject();
+        foreach ((int horizon, GbdtModel model) in Models.OrderBy(m => m.Key))
+        {
+            models[horizon.ToString(CultureInfo.InvariantCulture)] = JsonNode.Parse(model.ToJson());
+        }
+
+        var root = new JsonObject
+        {
+            ["format"] = Format,
+            ["version"] = Version,
+            ["trained_at"] = TrainedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["as_of"] = AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["metrics"] = JsonSerializer.SerializeToNode(Metrics, JsonSerializerOptions.Web),
+            ["models"] = models,
+        };
+        return root.ToJsonString();
+    }
+
+    public static ChurnModelBundle FromJson(string json)
+    {
+        JsonObject root = JsonNode.Parse(json)?.AsObject() ?? throw new InvalidDataException("Empty churn model file.");
+        if ((string?)root["format"] != Format)
+        {
+            throw new InvalidDataException($"Not a CopilotBot churn model bundle (format '{(string?)root["format"]}', expected '{Format}').");
+        }
+
+        var models = new Dictionary<int, GbdtModel>();
+        foreach ((string key, JsonNode? value) in root["models"]!.AsObject())
+        {
+            models[int.Parse(key, CultureInfo.InvariantCulture)] = GbdtModel.FromJson(value!.ToJsonString());
+        }
+
+        return new ChurnModelBundle(
+            (int)root["version"]!,
+            DateTimeOffset.Parse((string)root["trained_at"]!, CultureInfo.InvariantCulture),
+            DateOnly.ParseExact((string)root["as_of"]!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            models,
+            root["metrics"].Deserialize<ChurnModelMetrics>(JsonSerializerOptions.Web)!);
+    }
+}
+
+/// <summary>Training figures: rows and positives per horizon, and held-out-account AUC and Brier for the 90-day model.</summary>
+public sealed record ChurnModelMetrics(
+    IReadOnlyDictionary<string, int> Rows,
+    IReadOnlyDictionary<string, int> Positives,
+    double HoldoutAuc90,
+    double HoldoutBrier90,
+    int HoldoutAccounts);

@@ -1,0 +1,60 @@
+using CopilotBot.Workspace.Domain;
+
+namespace CopilotBot.Plugins.Churn;
+
+/// <summary>When an account at risk would most likely churn if it does: the urgency shown in lists.</summary>
+public enum Urgency
+{
+    Within7Days,
+    Within30Days,
+    Within90Days,
+    Later,
+}
+
+/// <summary>One reason behind a risk score, in words, with its weight in probability points (+ raises risk).</summary>
+public sealed record RiskDriver(string Feature, string Text, double Points);
+
+/// <summary>An active account's churn risk (probability of churning within 90 days), urgency and drivers.</summary>
+/// <remarks><see cref="Within7"/> and <see cref="Within30"/> are the shorter horizons' probabilities (≤ <see cref="Probability"/>).</remarks>
+public sealed record AccountRisk(Account Account, double Probability, Urgency Urgency, IReadOnlyList<RiskDriver> Drivers, double Within7 = 0, double Within30 = 0)
+{
+    public RiskDriver? TopDriver => Drivers.Where(d => d.Points > 0).MaxBy(d => d.Points);
+
+    /// <summary>Expected ARR lost: probability × ARR.</summary>
+    public double ArrAtRisk => Probability * (double)Account.Arr;
+
+    public static string Badge(Urgency urgency) => urgency switch
+    {
+        Urgency.Within7Days => "🔴 ~7 days",
+        Urgency.Within30Days => "🟠 ~30 days",
+        Urgency.Within90Days => "🟡 ~90 days",
+        _ => "🟢 >90 days",
+    };
+
+    /// <summary>
+    /// The urgency bucket from the cumulative horizon probabilities: the window in which churn is most likely per day
+    /// (the mode of the time-to-churn density over 0–7, 7–30 and 30–90 days); accounts with low 90-day risk are "later".
+    /// </summary>
+    public static Urgency Bucket(double p7, double p30, double p90, double lowRisk = 0.25)
+    {
+        p30 = Math.Max(p30, p7);
+        p90 = Math.Max(p90, p30);
+        if (p90 < lowRisk)
+        {
+            return Urgency.Later;
+        }
+
+        double d7 = p7 / 7, d30 = (p30 - p7) / 23, d90 = (p90 - p30) / 60;
+        return d7 >= d30 && d7 >= d90 ? Urgency.Within7Days : d30 >= d90 ? Urgency.Within30Days : Urgency.Within90Days;
+    }
+}
+
+/// <summary>Churn risk for the workspace's accounts, from the active trained model.</summary>
+public interface IChurnRiskProvider
+{
+    /// <summary>Every active account's risk today, highest first.</summary>
+    Task<IReadOnlyList<AccountRisk>> ScoreAsync(CancellationToken cancellationToken);
+
+    /// <summary>One account's risk with all its drivers; null when it is not an active account.</summary>
+    Task<AccountRisk?> ExplainAsync(string accountId, CancellationToken cancellationToken);
+}

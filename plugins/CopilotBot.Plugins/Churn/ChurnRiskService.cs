@@ -1,0 +1,96 @@
+using CopilotBot.ML;
+using CopilotBot.Workspace.Domain;
+
+namespace CopilotBot.Plugins.Churn;
+
+/// <summary>
+/// Scores every active account with the active model bundle and explains each score with TreeSHAP. Scores are
+/// cached for a minute per model version and date; training happens on first use when no model exists yet.
+/// </summary>
+public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStore models, TimeProvider clock) : IChurnRiskProvider
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Snapshot? _cache;
+
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Makes sure a model exists, training one (with progress) when the workspace has none.</summary>
+    public async Task<ChurnModelBundle> EnsureModelAsync(IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        if (await models.LoadActiveAsync(cancellationToken) is { } bundle)
+        {
+            return bundle;
+        }
+
+        IReadOnlyList<AccountHistory> histories = await loader.LoadAsync(cancellationToken);
+        ChurnModelBundle trained = new WorkspaceChurnTrainer().Train(histories, Today, clock.GetUtcNow(), progress, cancellationToken);
+        return await models.SaveAsync(trained, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AccountRisk>> ScoreAsync(CancellationToken cancellationToken) =>
+        (await GetSnapshotAsync(cancellationToken)).Risks;
+
+    public async Task<AccountRisk?> ExplainAsync(string accountId, CancellationToken cancellationToken)
+    {
+        Snapshot snapshot = await GetSnapshotAsync(cancellationToken);
+        return snapshot.Risks.FirstOrDefault(r => string.Equals(r.Account.Id, accountId, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Forget cached scores (after an import or a new model).</summary>
+    public void Invalidate() => _cache = null;
+
+    private async Task<Snapshot> GetSnapshotAsync(CancellationToken cancellationToken)
+    {
+        int? version = await models.ActiveVersionAsync(cancellationToken);
+        DateTimeOffset now = clock.GetUtcNow();
+        if (_cache is { } c && c.Version == version && c.Today == Today && now - c.At < CacheFor)
+        {
+            return c;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_cache is { } again && again.Version == version && again.Today == Today && now - again.At < CacheFor)
+            {
+                return again;
+            }
+
+            ChurnModelBundle bundle = await EnsureModelAsync(null, cancellationToken);
+            IReadOnlyList<AccountHistory> histories = await loader.LoadAsync(cancellationToken);
+            _cache = new Snapshot(bundle.Version, Today, now, Score(bundle, histories, Today));
+            return _cache;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Scores and explains every active account; pure, so tests can call it directly.</summary>
+    public static IReadOnlyList<AccountRisk> Score(ChurnModelBundle bundle, IReadOnlyList<AccountHistory> histories, DateOnly today)
+    {
+        TabularData data = ChurnDataset.Scoring(histories, bundle.Main.Schema, today);
+        var active = histories.Where(h => h.Account.Status == AccountStatus.Active).Select(h => h.Account).ToList();
+        double[] p90 = bundle.Models[90].Score(data);
+        double[] p30 = bundle.Models[30].Score(data);
+        double[] p7 = bundle.Models[7].Score(data);
+        var risks = new List<AccountRisk>(active.Count);
+        for (int row = 0; row < active.Count; row++)
+        {
+            PredictionExplanation explanation = bundle.Main.Explain(data, row);
+            IReadOnlyList<double> points = explanation.ProbabilityPointContributions();
+            var drivers = explanation.Contributions
+                .Select((c, i) => new RiskDriver(c.Feature, DriverText.Describe(c), points[i] * 100))
+                .Where(d => Math.Abs(d.Points) >= 0.5)
+                .OrderByDescending(d => Math.Abs(d.Points))
+                .ToList();
+            risks.Add(new AccountRisk(active[row], p90[row], AccountRisk.Bucket(p7[row], p30[row], p90[row]), drivers, Math.Min(p7[row], p90[row]), Math.Min(Math.Max(p30[row], p7[row]), p90[row])));
+        }
+
+        return risks.OrderByDescending(r => r.Probability).ToList();
+    }
+
+    private sealed record Snapshot(int? Version, DateOnly Today, DateTimeOffset At, IReadOnlyList<AccountRisk> Risks);
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace CopilotBot.Plugins;
+
+/// <summary>How numbers, money and dates read in replies.</summary>
+internal static class Format
+{
+    public static string Money(decimal amount) => Money((double)amount);
+
+    public static string Money(double amount) => Math.Abs(amount) switch
+    {
+        >= 1_000_000 => "$" + (amount / 1_000_000).ToString("0.0#", CultureInfo.InvariantCulture) + "M",
+        >= 10_000 => "$" + (amount / 1_000).ToString("0", CultureInfo.InvariantCulture) + "k",
+        >= 1_000 => "$" + (amount / 1_000).ToString("0.0", CultureInfo.InvariantCulture) + "k",
+        _ => "$" + amount.ToString("0", CultureInfo.InvariantCulture),
+    };
+
+    public static string Percent(double fraction) => (fraction * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+
+    public static string Date(DateOnly date) => date.ToString("ddd d MMM", CultureInfo.InvariantCulture);
+
+    public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Int(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>Parses an ISO date argument; null when absent, an error message when malformed.</summary>
+    public static (DateOnly? Date, string? Error) ParseDate(string? text, string name)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return (null, null);
+        }
+
+        return DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly d)
+            ? (d, null)
+            : (null, $"'{text}' is not a date I can use for {name}; say e.g. \"next Friday\" or 2026-12-04.");
+    }
+}

@@ -1,0 +1,89 @@
+namespace CopilotBot.Plugins.Support;
+
+/// <summary>
+/// Okapi BM25 over a small set of documents built per query: enough for extractive answers over one workspace's
+/// conversations. Terms are lower-cased words minus stop words, with a light suffix strip so "charges" meets "charged".
+/// </summary>
+internal static class KeywordScorer
+{
+    private static readonly HashSet<string> StopWords =
+    [
+        "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "at", "by", "from", "is", "are", "was", "were",
+        "be", "been", "it", "its", "this", "that", "these", "those", "what", "which", "who", "whom", "why", "how", "when",
+        "do", "does", "did", "have", "has", "had", "any", "all", "about", "our", "we", "you", "your", "they", "their", "them",
+        "i", "me", "my", "us", "can", "could", "would", "should", "there", "here", "customers", "customer", "tickets", "ticket",
+        "conversations", "conversation", "support", "complaining", "complain", "complaints", "complaint", "saying", "say",
+        "said", "month", "week", "today", "yesterday", "quarter", "last", "this", "days", "year", "show", "tell", "give",
+        "list", "issues", "issue", "problems", "problem", "been", "having", "had", "get", "got", "much", "many", "some",
+        "negative", "sentiment", "why", "accounts", "account",
+    ];
+
+    public static List<string> Terms(string text)
+    {
+        var terms = new List<string>();
+        int start = -1;
+        for (int i = 0; i <= text.Length; i++)
+        {
+            bool letter = i < text.Length && char.IsLetterOrDigit(text[i]);
+            if (letter && start < 0)
+            {
+                start = i;
+            }
+            else if (!letter && start >= 0)
+            {
+                string word = text[start..i].ToLowerInvariant();
+                start = -1;
+                if (word.Length > 1 && !StopWords.Contains(word))
+                {
+                    terms.Add(Stem(word));
+                }
+            }
+        }
+
+        return terms;
+    }
+
+    public static double[] Score(IReadOnlyList<List<string>> documents, IReadOnlyCollection<string> query, double k1 = 1.2, double b = 0.75)
+    {
+        var scores = new double[documents.Count];
+        if (documents.Count == 0 || query.Count == 0)
+        {
+            return scores;
+        }
+
+        double avg = documents.Average(d => d.Count);
+        foreach (string term in query.Distinct())
+        {
+            int df = documents.Count(d => d.Contains(term));
+            if (df == 0)
+            {
+                continue;
+            }
+
+            double idf = Math.Log(1 + ((documents.Count - df + 0.5) / (df + 0.5)));
+            for (int i = 0; i < documents.Count; i++)
+            {
+                int tf = documents[i].Count(t => t == term);
+                if (tf > 0)
+                {
+                    scores[i] += idf * tf * (k1 + 1) / (tf + (k1 * (1 - b + (b * documents[i].Count / Math.Max(1, avg)))));
+                }
+            }
+        }
+
+        return scores;
+    }
+
+    private static string Stem(string w)
+    {
+        foreach (string suffix in (string[])["ing", "ed", "es", "s"])
+        {
+            if (w.Length > suffix.Length + 3 && w.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return w[..^suffix.Length];
+            }
+        }
+
+        return w;
+    }
+}
