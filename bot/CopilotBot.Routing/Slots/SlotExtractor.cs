@@ -104,6 +104,7 @@ internal static class SlotExtractor
         FindTopic(state);
         FindInTable(state, Vocabulary.Granularities, "granularity", null);
         FindGroupBy(state);
+        FindOwnerAfterFor(state);
         FindOwnerMe(state);
         FindLooseValue(state, Vocabulary.DryRun, "dry_run");
         FindLooseValue(state, Vocabulary.Channels, "channel");
@@ -366,6 +367,31 @@ internal static class SlotExtractor
 
             state.Extraction.Values["owner"] = Title(state.Surface(nameStart, nameEnd));
             state.Mask(nameStart, nameEnd, PersonMask);
+            return;
+        }
+    }
+
+    /// <summary>"the at-risk list for Kenji": a capitalised word after "for" that no other slot claimed is a person.</summary>
+    private static void FindOwnerAfterFor(State state)
+    {
+        if (state.Extraction.Values.ContainsKey("owner"))
+        {
+            return;
+        }
+
+        string[] w = state.Words;
+        for (int i = 0; i + 1 < w.Length; i++)
+        {
+            int name = i + 1;
+            if (w[i] != "for" || state.Taken[name] || !state.Extraction.Tokens[name].Capitalized ||
+                !w[name].All(char.IsLetter) || PersonStop.Contains(w[name]) || (name + 1 < w.Length && !state.Taken[name + 1] && w[name + 1] != "s" && OwnerNouns.Contains(w[name + 1]) is false && w[name + 1].All(char.IsLetter) && !state.Extraction.Tokens[name + 1].Capitalized))
+            {
+                continue;
+            }
+
+            int end = name + 1 < w.Length && state.Extraction.Tokens[name + 1].Capitalized && !state.Taken[name + 1] && w[name + 1].All(char.IsLetter) ? name + 2 : name + 1;
+            state.Extraction.Values["owner"] = Title(state.Surface(name, end));
+            state.Mask(name, end, PersonMask);
             return;
         }
     }

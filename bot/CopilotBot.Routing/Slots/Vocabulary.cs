@@ -103,7 +103,7 @@ internal static class Vocabulary
 
     public static readonly PhraseTable Granularities = new(
     [
-        ("daily", "day"), ("by day", "day"), ("per day", "day"), ("each day", "day"), ("day by day", "day"),
+        ("daily", "day"), ("by day", "day"), ("a day", "day"), ("a week", "week"), ("per day", "day"), ("each day", "day"), ("day by day", "day"),
         ("day over day", "day"), ("weekly", "week"), ("by week", "week"), ("per week", "week"), ("each week", "week"),
         ("week over week", "week"), ("wow", "week"), ("week by week", "week"),
     ]);
