@@ -1,26 +1,235 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CopilotBot.Conversation.Cards;
+using CopilotBot.Conversation.Kernel;
+using CopilotBot.Routing;
 using CopilotBot.Workspace;
+using CopilotBot.Workspace.Domain;
 
 namespace CopilotBot.Conversation;
 
 /// <summary>
-/// Handles one turn: decides which catalog function answers, calls it, and shapes the reply.
-/// Every channel (CLI, web chat, Teams, Slack) goes through here.
+/// Handles one turn from any channel: who is asking, what they mean (the embedded router, or a language model when one
+/// is configured), which catalog function answers (through the kernel and its filters), and the reply. Conversation
+/// memory is kept per conversation in the workspace, so follow-ups survive a restart.
 /// </summary>
-public sealed class CopilotAgent(CopilotWorkspace workspace, TimeProvider clock)
+public sealed class CopilotAgent(
+    CopilotWorkspace workspace,
+    Kernel.Kernel kernel,
+    IntentRouter router,
+    WorkspaceAccountDirectory directory,
+    AccessPolicy policy,
+    TimeProvider clock,
+    IModelRouter? modelRouter = null)
 {
     public const int MaxQuestionLength = 4000;
 
+    private static readonly Dictionary<string, object?> NoArguments = [];
+
+    public Kernel.Kernel Kernel => kernel;
+
     public async Task<TurnReply> HandleAsync(TurnRequest request, CancellationToken cancellationToken = default)
     {
-        _ = clock;
         bool demo = await workspace.IsDemoAsync(cancellationToken);
-        string text = Sanitize(request.Text);
-        if (text.Length == 0)
+        User? user = await workspace.Users.GetAsync(request.UserId, cancellationToken);
+        if (user is null)
         {
-            return TurnReply.Plain("Ask me something, for example: \"which Platinum accounts are most likely to churn?\"", tool: null, confidence: 0);
+            return TurnReply.Plain("I don't know you yet. Ask an admin to add you to CopilotBot's users.", tool: null, confidence: 0);
         }
 
-        return new TurnReply(HelpText.Text(demo), "help", new Dictionary<string, object?>(), [HelpText.Card(demo)], [], 1.0);
+        DateTimeOffset now = clock.GetUtcNow();
+        var caller = new CallerContext(user, request.Channel, request.ConversationId, DateOnly.FromDateTime(now.UtcDateTime), now,
+            await policy.ScopeAsync(user, cancellationToken));
+        ConversationMemory memory = MemoryCodec.Deserialize(await workspace.ConversationState.GetAsync(request.ConversationId, cancellationToken));
+        (AccountNameIndex index, IReadOnlyDictionary<string, Account> byId) = await directory.GetAsync(cancellationToken);
+
+        TurnReply reply;
+        ConversationMemory next = memory;
+        if (request.Value is { } value && (string?)value["verb"] is { Length: > 0 } verb)
+        {
+            (reply, next) = await HandleActionAsync(verb, value, caller, memory, byId, cancellationToken);
+        }
+        else
+        {
+            string text = Sanitize(request.Text);
+            if (text.Length == 0)
+            {
+                return TurnReply.Plain("Ask me something, for example: \"which Platinum accounts are most likely to churn?\"", tool: null, confidence: 0);
+            }
+
+            var routing = new RoutingContext(caller.Today, new WorkspaceAccountDirectory.Scoped(index, byId, caller.Scope), memory);
+            ModelRoute? modelRoute = modelRouter is null ? null : await modelRouter.RouteAsync(text, caller, memory, cancellationToken);
+            if (modelRoute is { Reply: { } modelReply })
+            {
+                reply = modelReply;
+                next = memory.WithShownAccounts(modelRoute.AccountsShown.Select(id => Ref(id, byId)).OfType<AccountRef>().ToList());
+            }
+            else
+            {
+                RouteResult route = router.Route(text, routing);
+                next = route.Memory;
+                (reply, IReadOnlyList<string> shown) = await AnswerAsync(route, caller, demo, cancellationToken);
+                if (shown.Count > 0)
+                {
+                    next = next.WithShownAccounts(shown.Select(id => Ref(id, byId)).OfType<AccountRef>().ToList());
+                }
+
+                if (modelRoute?.FallbackNote is { } note)
+                {
+                    reply = reply with { Text = note + " " + reply.Text };
+                }
+            }
+        }
+
+        await workspace.ConversationState.SetAsync(request.ConversationId, MemoryCodec.Serialize(next), now, cancellationToken);
+        return demo ? LabelDemo(reply) : reply;
+    }
+
+    private async Task<(TurnReply Reply, IReadOnlyList<string> Shown)> AnswerAsync(RouteResult route, CallerContext caller, bool demo, CancellationToken cancellationToken)
+    {
+        var arguments = route.Slots.ToDictionary(s => s.Key, s => (object?)s.Value);
+        switch (route.Kind)
+        {
+            case RouteKind.Invalid:
+                return (new TurnReply(route.Reason ?? "I didn't get that.", null, arguments, [], [], route.Confidence), []);
+            case RouteKind.OutOfScope:
+                return (new TurnReply(
+                    "That's outside what I can do. " + HelpText.Text(demo: false), null, NoArguments, [], [], route.Confidence), []);
+            case RouteKind.Clarify:
+                return (Clarify(route), []);
+        }
+
+        if (route.Intent is null or IntentCatalog.Help)
+        {
+            return (new TurnReply(HelpText.Text(demo), "help", NoArguments, [HelpText.Card(demo)], [], route.Confidence), []);
+        }
+
+        KernelFunction? function = kernel.Find(route.Intent);
+        if (function is null)
+        {
+            return (TurnReply.Plain("I can't do that yet.", null, route.Confidence), []);
+        }
+
+        return await InvokeAsync(function, arguments, caller, InvocationSource.Router, route.Confidence, cancellationToken);
+    }
+
+    private async Task<(TurnReply, ConversationMemory)> HandleActionAsync(
+        string verb,
+        JsonObject value,
+        CallerContext caller,
+        ConversationMemory memory,
+        IReadOnlyDictionary<string, Account> byId,
+        CancellationToken cancellationToken)
+    {
+        if (verb == "cancel")
+        {
+            return (TurnReply.Plain("Cancelled; nothing was done.", null), memory);
+        }
+
+        string functionName = verb;
+        Dictionary<string, object?> arguments;
+        if (verb == Filters.ConfirmationFilter.ConfirmVerb)
+        {
+            functionName = (string?)value["function"] ?? string.Empty;
+            arguments = ParseArguments((string?)value["arguments"]);
+        }
+        else
+        {
+            arguments = value.Where(p => p.Key != "verb" && p.Value is JsonValue)
+                .ToDictionary(p => p.Key, p => (object?)p.Value!.ToString());
+        }
+
+        if (functionName == IntentCatalog.Help)
+        {
+            return (new TurnReply(HelpText.Text(false), "help", NoArguments, [HelpText.Card(false)], [], 1), memory);
+        }
+
+        KernelFunction? function = kernel.Find(functionName);
+        if (function is null)
+        {
+            return (TurnReply.Plain("That button isn't something I can act on any more.", null, 0), memory);
+        }
+
+        // A click is the user's explicit choice: it passes as confirmed, and every other filter still applies.
+        (TurnReply reply, IReadOnlyList<string> shown) = await InvokeAsync(function, arguments, caller, InvocationSource.Confirmed, 1.0, cancellationToken);
+        var slots = arguments.Where(a => a.Value is not null).ToDictionary(a => a.Key, a => a.Value!);
+        ConversationMemory next = memory with { Intent = function.FullName, Slots = slots };
+        if (shown.Count > 0)
+        {
+            next = next.WithShownAccounts(shown.Select(id => Ref(id, byId)).OfType<AccountRef>().ToList());
+            next = next with { Account = next.ShownAccounts.Count == 1 ? next.ShownAccounts[0] : next.Account };
+        }
+
+        return (reply, next);
+    }
+
+    public async Task<(TurnReply Reply, IReadOnlyList<string> Shown)> InvokeAsync(
+        KernelFunction function,
+        Dictionary<string, object?> arguments,
+        CallerContext caller,
+        InvocationSource source,
+        double confidence,
+        CancellationToken cancellationToken)
+    {
+        FunctionInvocationContext context = await kernel.InvokeAsync(function, arguments, caller, source, cancellationToken);
+        PluginResult result = context.Result ?? PluginResult.Refuse("That didn't produce an answer.");
+        return (new TurnReply(result.Text, function.FullName, arguments, result.Cards, result.Evidence, confidence), result.AccountsShown);
+    }
+
+    private static TurnReply Clarify(RouteResult route)
+    {
+        var actions = new List<CardAction>();
+        foreach (IntentScore alt in route.Alternatives.Take(4))
+        {
+            var data = route.Slots.ToDictionary(s => s.Key, s => Convert.ToString(s.Value, CultureInfo.InvariantCulture) ?? string.Empty);
+            actions.Add(new CardAction(IntentCatalog.Describe(alt.Intent), alt.Intent, data));
+        }
+
+        string text = route.Reason ?? "I'm not sure what you'd like me to do. Did you mean one of these?";
+        var cards = actions.Count == 0 ? new List<Card>() : [new Card("Did you mean…", [new CardText(text)], actions) { FallbackText = text }];
+        return new TurnReply(text, null, route.Slots.ToDictionary(s => s.Key, s => (object?)s.Value), cards, [], route.Confidence);
+    }
+
+    private static Dictionary<string, object?> ParseArguments(string? json)
+    {
+        var result = new Dictionary<string, object?>();
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return result;
+        }
+
+        try
+        {
+            foreach ((string key, JsonNode? node) in JsonNode.Parse(json)?.AsObject() ?? [])
+            {
+                result[key] = node is JsonValue v ? v.ToString() : node?.ToJsonString();
+            }
+        }
+        catch (JsonException)
+        {
+            // A tampered or truncated button payload: act on nothing rather than on a guess.
+            result.Clear();
+        }
+
+        return result;
+    }
+
+    private static AccountRef? Ref(string id, IReadOnlyDictionary<string, Account> byId) =>
+        byId.TryGetValue(id, out Account? a) ? new AccountRef(a.Id, a.Name) : null;
+
+    private static TurnReply LabelDemo(TurnReply reply)
+    {
+        const string Note = "Demo data: a generated portfolio, not real customers.";
+        if (reply.Cards.Count == 0)
+        {
+            return reply;
+        }
+
+        var cards = reply.Cards.Select(c => c.Body.OfType<CardText>().Any(t => t.Text.StartsWith("Demo data", StringComparison.Ordinal))
+            ? c
+            : c with { Body = [.. c.Body, new CardText(Note, Subtle: true)] }).ToList();
+        return reply with { Cards = cards };
     }
 
     /// <summary>Drops control characters and trims very long input, so nothing downstream sees either.</summary>

@@ -1,19 +1,51 @@
 using CopilotBot.Conversation;
+using CopilotBot.Conversation.Filters;
+using CopilotBot.Conversation.Kernel;
+using CopilotBot.Plugins;
+using CopilotBot.Plugins.Churn;
+using CopilotBot.Plugins.Crm;
+using CopilotBot.Plugins.Interventions;
+using CopilotBot.Plugins.Portfolio;
+using CopilotBot.Plugins.Support;
+using CopilotBot.Routing;
 using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
 
 namespace CopilotBot.Host;
 
-/// <summary>Everything a command or the web host needs, built once: the workspace (seeded on first use), clock and agent.</summary>
+/// <summary>
+/// The composition root shared by the command line and the web host: the workspace (seeded and with a churn model on
+/// first use), the plugins, the kernel with its filters, the router and the agent. Built once per process.
+/// </summary>
 public sealed class CopilotRuntime
 {
-    private CopilotRuntime(HostSettings settings, CopilotWorkspace workspace, TimeProvider clock)
+    private CopilotRuntime(HostSettings settings, CopilotWorkspace workspace, TimeProvider clock, IModelRouter? modelRouter)
     {
         Settings = settings;
         Workspace = workspace;
         Clock = clock;
-        Agent = new CopilotAgent(workspace, clock);
+        var loader = new AccountHistoryLoader(workspace.Accounts, workspace.Activity, workspace.Conversations);
+        Models = new ChurnModelStore(workspace.Directory, workspace.Meta);
+        Risk = new ChurnRiskService(loader, Models, clock);
+        Crm = new EmbeddedCrmClient(workspace.Tasks);
+        var drafts = new DraftWriter(PromptLibrary.Default(), workspace.Activity, workspace.Conversations, workspace.Users);
+        AgentOptions = new AgentOptions();
+        InterventionAgent = new InterventionAgent(Risk, drafts, workspace.Interventions, Crm, workspace.Audit, workspace.Meta, AgentOptions);
+        var policy = new AccessPolicy(workspace.Users, workspace.Accounts);
+        Kernel = new Kernel(
+            [
+                KernelPlugin.FromObject("churn", new ChurnPlugin(Risk, workspace.Accounts, workspace.Users, workspace.Conversations)),
+                KernelPlugin.FromObject("support", new SupportPlugin(workspace.Conversations, workspace.Accounts)),
+                KernelPlugin.FromObject("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit)),
+                KernelPlugin.FromObject("crm", new CrmPlugin(Crm, workspace.Accounts, workspace.Users)),
+                KernelPlugin.FromObject("portfolio", new PortfolioPlugin(Risk, workspace.Accounts)),
+            ],
+            [new TimingFilter(), new AuditFilter(workspace.Audit), new AuthorizationFilter(policy), new ConfirmationFilter()]);
+        Agent = new CopilotAgent(workspace, Kernel, Router.Value, new WorkspaceAccountDirectory(workspace.Accounts), policy, clock, modelRouter);
     }
+
+    /// <summary>The router's model is loaded once per process and shared.</summary>
+    public static Lazy<IntentRouter> Router { get; } = new(IntentRouter.CreateDefault);
 
     public HostSettings Settings { get; }
 
@@ -21,17 +53,42 @@ public sealed class CopilotRuntime
 
     public TimeProvider Clock { get; }
 
+    public ChurnModelStore Models { get; }
+
+    public ChurnRiskService Risk { get; }
+
+    public ICrmClient Crm { get; }
+
+    public AgentOptions AgentOptions { get; }
+
+    public InterventionAgent InterventionAgent { get; }
+
+    public Kernel Kernel { get; }
+
     public CopilotAgent Agent { get; }
 
     public DateOnly Today => DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
 
-    /// <summary>Opens the workspace; an empty one is seeded with the demo portfolio, with progress on <paramref name="progress"/>.</summary>
-    public static CopilotRuntime Open(HostSettings settings, IProgress<double>? progress = null)
+    /// <summary>
+    /// Opens the workspace; an empty one is seeded with the demo portfolio, and one with accounts but no churn model
+    /// gets one trained, each with progress on the given reporters.
+    /// </summary>
+    public static CopilotRuntime Open(
+        HostSettings settings,
+        IProgress<double>? seeding = null,
+        IProgress<double>? training = null,
+        IModelRouter? modelRouter = null)
     {
         TimeProvider clock = settings.Clock();
         CopilotWorkspace workspace = CopilotWorkspace.Open(settings.WorkspaceDirectory);
-        workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), progress);
-        return new CopilotRuntime(settings, workspace, clock);
+        workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
+        var runtime = new CopilotRuntime(settings, workspace, clock, modelRouter);
+        if (runtime.Models.Versions().Count == 0 && workspace.IsDemoAsync().GetAwaiter().GetResult())
+        {
+            runtime.Risk.EnsureModelAsync(training, CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        return runtime;
     }
 
     /// <summary>The user a command acts as: --as, else the workspace's admin.</summary>

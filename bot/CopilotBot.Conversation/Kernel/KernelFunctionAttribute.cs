@@ -12,6 +12,9 @@ public sealed class KernelFunctionAttribute(string name) : Attribute
     /// <summary>True when calling it changes something (creates a task, records an outcome, acts on accounts).</summary>
     public bool HasSideEffects { get; init; }
 
+    /// <summary>Only a person's click may call it (a card button): never offered to the router or a language model.</summary>
+    public bool ButtonOnly { get; init; }
+
     /// <summary>The lowest role that may call it; scope (which accounts) is checked separately.</summary>
     public Workspace.Domain.UserRole MinimumRole { get; init; } = Workspace.Domain.UserRole.Csm;
 }

@@ -236,7 +236,11 @@ public static class CliApp
             stderr.WriteLine($"Creating workspace in {Path.GetFullPath(settings.WorkspaceDirectory)} with a demo portfolio (seed {settings.Seed}).");
         }
 
-        return CopilotRuntime.Open(settings, fresh ? new ConsoleProgress("Seeding demo portfolio", stderr == Console.Error ? null : stderr) : null);
+        TextWriter? writer = stderr == Console.Error ? null : stderr;
+        return CopilotRuntime.Open(
+            settings,
+            fresh ? new ConsoleProgress("Seeding demo portfolio", writer) : null,
+            new ConsoleProgress("Training churn model", writer));
     }
 
     /// <summary>Turns the errors a person can fix into a one-line message and exit code 2; never a stack trace.</summary>

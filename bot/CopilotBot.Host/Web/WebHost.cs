@@ -53,7 +53,7 @@ public static class WebHost
                 logger.LogInformation("Creating workspace in {Workspace} with the demo portfolio", Path.GetFullPath(settings.WorkspaceDirectory));
             }
 
-            return CopilotRuntime.Open(settings, fresh ? new ConsoleProgress("Seeding demo portfolio") : null);
+            return CopilotRuntime.Open(settings, fresh ? new ConsoleProgress("Seeding demo portfolio") : null, new ConsoleProgress("Training churn model"));
         });
 
         WebApplication app = builder.Build();

@@ -104,6 +104,22 @@ public interface IInterventionStore
     Task<IReadOnlyList<Intervention>> ListAsync(string? accountId, CancellationToken cancellationToken = default);
 
     Task<int> UpsertAsync(IReadOnlyList<Intervention> interventions, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates an intervention only if the guardrails allow it, checked and written in one write transaction so that
+    /// concurrent runs (threads or processes) cannot both pass: fewer than <paramref name="maxPerHour"/> interventions
+    /// by <see cref="Intervention.CreatedBy"/> in the hour before its creation (approval requests are not actions and do not count), and none for the same account within
+    /// <paramref name="dedupeDays"/> days.
+    /// </summary>
+    Task<GuardedCreate> TryCreateAsync(Intervention intervention, int maxPerHour, int dedupeDays, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What a guarded create did.</summary>
+public enum GuardedCreate
+{
+    Created,
+    RateLimited,
+    Duplicate,
 }
 
 /// <summary>An append-only log where each entry carries the hash of the previous one.</summary>

@@ -46,9 +46,14 @@ public static class ChurnDataset
         return Build(schema, rows.Select(r => (r.History, r.At)).ToList(), rows.Select(r => r.Label).ToArray());
     }
 
-    /// <summary>One row per active account, as of today.</summary>
-    public static TabularData Scoring(IReadOnlyList<AccountHistory> histories, TabularSchema schema, DateOnly today) =>
-        Build(schema, histories.Where(h => h.Account.Status == AccountStatus.Active).Select(h => (h, today)).ToList(), null);
+    /// <summary>One row per account active on the date.</summary>
+    public static TabularData Scoring(IReadOnlyList<AccountHistory> histories, TabularSchema schema, DateOnly date) =>
+        Build(schema, histories.Where(h => IsActiveOn(h.Account, date)).Select(h => (h, date)).ToList(), null);
+
+    /// <summary>Signed up by the date and not churned by it (today: simply active).</summary>
+    public static bool IsActiveOn(Account account, DateOnly date) =>
+        (account.SignupDate is null || account.SignupDate <= date)
+        && (account.ChurnedOn is not { } churned ? account.Status == AccountStatus.Active : churned > date);
 
     private static TabularData Build(TabularSchema schema, List<(AccountHistory History, DateOnly At)> rows, int[]? labels)
     {

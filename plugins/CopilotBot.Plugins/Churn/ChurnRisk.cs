@@ -15,9 +15,19 @@ public enum Urgency
 public sealed record RiskDriver(string Feature, string Text, double Points);
 
 /// <summary>An active account's churn risk (probability of churning within 90 days), urgency and drivers.</summary>
-/// <remarks><see cref="Within7"/> and <see cref="Within30"/> are the shorter horizons' probabilities (≤ <see cref="Probability"/>).</remarks>
-public sealed record AccountRisk(Account Account, double Probability, Urgency Urgency, IReadOnlyList<RiskDriver> Drivers, double Within7 = 0, double Within30 = 0)
+/// <remarks>
+/// <see cref="Within7"/> and <see cref="Within30"/> are the shorter horizons' probabilities (≤ <see cref="Probability"/>).
+/// Drivers are worked out (TreeSHAP) only when first read: lists show a handful, scoring covers every account.
+/// </remarks>
+public sealed record AccountRisk(Account Account, double Probability, Urgency Urgency, Lazy<IReadOnlyList<RiskDriver>> LazyDrivers, double Within7 = 0, double Within30 = 0)
 {
+    public AccountRisk(Account account, double probability, Urgency urgency, IReadOnlyList<RiskDriver> drivers)
+        : this(account, probability, urgency, new Lazy<IReadOnlyList<RiskDriver>>(drivers))
+    {
+    }
+
+    public IReadOnlyList<RiskDriver> Drivers => LazyDrivers.Value;
+
     public RiskDriver? TopDriver => Drivers.Where(d => d.Points > 0).MaxBy(d => d.Points);
 
     /// <summary>Expected ARR lost: probability × ARR.</summary>
@@ -57,4 +67,10 @@ public interface IChurnRiskProvider
 
     /// <summary>One account's risk with all its drivers; null when it is not an active account.</summary>
     Task<AccountRisk?> ExplainAsync(string accountId, CancellationToken cancellationToken);
+
+    /// <summary>Risk as the model would have scored it on a past date, for the accounts active then (for trends and backtests).</summary>
+    Task<IReadOnlyList<AccountRisk>> ScoreAsOfAsync(DateOnly date, CancellationToken cancellationToken);
+
+    /// <summary>Today's date for this provider's clock.</summary>
+    DateOnly Today { get; }
 }

@@ -37,6 +37,13 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
         return snapshot.Risks.FirstOrDefault(r => string.Equals(r.Account.Id, accountId, StringComparison.OrdinalIgnoreCase));
     }
 
+    public async Task<IReadOnlyList<AccountRisk>> ScoreAsOfAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        ChurnModelBundle bundle = await EnsureModelAsync(null, cancellationToken);
+        IReadOnlyList<AccountHistory> histories = await loader.LoadAsync(cancellationToken);
+        return Score(bundle, histories, date);
+    }
+
     /// <summary>Forget cached scores (after an import or a new model).</summary>
     public void Invalidate() => _cache = null;
 
@@ -71,25 +78,34 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
     /// <summary>Scores and explains every active account; pure, so tests can call it directly.</summary>
     public static IReadOnlyList<AccountRisk> Score(ChurnModelBundle bundle, IReadOnlyList<AccountHistory> histories, DateOnly today)
     {
-        TabularData data = ChurnDataset.Scoring(histories, bundle.Main.Schema, today);
-        var active = histories.Where(h => h.Account.Status == AccountStatus.Active).Select(h => h.Account).ToList();
+        var activeHistories = histories.Where(h => ChurnDataset.IsActiveOn(h.Account, today)).ToList();
+        TabularData data = ChurnDataset.Scoring(activeHistories, bundle.Main.Schema, today);
+        var active = activeHistories.Select(h => h.Account).ToList();
         double[] p90 = bundle.Models[90].Score(data);
         double[] p30 = bundle.Models[30].Score(data);
         double[] p7 = bundle.Models[7].Score(data);
         var risks = new List<AccountRisk>(active.Count);
         for (int row = 0; row < active.Count; row++)
         {
-            PredictionExplanation explanation = bundle.Main.Explain(data, row);
-            IReadOnlyList<double> points = explanation.ProbabilityPointContributions();
-            var drivers = explanation.Contributions
-                .Select((c, i) => new RiskDriver(c.Feature, DriverText.Describe(c), points[i] * 100))
-                .Where(d => Math.Abs(d.Points) >= 0.5)
-                .OrderByDescending(d => Math.Abs(d.Points))
-                .ToList();
-            risks.Add(new AccountRisk(active[row], p90[row], AccountRisk.Bucket(p7[row], p30[row], p90[row]), drivers, Math.Min(p7[row], p90[row]), Math.Min(Math.Max(p30[row], p7[row]), p90[row])));
+            int r = row;
+            var drivers = new Lazy<IReadOnlyList<RiskDriver>>(() => Drivers(bundle, data, r));
+            double p7r = Math.Min(p7[row], p90[row]);
+            double p30r = Math.Min(Math.Max(p30[row], p7[row]), p90[row]);
+            risks.Add(new AccountRisk(active[row], p90[row], AccountRisk.Bucket(p7[row], p30[row], p90[row]), drivers, p7r, p30r));
         }
 
         return risks.OrderByDescending(r => r.Probability).ToList();
+    }
+
+    private static IReadOnlyList<RiskDriver> Drivers(ChurnModelBundle bundle, TabularData data, int row)
+    {
+        PredictionExplanation explanation = bundle.Main.Explain(data, row);
+        IReadOnlyList<double> points = explanation.ProbabilityPointContributions();
+        return explanation.Contributions
+            .Select((c, i) => new RiskDriver(c.Feature, DriverText.Describe(c), points[i] * 100))
+            .Where(d => Math.Abs(d.Points) >= 0.5)
+            .OrderByDescending(d => Math.Abs(d.Points))
+            .ToList();
     }
 
     private sealed record Snapshot(int? Version, DateOnly Today, DateTimeOffset At, IReadOnlyList<AccountRisk> Risks);

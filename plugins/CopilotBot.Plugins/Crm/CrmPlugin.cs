@@ -82,9 +82,19 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
         [Description("mine | overdue | due_this_week | open | all")] string? filter = null,
         [Description("Account id to list tasks for")] string? account = null,
         [Description("User id whose tasks to list (managers: a CSM on their team)")] string? owner = null,
+        [Description("Only tasks due on or after this date, yyyy-MM-dd")] string? from = null,
+        [Description("Only tasks due on or before this date, yyyy-MM-dd")] string? to = null,
         CancellationToken cancellationToken = default)
     {
-        string f = (filter ?? "mine").Trim().ToLowerInvariant().Replace(' ', '_');
+        (DateOnly? dueFrom, string? e1) = Format.ParseDate(from, "the start date");
+        (DateOnly? dueTo, string? e2) = Format.ParseDate(to, "the end date");
+        if ((e1 ?? e2) is { } dateError)
+        {
+            return PluginResult.Refuse(dateError);
+        }
+
+        // A range that ends before today, with no start, is "overdue".
+        string f = (filter ?? (dueTo < caller.Today && dueFrom is null ? "overdue" : "mine")).Trim().ToLowerInvariant().Replace(' ', '_');
         string? assignee = owner is null or "me" ? (account is null ? caller.User.Id : null) : owner;
         if (assignee is not null && caller.Scope.OwnerIds is { } owners && !owners.Contains(assignee))
         {
@@ -117,7 +127,7 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
                 "overdue" => t.DueDate < caller.Today,
                 "due_this_week" or "this_week" or "week" => t.DueDate >= caller.Today && t.DueDate <= EndOfWeek(caller.Today),
                 _ => true,
-            };
+            } && (dueFrom is null || t.DueDate >= dueFrom) && (dueTo is null || f == "overdue" || t.DueDate <= dueTo);
             if (keep)
             {
                 visible.Add(t);

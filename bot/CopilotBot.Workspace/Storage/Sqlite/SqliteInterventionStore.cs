@@ -34,6 +34,58 @@ public sealed class SqliteInterventionStore(SqliteDb db) : IInterventionStore
         return Task.FromResult(inserted);
     }
 
+    public Task<GuardedCreate> TryCreateAsync(Intervention intervention, int maxPerHour, int dedupeDays, CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection c = db.Open();
+        using (SqliteCommand begin = c.Command("BEGIN IMMEDIATE"))
+        {
+            begin.ExecuteNonQuery();
+        }
+
+        try
+        {
+            GuardedCreate result;
+            using SqliteCommand recent = c.Command(
+                "SELECT count(*) FROM interventions WHERE created_by = $by AND created_at > $since AND created_at <= $at AND status <> 'pending_approval'")
+                .With("$by", intervention.CreatedBy).With("$since", intervention.CreatedAt.AddHours(-1).Db()).With("$at", intervention.CreatedAt.Db());
+            using SqliteCommand duplicate = c.Command(
+                "SELECT count(*) FROM interventions WHERE account_id = $a AND created_at > $since")
+                .With("$a", intervention.AccountId).With("$since", intervention.CreatedAt.AddDays(-dedupeDays).Db());
+            if (Convert.ToInt64(duplicate.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            {
+                result = GuardedCreate.Duplicate;
+            }
+            else if (Convert.ToInt64(recent.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= maxPerHour)
+            {
+                result = GuardedCreate.RateLimited;
+            }
+            else
+            {
+                WriteOne(c, intervention);
+                result = GuardedCreate.Created;
+            }
+
+            using SqliteCommand commit = c.Command("COMMIT");
+            commit.ExecuteNonQuery();
+            return Task.FromResult(result);
+        }
+        catch
+        {
+            using SqliteCommand rollback = c.Command("ROLLBACK");
+            rollback.ExecuteNonQuery();
+            throw;
+        }
+    }
+
+    private static void WriteOne(SqliteConnection c, Intervention i)
+    {
+        using SqliteCommand cmd = c.Command(
+            $"INSERT INTO interventions({Columns}) VALUES($id,$a,$k,$s,$r,$at,$by,$d,$oat,$oby)");
+        cmd.With("$id", i.Id).With("$a", i.AccountId).With("$k", i.Kind).With("$s", Vocabulary.ToSnake(i.Status)).With("$r", i.Risk)
+            .With("$at", i.CreatedAt.Db()).With("$by", i.CreatedBy).With("$d", i.Draft).With("$oat", i.OutcomeAt.Db()).With("$oby", i.OutcomeBy);
+        cmd.ExecuteNonQuery();
+    }
+
     internal static int Upsert(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<Intervention> interventions)
     {
         using SqliteCommand exists = c.Command("SELECT 1 FROM interventions WHERE id = $id", tx);

@@ -1,0 +1,57 @@
+using CopilotBot.Routing;
+using CopilotBot.Workspace.Domain;
+using CopilotBot.Workspace.Storage;
+
+namespace CopilotBot.Conversation;
+
+/// <summary>
+/// The router's view of the workspace's accounts: a name index rebuilt when the number of accounts changes
+/// (imports add accounts; names rarely change in place).
+/// </summary>
+public sealed class WorkspaceAccountDirectory(IAccountStore accounts)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (int Count, AccountNameIndex Index, Dictionary<string, Account> ById)? _current;
+
+    public async Task<(AccountNameIndex Index, IReadOnlyDictionary<string, Account> ById)> GetAsync(CancellationToken cancellationToken)
+    {
+        int count = await accounts.CountAsync(cancellationToken);
+        if (_current is { } c && c.Count == count)
+        {
+            return (c.Index, c.ById);
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_current is { } again && again.Count == count)
+            {
+                return (again.Index, again.ById);
+            }
+
+            IReadOnlyList<Account> all = await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken);
+            var index = new AccountNameIndex(all.Select(a => new AccountRef(a.Id, a.Name)));
+            _current = (all.Count, index, all.ToDictionary(a => a.Id, StringComparer.OrdinalIgnoreCase));
+            return (index, _current.Value.ById);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A directory for one caller: ids resolve for any account (so the authorization filter can say "no access"),
+    /// but names only match accounts the caller may see, so a clarifying question never lists someone else's accounts.
+    /// </summary>
+    public sealed class Scoped(AccountNameIndex index, IReadOnlyDictionary<string, Account> byId, Kernel.AccessScope scope) : IAccountDirectory
+    {
+        public AccountRef? FindById(string id) => index.FindById(id);
+
+        public IReadOnlyList<AccountMatch> FindByName(string text, int max) =>
+            index.Find(text, scope.OwnerIds is null ? max : max * 4)
+                .Where(m => scope.OwnerIds is null || (byId.TryGetValue(m.Account.Id, out Account? a) && scope.Allows(a)))
+                .Take(max)
+                .ToList();
+    }
+}

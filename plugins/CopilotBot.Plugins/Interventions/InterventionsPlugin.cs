@@ -1,0 +1,246 @@
+using System.ComponentModel;
+using CopilotBot.Conversation.Cards;
+using CopilotBot.Conversation.Kernel;
+using CopilotBot.Plugins.Churn;
+using CopilotBot.Plugins.Crm;
+using CopilotBot.Workspace.Domain;
+using CopilotBot.Workspace.Storage;
+
+namespace CopilotBot.Plugins.Interventions;
+
+[Description("Retention drafts, the intervention agent, and intervention outcomes.")]
+public sealed class InterventionsPlugin(
+    DraftWriter drafts,
+    InterventionAgent agent,
+    IChurnRiskProvider risk,
+    IAccountStore accounts,
+    IInterventionStore interventions,
+    ICrmClient crm,
+    IAuditLog audit)
+{
+    /// <summary>Assumed cost of one intervention for the ROI estimate (two CSM hours at $75/h).</summary>
+    public const double CostPerIntervention = 150;
+
+    [KernelFunction("draft")]
+    [Description("Draft a retention email (or call script) for an account from its risk drivers, recent support issues and usage. Nothing is sent.")]
+    public async Task<PluginResult> DraftAsync(
+        CallerContext caller,
+        [Description("Account id, e.g. P10342")] string? account = null,
+        [Description("email | call")] string? channel = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(account))
+        {
+            return PluginResult.Refuse("Which account should I write to? Give its name or id.");
+        }
+
+        Account? a = await accounts.GetAsync(account, cancellationToken);
+        if (a is null)
+        {
+            return PluginResult.Refuse($"I can't find an account with id {account}.");
+        }
+
+        string kind = string.Equals(channel, "call", StringComparison.OrdinalIgnoreCase) ? "call" : "email";
+        AccountRisk? r = await risk.ExplainAsync(a.Id, cancellationToken);
+        Draft draft = await drafts.WriteAsync(a, r, kind, caller.Today, cancellationToken);
+        var data = new Dictionary<string, string> { ["account"] = a.Id, ["channel"] = kind };
+        var card = new Card(
+            kind == "call" ? $"Call script: {a.Name}" : $"Draft email to {a.Name}",
+            [
+                new CardText(draft.Body),
+                new CardText("Based on: " + (draft.Facts.Count == 0 ? "account profile only" : string.Join("; ", draft.Facts)), Subtle: true),
+            ],
+            [
+                new CardAction(kind == "call" ? "Log call planned" : "Send", "interventions.send_draft", data, "positive"),
+                new CardAction("Edit", "interventions.draft", data),
+                new CardAction("Discard", "cancel", new Dictionary<string, string>(), "destructive"),
+            ])
+        { FallbackText = $"Draft {kind} for {a.Name}" };
+        return new PluginResult($"Here's a draft {(kind == "call" ? "call script" : "email")} for {a.Name} ({a.Id}). Nothing is sent until you click {(kind == "call" ? "Log call planned" : "Send")}.")
+        {
+            Cards = [card],
+            AccountsShown = [a.Id],
+            Data = new { account = a.Id, channel = kind, subject = draft.Subject, body = draft.Body, facts = draft.Facts },
+        };
+    }
+
+    [KernelFunction("send_draft", HasSideEffects = true, ButtonOnly = true)]
+    [Description("Send a reviewed draft (button only): records the intervention as pending and creates a follow-up task.")]
+    public async Task<PluginResult> SendDraftAsync(
+        CallerContext caller,
+        string? account = null,
+        string? channel = null,
+        CancellationToken cancellationToken = default)
+    {
+        Account? a = account is null ? null : await accounts.GetAsync(account, cancellationToken);
+        if (a is null)
+        {
+            return PluginResult.Refuse("That draft's account no longer exists.");
+        }
+
+        string kind = channel == "call" ? "call" : "email";
+        if (a.Tier == Tier.Platinum && caller.User.Role is not (UserRole.Approver or UserRole.Admin))
+        {
+            return PluginResult.Refuse($"{a.Name} is a Platinum account: an approver has to approve outreach. Ask the intervention agent or an approver.");
+        }
+
+        AccountRisk? r = await risk.ExplainAsync(a.Id, cancellationToken);
+        Draft draft = await drafts.WriteAsync(a, r, kind, caller.Today, cancellationToken);
+        var intervention = new Intervention(
+            "I" + Guid.NewGuid().ToString("N")[..10], a.Id, kind, InterventionStatus.Pending, r?.Probability, caller.Now, caller.User.Id, draft.Body, null, null);
+        await interventions.UpsertAsync([intervention], cancellationToken);
+        CrmTask task = await crm.CreateTaskAsync(a.Id, $"Follow up on retention {kind} to {a.Name}", caller.Today.AddDays(7), caller.User.Id, caller.User.Id, caller.Now, cancellationToken);
+        await audit.AppendAsync(caller.User.Id, "intervention.sent", a.Id, $"{{\"intervention\":\"{intervention.Id}\",\"task\":\"{task.Id}\",\"channel\":\"{kind}\"}}", caller.Now, cancellationToken);
+        return new PluginResult($"Queued the {kind} to {a.Name} (simulated send; intervention {intervention.Id}, pending) and created follow-up task {task.Id} due {Format.Date(caller.Today.AddDays(7))}.")
+        {
+            AccountsShown = [a.Id],
+            Data = new { intervention = intervention.Id, task = task.Id },
+        };
+    }
+
+    [KernelFunction("run_agent", HasSideEffects = true, MinimumRole = UserRole.Admin)]
+    [Description("Run the intervention agent now over accounts above the risk threshold (admins). With dry_run it only reports what it would do.")]
+    public async Task<PluginResult> RunAgentAsync(
+        CallerContext caller,
+        [Description("true to only report, writing nothing")] bool? dryRun = null,
+        CancellationToken cancellationToken = default)
+    {
+        bool dry = dryRun ?? false;
+        AgentRunReport report = await agent.RunAsync(caller.User.Id, caller.Now, dry, cancellationToken);
+        if (report.Stopped)
+        {
+            return PluginResult.Refuse("The intervention agent is stopped (kill switch). An admin can start it with `copilot agent start`.");
+        }
+
+        var rows = report.Decisions.Take(30).Select(d => (IReadOnlyList<string>)
+        [
+            $"{d.Risk.Account.Name} ({d.Risk.Account.Id})", d.Risk.Account.Tier.ToString(), Format.Percent(d.Risk.Probability), AccountRisk.Badge(d.Risk.Urgency),
+            d.Outcome switch
+            {
+                AgentOutcome.Acted => "email drafted, task created",
+                AgentOutcome.QueuedForApproval => "approval requested",
+                AgentOutcome.WouldAct => "would act",
+                AgentOutcome.WouldQueueForApproval => "would request approval",
+                AgentOutcome.SkippedRecentIntervention => "skipped: recent intervention",
+                _ => "skipped: hourly limit",
+            },
+        ]).ToList();
+        string text = dry
+            ? $"Dry run: {report.Decisions.Count} accounts above the threshold; would act on {report.Decisions.Count(d => d.Outcome == AgentOutcome.WouldAct)} and request approval for {report.Decisions.Count(d => d.Outcome == AgentOutcome.WouldQueueForApproval)} (Platinum). Nothing was written."
+            : $"Agent run: acted on {report.Acted} accounts, requested approval for {report.QueuedForApproval} Platinum accounts, skipped {report.Decisions.Count - report.Acted - report.QueuedForApproval}.";
+        var card = new Card(dry ? "Intervention agent (dry run)" : "Intervention agent run", [new CardTable(["Account", "Tier", "Risk", "Urgency", "Decision"], rows)], []);
+        return new PluginResult(text)
+        {
+            Cards = rows.Count == 0 ? [] : [card],
+            AccountsShown = report.Decisions.Select(d => d.Risk.Account.Id).ToList(),
+            Data = new { dry_run = dry, acted = report.Acted, queued_for_approval = report.QueuedForApproval, eligible = report.Decisions.Count },
+        };
+    }
+
+    [KernelFunction("record_outcome", HasSideEffects = true)]
+    [Description("Record the outcome of an account's latest open intervention: saved or churned.")]
+    public async Task<PluginResult> RecordOutcomeAsync(
+        CallerContext caller,
+        [Description("Account id")] string? account = null,
+        [Description("saved | churned")] string? outcome = null,
+        [Description("Date of the outcome, yyyy-MM-dd (default today)")] string? date = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(account))
+        {
+            return PluginResult.Refuse("Which account? e.g. \"mark Contoso as saved\".");
+        }
+
+        InterventionStatus? status = outcome?.Trim().ToLowerInvariant() switch
+        {
+            "saved" or "save" or "retained" or "renewed" => InterventionStatus.Saved,
+            "churned" or "churn" or "lost" or "cancelled" => InterventionStatus.Churned,
+            _ => null,
+        };
+        if (status is null)
+        {
+            return PluginResult.Refuse("Was it saved or churned?");
+        }
+
+        (DateOnly? when, string? error) = Format.ParseDate(date, "the outcome date");
+        if (error is not null)
+        {
+            return PluginResult.Refuse(error);
+        }
+
+        Account? a = await accounts.GetAsync(account, cancellationToken);
+        Intervention? open = (await interventions.ListAsync(account, cancellationToken))
+            .Where(i => i.Status is InterventionStatus.Pending or InterventionStatus.PendingApproval)
+            .MaxBy(i => i.CreatedAt);
+        if (a is null || open is null)
+        {
+            return PluginResult.Refuse($"There is no open intervention for {a?.Name ?? account}. Outcomes are recorded against interventions.");
+        }
+
+        DateTimeOffset at = when is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.FromTimeSpan(caller.Now.TimeOfDay)), TimeSpan.Zero) : caller.Now;
+        await interventions.UpsertAsync([open with { Status = status.Value, OutcomeAt = at, OutcomeBy = caller.User.Id }], cancellationToken);
+        await audit.AppendAsync(caller.User.Id, "intervention.outcome", a.Id, $"{{\"intervention\":\"{open.Id}\",\"outcome\":\"{status.Value.ToString().ToLowerInvariant()}\"}}", caller.Now, cancellationToken);
+        return new PluginResult($"Recorded: {a.Name} {(status == InterventionStatus.Saved ? "saved" : "churned")} on {Format.Date(DateOnly.FromDateTime(at.UtcDateTime))} (intervention {open.Id}).")
+        {
+            AccountsShown = [a.Id],
+            Data = new { intervention = open.Id, outcome = status.Value.ToString().ToLowerInvariant() },
+        };
+    }
+
+    [KernelFunction("summary")]
+    [Description("Intervention outcomes: saved, churned and pending counts, save rate, ARR saved, by owner and tier, with an ROI estimate and its assumptions.")]
+    public async Task<PluginResult> SummaryAsync(
+        CallerContext caller,
+        [Description("'me' or a CSM user id")] string? owner = null,
+        [Description("Platinum | Gold | Silver | Bronze")] string? tier = null,
+        [Description("Start date yyyy-MM-dd")] string? from = null,
+        [Description("End date yyyy-MM-dd")] string? to = null,
+        CancellationToken cancellationToken = default)
+    {
+        (DateOnly? start, string? e1) = Format.ParseDate(from, "the start date");
+        (DateOnly? end, string? e2) = Format.ParseDate(to, "the end date");
+        if ((e1 ?? e2) is { } error)
+        {
+            return PluginResult.Refuse(error);
+        }
+
+        string? ownerId = owner is null ? null : owner.Equals("me", StringComparison.OrdinalIgnoreCase) ? caller.User.Id : owner;
+        Tier? tierFilter = tier is not null && Vocabulary.TryParseTier(tier, out Tier t) ? t : null;
+        var byId = (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken)).ToDictionary(a => a.Id);
+        var rows = (await interventions.ListAsync(null, cancellationToken))
+            .Where(i => byId.TryGetValue(i.AccountId, out Account? a) && caller.Scope.Allows(a)
+                && (ownerId is null || a.OwnerId == ownerId) && (tierFilter is null || a.Tier == tierFilter))
+            .Where(i => (start is null || DateOnly.FromDateTime((i.OutcomeAt ?? i.CreatedAt).UtcDateTime) >= start)
+                && (end is null || DateOnly.FromDateTime((i.OutcomeAt ?? i.CreatedAt).UtcDateTime) <= end))
+            .ToList();
+        int saved = rows.Count(i => i.Status == InterventionStatus.Saved);
+        int churned = rows.Count(i => i.Status == InterventionStatus.Churned);
+        int pending = rows.Count(i => i.Status is InterventionStatus.Pending or InterventionStatus.PendingApproval);
+        double saveRate = saved + churned == 0 ? 0 : saved / (double)(saved + churned);
+        decimal arrSaved = rows.Where(i => i.Status == InterventionStatus.Saved).Sum(i => byId[i.AccountId].Arr);
+        double expectedSaved = rows.Where(i => i.Status == InterventionStatus.Saved).Sum(i => (i.Risk ?? 0.5) * (double)byId[i.AccountId].Arr);
+        double cost = rows.Count * CostPerIntervention;
+        string period = start is null && end is null ? "all time" : $"{(start is { } s ? Format.Iso(s) : "start")} to {(end is { } e ? Format.Iso(e) : "today")}";
+        var byOwner = rows.GroupBy(i => byId[i.AccountId].OwnerId ?? "—").OrderBy(g => g.Key).Select(g =>
+        {
+            int s2 = g.Count(i => i.Status == InterventionStatus.Saved), c2 = g.Count(i => i.Status == InterventionStatus.Churned);
+            return (IReadOnlyList<string>)[g.Key, Format.Int(s2), Format.Int(c2), Format.Int(g.Count() - s2 - c2), s2 + c2 == 0 ? "—" : Format.Percent(s2 / (double)(s2 + c2))];
+        }).ToList();
+        string text = $"{saved} saved, {churned} churned, {pending} pending ({period}). Save rate {Format.Percent(saveRate)}; ARR saved {Format.Money(arrSaved)}. " +
+            $"ROI estimate: {Format.Money(expectedSaved)} of expected churn avoided for {Format.Money(cost)} of CSM time" +
+            (cost > 0 ? $" ({expectedSaved / cost:0}×)." : ".");
+        var card = new Card(
+            "Intervention outcomes",
+            [
+                new CardFacts([("Saved", Format.Int(saved)), ("Churned", Format.Int(churned)), ("Pending", Format.Int(pending)), ("Save rate", Format.Percent(saveRate)), ("ARR saved", Format.Money(arrSaved)), ("Period", period)]),
+                new CardTable(["Owner", "Saved", "Churned", "Pending", "Save rate"], byOwner),
+                new CardText($"ROI assumptions: a saved account would otherwise have churned with the risk it had when the intervention started (risk × ARR), and each intervention costs {Format.Money(CostPerIntervention)} of CSM time. Save rate = saved / (saved + churned).", Subtle: true),
+            ],
+            []);
+        return new PluginResult(text)
+        {
+            Cards = [card],
+            Data = new { saved, churned, pending, save_rate = Math.Round(saveRate, 3), arr_saved = arrSaved, expected_churn_avoided = Math.Round(expectedSaved), cost },
+        };
+    }
+}

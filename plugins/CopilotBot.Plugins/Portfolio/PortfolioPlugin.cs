@@ -1,0 +1,228 @@
+using System.ComponentModel;
+using CopilotBot.Conversation.Cards;
+using CopilotBot.Conversation.Kernel;
+using CopilotBot.Plugins.Churn;
+using CopilotBot.Workspace.Domain;
+using CopilotBot.Workspace.Storage;
+
+namespace CopilotBot.Plugins.Portfolio;
+
+[Description("Portfolio questions for managers: ARR at risk by segment and churn forecasts.")]
+public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accounts)
+{
+    /// <summary>Accounts at or above this 90-day risk count as red.</summary>
+    public const double RedThreshold = 0.5;
+
+    [KernelFunction("summary")]
+    [Description("ARR at risk (expected: probability × ARR, and ARR of red accounts) by tier, region, industry, owner or urgency bucket, with change against last month and top movers.")]
+    public async Task<PluginResult> SummaryAsync(
+        CallerContext caller,
+        [Description("tier | region | industry | owner | bucket (default tier)")] string? groupBy = null,
+        [Description("NA | EMEA | APAC | LATAM")] string? region = null,
+        [Description("Platinum | Gold | Silver | Bronze")] string? tier = null,
+        [Description("Industry")] string? industry = null,
+        [Description("'me' or a CSM user id")] string? owner = null,
+        CancellationToken cancellationToken = default)
+    {
+        Func<AccountRisk, bool>? filter = Filter(caller, region, tier, industry, owner, out string? problem, out string scope);
+        if (filter is null)
+        {
+            return PluginResult.Refuse(problem!);
+        }
+
+        string dimension = (groupBy ?? "tier").Trim().ToLowerInvariant();
+        Func<AccountRisk, string> key = dimension switch
+        {
+            "region" => r => r.Account.Region.ToString(),
+            "industry" => r => r.Account.Industry,
+            "owner" or "csm" => r => r.Account.OwnerId ?? "(no owner)",
+            "bucket" or "urgency" => r => AccountRisk.Badge(r.Urgency),
+            _ => r => r.Account.Tier.ToString(),
+        };
+        if (dimension is not ("region" or "industry" or "owner" or "csm" or "bucket" or "urgency"))
+        {
+            dimension = "tier";
+        }
+
+        var now = (await risk.ScoreAsync(cancellationToken)).Where(filter).ToList();
+        var before = (await risk.ScoreAsOfAsync(risk.Today.AddDays(-30), cancellationToken)).Where(filter).ToList();
+        if (now.Count == 0)
+        {
+            return new PluginResult($"No active accounts {scope}.") { Data = new { accounts = 0 } };
+        }
+
+        double expected = now.Sum(r => r.ArrAtRisk);
+        double expectedBefore = before.Sum(r => r.ArrAtRisk);
+        double redArr = now.Where(r => r.Probability >= RedThreshold).Sum(r => (double)r.Account.Arr);
+        int red = now.Count(r => r.Probability >= RedThreshold);
+        var rows = now.GroupBy(key).OrderByDescending(g => g.Sum(r => r.ArrAtRisk)).Select(g => (IReadOnlyList<string>)
+        [
+            g.Key, Format.Int(g.Count()), Format.Money(g.Sum(r => (double)r.Account.Arr)), Format.Money(g.Sum(r => r.ArrAtRisk)),
+            Format.Int(g.Count(r => r.Probability >= RedThreshold)), Format.Money(g.Where(r => r.Probability >= RedThreshold).Sum(r => (double)r.Account.Arr)),
+        ]).ToList();
+        var previous = before.ToDictionary(r => r.Account.Id, r => r.Probability);
+        var movers = now.Select(r => (Risk: r, Delta: r.Probability - previous.GetValueOrDefault(r.Account.Id)))
+            .OrderByDescending(m => m.Delta * (double)m.Risk.Account.Arr).Take(5).Where(m => m.Delta > 0.05).ToList();
+        var worstOwner = now.GroupBy(r => r.Account.OwnerId ?? "(no owner)").MaxBy(g => g.Sum(r => r.ArrAtRisk));
+        string change = expectedBefore == 0 ? "n/a" : $"{(expected >= expectedBefore ? "+" : "−")}{Format.Money(Math.Abs(expected - expectedBefore))} vs 30 days ago";
+        string text = $"Expected ARR at risk {scope}: {Format.Money(expected)} ({change}) across {now.Count} accounts; " +
+            $"{red} red account{(red == 1 ? string.Empty : "s")} (≥{Format.Percent(RedThreshold)} risk) hold {Format.Money(redArr)} ARR. " +
+            (worstOwner is not null && caller.Scope.OwnerIds is not { Count: 1 } ? $"Most at risk: {worstOwner.Key}'s book ({Format.Money(worstOwner.Sum(r => r.ArrAtRisk))}). " : string.Empty) +
+            (movers.Count > 0 ? $"Biggest mover: {movers[0].Risk.Account.Name} (+{movers[0].Delta * 100:0} pts)." : string.Empty);
+        var body = new List<CardElement>
+        {
+            new CardFacts([("Expected ARR at risk", Format.Money(expected)), ("Change (30 days)", change), ("Red accounts", $"{red} · {Format.Money(redArr)} ARR"), ("Accounts", Format.Int(now.Count))]),
+            new CardTable([Title(dimension), "Accounts", "ARR", "Expected at risk", "Red", "Red ARR"], rows),
+        };
+        if (movers.Count > 0)
+        {
+            body.Add(new CardText("Top movers (30 days)", Emphasis: true));
+            body.Add(new CardTable(["Account", "Risk now", "Change", "ARR"], movers.Select(m => (IReadOnlyList<string>)
+                [$"{m.Risk.Account.Name} ({m.Risk.Account.Id})", Format.Percent(m.Risk.Probability), $"+{m.Delta * 100:0} pts", Format.Money(m.Risk.Account.Arr)]).ToList()));
+        }
+
+        body.Add(new CardText("Expected ARR at risk = Σ (90-day churn probability × ARR).", Subtle: true));
+        return new PluginResult(text)
+        {
+            Cards = [new Card($"ARR at risk {scope}, by {Title(dimension).ToLowerInvariant()}", body, [])],
+            AccountsShown = movers.Select(m => m.Risk.Account.Id).ToList(),
+            Data = new { expected_arr_at_risk = Math.Round(expected), expected_30_days_ago = Math.Round(expectedBefore), red_accounts = red, red_arr = redArr, accounts = now.Count },
+        };
+    }
+
+    [KernelFunction("forecast")]
+    [Description("Forecast churned ARR over the next 30, 90 or 180 days with a 90% interval (best, likely, worst case), and how past forecasts compared with what happened.")]
+    public async Task<PluginResult> ForecastAsync(
+        CallerContext caller,
+        [Description("30, 90 or 180")] int? horizonDays = null,
+        [Description("NA | EMEA | APAC | LATAM")] string? region = null,
+        [Description("Platinum | Gold | Silver | Bronze")] string? tier = null,
+        [Description("Industry")] string? industry = null,
+        [Description("'me' or a CSM user id")] string? owner = null,
+        CancellationToken cancellationToken = default)
+    {
+        Func<AccountRisk, bool>? filter = Filter(caller, region, tier, industry, owner, out string? problem, out string scope);
+        if (filter is null)
+        {
+            return PluginResult.Refuse(problem!);
+        }
+
+        int days = horizonDays switch { null => 90, <= 30 => 30, <= 90 => 90, _ => 180 };
+        var now = (await risk.ScoreAsync(cancellationToken)).Where(filter).ToList();
+        ForecastDistribution f = ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(days, r.Within30, r.Probability), (double)r.Account.Arr)).ToList());
+
+        // Backtest: what the model would have forecast on earlier dates, against the ARR that actually churned after them.
+        var all = (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken)).ToDictionary(a => a.Id);
+        var backtest = new List<IReadOnlyList<string>>();
+        int inside = 0, checkedDates = 0;
+        foreach (int back in new[] { days, days + 30, days + 60 })
+        {
+            DateOnly at = risk.Today.AddDays(-back);
+            if (days > 90)
+            {
+                break; // Not enough history to check 180-day forecasts.
+            }
+
+            var then = (await risk.ScoreAsOfAsync(at, cancellationToken)).Where(filter).ToList();
+            ForecastDistribution past = ChurnForecast.Simulate(then.Select(r => (ChurnForecast.WithinDays(days, r.Within30, r.Probability), (double)r.Account.Arr)).ToList());
+            double actual = then.Where(r => all[r.Account.Id].ChurnedOn is { } c && c > at && c <= at.AddDays(days)).Sum(r => (double)r.Account.Arr);
+            bool hit = actual >= past.Low && actual <= past.High;
+            inside += hit ? 1 : 0;
+            checkedDates++;
+            backtest.Add([Format.Iso(at), Format.Money(past.Expected), $"{Format.Money(past.Low)}–{Format.Money(past.High)}", Format.Money(actual), hit ? "inside" : "outside"]);
+        }
+
+        string text = $"Churned ARR {scope} over the next {days} days: likely {Format.Money(f.Expected)} " +
+            $"(90% interval {Format.Money(f.Low)}–{Format.Money(f.High)}; best case {Format.Money(f.Low)}, worst case {Format.Money(f.High)}), from {now.Count} accounts. " +
+            (checkedDates > 0 ? $"Backtest: the actual churn fell inside the interval for {inside} of {checkedDates} past dates." : string.Empty);
+        var body = new List<CardElement>
+        {
+            new CardFacts([("Likely (expected)", Format.Money(f.Expected)), ("Best case (5th pct)", Format.Money(f.Low)), ("Median", Format.Money(f.Median)), ("Worst case (95th pct)", Format.Money(f.High)), ("Accounts", Format.Int(now.Count))]),
+        };
+        if (backtest.Count > 0)
+        {
+            body.Add(new CardText("How past forecasts compared", Emphasis: true));
+            body.Add(new CardTable(["Forecast made on", "Expected", "90% interval", "Actually churned", "Result"], backtest));
+        }
+
+        body.Add(new CardText(
+            $"Method: each account churns independently with its model probability (Bernoulli trial); the distribution of churned ARR is simulated with {f.Draws:N0} seeded draws." +
+            (days > 90 ? " Beyond 90 days a constant churn hazard is assumed." : string.Empty), Subtle: true));
+        return new PluginResult(text)
+        {
+            Cards = [new Card($"Churn forecast, next {days} days {scope}", body, [])],
+            Data = new { horizon_days = days, expected = Math.Round(f.Expected), low = Math.Round(f.Low), median = Math.Round(f.Median), high = Math.Round(f.High), method = "monte_carlo", draws = f.Draws, backtest_inside = inside, backtest_dates = checkedDates },
+        };
+    }
+
+    private static Func<AccountRisk, bool>? Filter(CallerContext caller, string? region, string? tier, string? industry, string? owner, out string? problem, out string scope)
+    {
+        problem = null;
+        Region? r = null;
+        Tier? t = null;
+        if (region is not null)
+        {
+            if (!Vocabulary.TryParseRegion(region, out Region parsed))
+            {
+                problem = $"'{region}' is not a region; use NA, EMEA, APAC or LATAM.";
+                scope = string.Empty;
+                return null;
+            }
+
+            r = parsed;
+        }
+
+        if (tier is not null)
+        {
+            if (!Vocabulary.TryParseTier(tier, out Tier parsed))
+            {
+                problem = $"'{tier}' is not a tier; use Platinum, Gold, Silver or Bronze.";
+                scope = string.Empty;
+                return null;
+            }
+
+            t = parsed;
+        }
+
+        string? ownerId = owner is null ? null : owner.Equals("me", StringComparison.OrdinalIgnoreCase) ? caller.User.Id : owner;
+        if (ownerId is not null && caller.Scope.OwnerIds is { } visible && !visible.Contains(ownerId))
+        {
+            problem = "You can only see your own book and, as a manager, your team's.";
+            scope = string.Empty;
+            return null;
+        }
+
+        var parts = new List<string>();
+        parts.Add(ownerId == caller.User.Id ? "in your book" : ownerId is not null ? $"in {ownerId}'s book" : caller.Scope.OwnerIds is { Count: 1 } ? "in your book" : caller.Scope.OwnerIds is not null ? "in your team" : "across the portfolio");
+        if (t is not null)
+        {
+            parts.Add($"for {t} accounts");
+        }
+
+        if (r is not null)
+        {
+            parts.Add($"in {r}");
+        }
+
+        if (industry is not null)
+        {
+            parts.Add($"in {industry}");
+        }
+
+        scope = string.Join(" ", parts);
+        return x => caller.Scope.Allows(x.Account)
+            && (ownerId is null || x.Account.OwnerId == ownerId)
+            && (r is null || x.Account.Region == r)
+            && (t is null || x.Account.Tier == t)
+            && (industry is null || string.Equals(x.Account.Industry, industry, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string Title(string dimension) => dimension switch
+    {
+        "region" => "Region",
+        "industry" => "Industry",
+        "owner" or "csm" => "Owner",
+        "bucket" or "urgency" => "Urgency",
+        _ => "Tier",
+    };
+}
