@@ -12,7 +12,7 @@ namespace CopilotBot.Host.Cli;
 /// <summary>The `copilot` command line. Every command takes --workspace, --now and --as.</summary>
 public static class CliApp
 {
-    public static readonly string[] Commands = ["ask", "import", "users", "serve", "workspace"];
+    public static readonly string[] Commands = ["ask", "import", "users", "serve", "workspace", "churn", "agent", "audit"];
 
     private static readonly Option<string?> WorkspaceOption = new("--workspace")
     {
@@ -49,6 +49,9 @@ public static class CliApp
         root.Subcommands.Add(ImportCommand(stdout, stderr));
         root.Subcommands.Add(UsersCommand(stdout, stderr));
         root.Subcommands.Add(WorkspaceCommand(stdout, stderr));
+        root.Subcommands.Add(ChurnCommands.Build(stdout, stderr, parse => Open(parse, stderr)));
+        root.Subcommands.Add(AgentCommands.Build(stdout, stderr, parse => Open(parse, stderr)));
+        root.Subcommands.Add(AuditCommands.Build(stdout, stderr, parse => Open(parse, stderr)));
         var serveCommand = new Command("serve", "Serve the bot (web chat, Teams and Slack endpoints). Pass --urls to change the address.");
         serveCommand.TreatUnmatchedTokensAsErrors = false;
         serveCommand.SetAction((parse, _) => serve(Settings(parse), parse.UnmatchedTokens.ToArray()));
@@ -244,13 +247,13 @@ public static class CliApp
     }
 
     /// <summary>Turns the errors a person can fix into a one-line message and exit code 2; never a stack trace.</summary>
-    private static async Task<int> Guard(TextWriter stderr, Func<Task<int>> action)
+    internal static async Task<int> Guard(TextWriter stderr, Func<Task<int>> action)
     {
         try
         {
             return await action();
         }
-        catch (Exception ex) when (ex is WorkspaceException or ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is WorkspaceException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException or CopilotBot.ML.DataSchemaException or System.Text.Json.JsonException)
         {
             await stderr.WriteLineAsync("error: " + ex.Message);
             return 2;
