@@ -1,6 +1,7 @@
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Filters;
 using CopilotBot.Conversation.Kernel;
+using CopilotBot.Llm;
 using CopilotBot.Plugins;
 using CopilotBot.Plugins.Churn;
 using CopilotBot.Plugins.Crm;
@@ -19,7 +20,7 @@ namespace CopilotBot.Host;
 /// </summary>
 public sealed class CopilotRuntime
 {
-    private CopilotRuntime(HostSettings settings, CopilotWorkspace workspace, TimeProvider clock, IModelRouter? modelRouter)
+    private CopilotRuntime(HostSettings settings, CopilotWorkspace workspace, TimeProvider clock, LlmOptions? llm, ILoggerFactory? logging)
     {
         Settings = settings;
         Workspace = workspace;
@@ -41,7 +42,12 @@ public sealed class CopilotRuntime
                 KernelPlugin.FromObject("portfolio", new PortfolioPlugin(Risk, workspace.Accounts)),
             ],
             [new TimingFilter(), new AuditFilter(workspace.Audit), new AuthorizationFilter(policy), new ConfirmationFilter()]);
-        Agent = new CopilotAgent(workspace, Kernel, Router.Value, new WorkspaceAccountDirectory(workspace.Accounts), policy, clock, modelRouter);
+        // With an OpenAI-compatible endpoint configured, a model routes by tool calling over the same kernel and filters;
+        // without one (the default) the embedded router does all the work.
+        ModelRouter = LlmOptions.IsConfigured(llm)
+            ? new OpenAiModelRouter(llm!, Kernel, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "prompts", "system.md")), logging?.CreateLogger<OpenAiModelRouter>())
+            : null;
+        Agent = new CopilotAgent(workspace, Kernel, Router.Value, new WorkspaceAccountDirectory(workspace.Accounts), policy, clock, ModelRouter);
     }
 
     /// <summary>The router's model is loaded once per process and shared.</summary>
@@ -67,6 +73,9 @@ public sealed class CopilotRuntime
 
     public CopilotAgent Agent { get; }
 
+    /// <summary>The language-model router, when <c>Llm:Endpoint</c> and <c>Llm:ChatModel</c> are configured.</summary>
+    public IModelRouter? ModelRouter { get; }
+
     public DateOnly Today => DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
 
     /// <summary>
@@ -77,12 +86,13 @@ public sealed class CopilotRuntime
         HostSettings settings,
         IProgress<double>? seeding = null,
         IProgress<double>? training = null,
-        IModelRouter? modelRouter = null)
+        LlmOptions? llm = null,
+        ILoggerFactory? logging = null)
     {
         TimeProvider clock = settings.Clock();
         CopilotWorkspace workspace = CopilotWorkspace.Open(settings.WorkspaceDirectory);
         workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
-        var runtime = new CopilotRuntime(settings, workspace, clock, modelRouter);
+        var runtime = new CopilotRuntime(settings, workspace, clock, llm, logging);
         if (runtime.Models.Versions().Count == 0 && workspace.IsDemoAsync().GetAwaiter().GetResult())
         {
             runtime.Risk.EnsureModelAsync(training, CancellationToken.None).GetAwaiter().GetResult();

@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace CopilotBot.Host.Tests;
 
-public sealed class AskCommandTests(SeededWorkspaceFixture fixture) : IClassFixture<SeededWorkspaceFixture>
+[Collection(SeededWorkspaceCollection.Name)]
+public sealed class AskCommandTests(SeededWorkspaceFixture fixture)
 {
     private static readonly string[] ContractKeys = ["question", "tool", "arguments", "reply", "cards", "evidence", "confidence"];
 

@@ -4,7 +4,8 @@ using System.Text.Json.Nodes;
 namespace CopilotBot.Host.Tests;
 
 /// <summary>Runs the real `copilot` executable as a separate process, as the README's commands do.</summary>
-public sealed class ExecutableTests(SeededWorkspaceFixture fixture) : IClassFixture<SeededWorkspaceFixture>
+[Collection(SeededWorkspaceCollection.Name)]
+public sealed class ExecutableTests(SeededWorkspaceFixture fixture)
 {
     [Fact]
     public async Task Executable_AnswersAskJson_InItsOwnProcess()

@@ -1,6 +1,12 @@
 namespace CopilotBot.Host.Tests;
 
-/// <summary>One demo workspace, seeded once for a test class (seeding takes a second or two).</summary>
+/// <summary>One demo workspace with its churn model, made once for every test class in the collection (it takes seconds).</summary>
+[CollectionDefinition(Name)]
+public sealed class SeededWorkspaceCollection : ICollectionFixture<SeededWorkspaceFixture>
+{
+    public const string Name = "seeded workspace";
+}
+
 public sealed class SeededWorkspaceFixture : IDisposable
 {
     public const string Today = "2026-11-21";

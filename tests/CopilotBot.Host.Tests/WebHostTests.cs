@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CopilotBot.Host.Tests;
 
-public sealed class WebHostTests(SeededWorkspaceFixture fixture) : IClassFixture<SeededWorkspaceFixture>
+[Collection(SeededWorkspaceCollection.Name)]
+public sealed class WebHostTests(SeededWorkspaceFixture fixture)
 {
     private HttpClient Client() => new WebApplicationFactory<Program>()
         .WithWebHostBuilder(b => b.UseSetting("Copilot:Workspace", fixture.Directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today))

@@ -243,7 +243,8 @@ public static class CliApp
         return CopilotRuntime.Open(
             settings,
             fresh ? new ConsoleProgress("Seeding demo portfolio", writer) : null,
-            new ConsoleProgress("Training churn model", writer));
+            new ConsoleProgress("Training churn model", writer),
+            LlmSettings.FromEnvironment());
     }
 
     /// <summary>Turns the errors a person can fix into a one-line message and exit code 2; never a stack trace.</summary>

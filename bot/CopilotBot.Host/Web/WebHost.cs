@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CopilotBot.Conversation;
 using CopilotBot.Host.Cli;
+using CopilotBot.Llm;
 using CopilotBot.Workspace;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -53,7 +54,15 @@ public static class WebHost
                 logger.LogInformation("Creating workspace in {Workspace} with the demo portfolio", Path.GetFullPath(settings.WorkspaceDirectory));
             }
 
-            return CopilotRuntime.Open(settings, fresh ? new ConsoleProgress("Seeding demo portfolio") : null, new ConsoleProgress("Training churn model"));
+            LlmOptions llm = config.GetSection(LlmOptions.SectionName).Get<LlmOptions>() ?? new LlmOptions();
+            if (LlmOptions.IsConfigured(llm))
+            {
+                logger.LogInformation("Language model routing on: {Model} at {Endpoint}", llm.ChatModel, llm.Endpoint);
+            }
+
+            return CopilotRuntime.Open(
+                settings, fresh ? new ConsoleProgress("Seeding demo portfolio") : null, new ConsoleProgress("Training churn model"),
+                llm, sp.GetRequiredService<ILoggerFactory>());
         });
 
         WebApplication app = builder.Build();

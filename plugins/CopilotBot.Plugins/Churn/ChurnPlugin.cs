@@ -87,6 +87,15 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
             .ThenByDescending(r => r.ArrAtRisk)
             .ToList();
         string scope = DescribeScope(caller, ownerId, tierFilter, regionFilter, industry, horizonDays);
+        int aboveThreshold = atRisk.Count;
+        if (threshold is null && atRisk.Count < count)
+        {
+            // "Who is most likely to churn?" deserves the top of the list even when few cross the threshold:
+            // fill up with the next most likely accounts, shown after the ones above it.
+            atRisk.AddRange(matching.Where(r => r.Probability < minimum && r.Probability >= 0.1 && (within is null || r.Urgency <= within))
+                .OrderByDescending(r => r.Probability).Take(count - atRisk.Count));
+        }
+
         if (atRisk.Count == 0)
         {
             return new PluginResult($"No accounts {scope} are above {Format.Percent(minimum)} churn risk. " +
@@ -107,7 +116,9 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
         var card = new Card(
             $"Accounts at risk {scope}",
             [
-                new CardText($"{atRisk.Count} account{(atRisk.Count == 1 ? string.Empty : "s")} above {Format.Percent(minimum)} risk · expected ARR at risk {Format.Money(arrAtRisk)} · most urgent first"),
+                new CardText($"{aboveThreshold} account{(aboveThreshold == 1 ? string.Empty : "s")} above {Format.Percent(minimum)} risk" +
+                    (atRisk.Count > aboveThreshold ? $" (and the next {atRisk.Count - aboveThreshold} most likely)" : string.Empty) +
+                    $" · expected ARR at risk {Format.Money(arrAtRisk)} · most urgent first"),
                 new CardTable(["#", "Account", "Risk", "Urgency", "ARR", "Top driver"], rows),
                 new CardText("Risk = probability of churning within 90 days; urgency = when, if it does. Ask \"why is the second one red?\" for details.", Subtle: true),
             ],
@@ -117,7 +128,9 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
                 new CardAction("Create task", "crm.create_task", new Dictionary<string, string> { ["account"] = first.Account.Id, ["title"] = $"Call {first.Account.Name}" }),
             ])
         { FallbackText = $"{atRisk.Count} accounts at risk {scope}" };
-        string text = $"{atRisk.Count} account{(atRisk.Count == 1 ? " is" : "s are")} at risk {scope} (expected ARR at risk {Format.Money(arrAtRisk)}). " +
+        string text = (aboveThreshold == 0
+                ? $"No account {scope} is above {Format.Percent(minimum)} churn risk; these are the most likely. "
+                : $"{aboveThreshold} account{(aboveThreshold == 1 ? " is" : "s are")} at risk {scope} (expected ARR at risk {Format.Money(arrAtRisk)}). ") +
             $"Most urgent: {first.Account.Name} ({first.Account.Id}), {Format.Percent(first.Probability)}, {AccountRisk.Badge(first.Urgency)}, " +
             $"{Format.Money(first.Account.Arr)} ARR" + (first.TopDriver is { } d ? $" — {d.Text}." : ".");
         return new PluginResult(text)

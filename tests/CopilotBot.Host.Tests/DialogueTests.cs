@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using CopilotBot.Conversation;
+using CopilotBot.Conversation.Filters;
+using CopilotBot.Workspace.Domain;
+
+namespace CopilotBot.Host.Tests;
+
+/// <summary>The example dialogues of docs/domain.md, end to end through the agent on the demo workspace.</summary>
+[Collection(SeededWorkspaceCollection.Name)]
+public sealed class DialogueTests(SeededWorkspaceFixture fixture)
+{
+    private CopilotRuntime Open() => CopilotRuntime.Open(HostSettings.Resolve(fixture.Directory, SeededWorkspaceFixture.Today, null, null));
+
+    private static async Task<TurnReply> AskAsync(CopilotRuntime runtime, string user, string conversation, string text) =>
+        await runtime.Agent.HandleAsync(new TurnRequest("test", conversation, user, text));
+
+    [Fact]
+    public async Task Dialogue_FollowsUpOnTheCsmsOwnBook_FromListToExplainToDraftToTask()
+    {
+        CopilotRuntime runtime = Open();
+        string conversation = "dlg-" + Guid.NewGuid().ToString("N")[..6];
+        const string Csm = "sofia.marino";
+
+        TurnReply list = await AskAsync(runtime, Csm, conversation, "who in my book is most likely to churn?");
+        IReadOnlyList<Account> book = await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: [Csm]));
+        TurnReply why = await AskAsync(runtime, Csm, conversation, "why is the second one red?");
+        TurnReply draft = await AskAsync(runtime, Csm, conversation, "draft a save email to them");
+        TurnReply task = await AskAsync(runtime, Csm, conversation, "remind me to call them next Friday");
+
+        Assert.Equal("churn.at_risk", list.Tool);
+        Assert.Equal("me", list.Arguments["owner"]?.ToString());
+        var table = (Conversation.Cards.CardTable)list.Cards[0].Body.First(b => b is Conversation.Cards.CardTable);
+        Assert.True(table.Rows.Count >= 2);
+        Assert.All(table.Rows, r => Assert.Contains(book, a => r[1].EndsWith($"({a.Id})", StringComparison.Ordinal)));
+        string second = table.Rows[1][1].Split('(', ')')[^2];
+        Assert.Equal("churn.explain", why.Tool);
+        Assert.Equal(second, why.Arguments["account"]?.ToString());
+        Assert.Contains("Pushing risk up", why.Text, StringComparison.Ordinal);
+        Assert.Equal("interventions.draft", draft.Tool);
+        Assert.Equal(second, draft.Arguments["account"]?.ToString());
+        Assert.Contains(draft.Cards[0].Actions, a => a.Title == "Send");
+        Assert.Equal("crm.create_task", task.Tool);
+        IReadOnlyList<CrmTask> tasks = await runtime.Workspace.Tasks.ListAsync(Csm, second, TaskState.Open);
+        Assert.Contains(tasks, t => t.DueDate == new DateOnly(2026, 11, 27));
+    }
+
+    [Fact]
+    public async Task Conversation_ResumesAfterRestart_FromStoredState()
+    {
+        string conversation = "restart-" + Guid.NewGuid().ToString("N")[..6];
+        TurnReply list = await AskAsync(Open(), "jamie.ortiz", conversation, "which of my accounts are at risk?");
+
+        TurnReply why = await AskAsync(Open(), "jamie.ortiz", conversation, "why is the first one at risk?");
+
+        Assert.Equal("churn.at_risk", list.Tool);
+        Assert.Equal("churn.explain", why.Tool);
+        var table = (Conversation.Cards.CardTable)list.Cards[0].Body.First(b => b is Conversation.Cards.CardTable);
+        Assert.Equal(table.Rows[0][1].Split('(', ')')[^2], why.Arguments["account"]?.ToString());
+    }
+
+    [Fact]
+    public async Task Csm_IsToldNoAccess_AndNothingLeaks_WhenAskingAboutAnotherCsmsAccount()
+    {
+        CopilotRuntime runtime = Open();
+        Account other = (await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: ["lukas.weber"])))[0];
+
+        TurnReply byId = await AskAsync(runtime, "sofia.marino", "leak-1", $"why is {other.Id} at risk?");
+        TurnReply byName = await AskAsync(runtime, "sofia.marino", "leak-2", $"draft an email to {other.Name}");
+        TurnReply list = await AskAsync(runtime, "sofia.marino", "leak-3", "which accounts are most likely to churn?");
+
+        Assert.Equal(AuthorizationFilter.NoAccess, byId.Text);
+        Assert.Empty(byId.Cards);
+        // By name the account is simply not found for her (the reply only echoes what she typed), and never its id or data.
+        Assert.Null(byName.Tool);
+        Assert.DoesNotContain(other.Id, byName.Text, StringComparison.Ordinal);
+        Assert.Empty(byName.Cards);
+        Assert.DoesNotContain(other.Id, System.Text.Json.JsonSerializer.Serialize(list.Cards), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Manager_GetsArrAtRiskForTheirTeamOnly()
+    {
+        CopilotRuntime runtime = Open();
+
+        TurnReply reply = await AskAsync(runtime, "priya.natarajan", "mgr-1", "how much ARR is at risk in EMEA?");
+
+        Assert.Equal("portfolio.summary", reply.Tool);
+        Assert.Equal("EMEA", reply.Arguments["region"]?.ToString());
+        Assert.Contains("in your team", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("$", reply.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OutOfScope_GetsAShortReplyAndNoTool()
+    {
+        TurnReply reply = await AskAsync(Open(), "jamie.ortiz", "oos-1", "book me a flight to Paris");
+
+        Assert.Null(reply.Tool);
+        Assert.Contains("churn risk", reply.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CardClick_RunsTheButtonsFunction_ThroughTheFilters()
+    {
+        CopilotRuntime runtime = Open();
+        Account mine = (await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: ["mei.lin"])))[0];
+        Account notMine = (await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: ["jamie.ortiz"])))[0];
+
+        TurnReply ok = await runtime.Agent.HandleAsync(new TurnRequest("test", "click-1", "mei.lin", "", new JsonObject { ["verb"] = "churn.explain", ["account"] = mine.Id }));
+        TurnReply refused = await runtime.Agent.HandleAsync(new TurnRequest("test", "click-2", "mei.lin", "", new JsonObject { ["verb"] = "churn.explain", ["account"] = notMine.Id }));
+
+        Assert.Equal("churn.explain", ok.Tool);
+        Assert.Contains(mine.Name, ok.Text, StringComparison.Ordinal);
+        Assert.Equal(AuthorizationFilter.NoAccess, refused.Text);
+    }
+
+    [Fact]
+    public async Task Reply_FallsBackToTheEmbeddedRouterAndSaysSo_WhenTheLanguageModelIsUnreachable()
+    {
+        var llm = new CopilotBot.Llm.LlmOptions { Endpoint = "http://127.0.0.1:9/v1", ChatModel = "test-model", ApiKey = "sk-secret-value", TimeoutSeconds = 2, MaxRetries = 0 };
+        CopilotRuntime runtime = CopilotRuntime.Open(HostSettings.Resolve(fixture.Directory, SeededWorkspaceFixture.Today, null, null), llm: llm);
+
+        TurnReply reply = await AskAsync(runtime, "jamie.ortiz", "llm-down", "which of my accounts are at risk?");
+
+        Assert.Equal("churn.at_risk", reply.Tool);
+        Assert.Contains("built-in router", reply.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-secret-value", reply.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownUser_IsToldToAskAnAdmin()
+    {
+        TurnReply reply = await AskAsync(Open(), "stranger", "unknown-1", "which accounts are at risk?");
+
+        Assert.Null(reply.Tool);
+        Assert.Contains("admin", reply.Text, StringComparison.Ordinal);
+    }
+}
