@@ -1,0 +1,103 @@
+using System.Globalization;
+
+namespace CopilotBot.Host.Tests;
+
+public sealed class ChurnCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "copilot-churn-cli-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public ChurnCommandTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string TelcoPath()
+    {
+        DirectoryInfo? dir = new(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CopilotBot.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine(dir!.Parent!.FullName, "shared", "data", "telco-churn-train.csv");
+    }
+
+    [Fact]
+    public async Task TrainThenScore_WritesMetricsModelAndPredictionsWithDrivers_OnTelco()
+    {
+        string model = Path.Combine(_dir, "model.json"), predictions = Path.Combine(_dir, "predictions.csv");
+        string sample = Path.Combine(_dir, "sample.csv");
+        await File.WriteAllLinesAsync(sample, File.ReadLines(TelcoPath()).Take(101));
+
+        (int trainExit, string trainOut, _) = await Cli.RunAsync("", "churn", "train", "--data", TelcoPath(), "--label", "Churn", "--id", "customerID", "--out", model, "--workspace", Path.Combine(_dir, "ws"));
+        (int scoreExit, string scoreOut, _) = await Cli.RunAsync("", "churn", "score", "--model", model, "--data", sample, "--out", predictions);
+
+        Assert.Equal(0, trainExit);
+        string cvLine = trainOut.Split('\n').First(l => l.StartsWith("5-fold CV", StringComparison.Ordinal));
+        double auc = double.Parse(cvLine.Split("ROC-AUC ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+        Assert.True(auc >= 0.845, cvLine);
+        Assert.Contains("PR-AUC", cvLine, StringComparison.Ordinal);
+        Assert.Contains("Brier", cvLine, StringComparison.Ordinal);
+        Assert.Contains("ECE", trainOut, StringComparison.Ordinal);
+        Assert.Equal(0, scoreExit);
+        Assert.Contains("Scored 100 rows", scoreOut, StringComparison.Ordinal);
+        string[] rows = await File.ReadAllLinesAsync(predictions);
+        Assert.Equal("id,probability,driver_1,driver_2,driver_3", rows[0]);
+        Assert.Equal(101, rows.Length);
+        Assert.StartsWith(File.ReadLines(TelcoPath()).Skip(1).First().Split(",")[0] + ",", rows[1], StringComparison.Ordinal);
+        Assert.Contains(" pts)", rows[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Score_RefusesAFileWithoutAFeatureColumn_AndWarnsOnUnknownCategories()
+    {
+        string model = Path.Combine(_dir, "model.json");
+        string train = Path.Combine(_dir, "train.csv");
+        await File.WriteAllLinesAsync(train, File.ReadLines(TelcoPath()).Take(1500));
+        await Cli.RunAsync("", "churn", "train", "--data", train, "--label", "Churn", "--id", "customerID", "--out", model, "--folds", "2", "--workspace", Path.Combine(_dir, "ws"));
+        string[] lines = File.ReadLines(TelcoPath()).Take(21).ToArray();
+        string missing = Path.Combine(_dir, "missing.csv");
+        await File.WriteAllLinesAsync(missing, lines.Select(l => string.Join(',', l.Split(',').Where((_, i) => i != 5))));
+        string unknown = Path.Combine(_dir, "unknown.csv");
+        await File.WriteAllLinesAsync(unknown, lines.Select(l => l.Replace("Month-to-month", "Weekly", StringComparison.Ordinal)));
+
+        (int missingExit, _, string missingErr) = await Cli.RunAsync("", "churn", "score", "--model", model, "--data", missing, "--out", Path.Combine(_dir, "p1.csv"));
+        (int unknownExit, _, string unknownErr) = await Cli.RunAsync("", "churn", "score", "--model", model, "--data", unknown, "--out", Path.Combine(_dir, "p2.csv"));
+
+        Assert.Equal(2, missingExit);
+        Assert.Contains("tenure", missingErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "p1.csv")));
+        Assert.Equal(0, unknownExit);
+        Assert.Contains("Weekly", unknownErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WorkspaceModel_IsVersioned_AndCanBeRolledBack()
+    {
+        string ws = Path.Combine(_dir, "ws");
+
+        (int trainExit, string trainOut, _) = await Cli.RunAsync("", "churn", "train", "--workspace", ws, "--now", "2026-11-21");
+        (_, string listed, _) = await Cli.RunAsync("", "churn", "models", "--workspace", ws);
+        (int useExit, _, _) = await Cli.RunAsync("", "churn", "use", "v1", "--workspace", ws);
+        (_, string afterUse, _) = await Cli.RunAsync("", "churn", "models", "--workspace", ws);
+        (int badExit, _, string badErr) = await Cli.RunAsync("", "churn", "use", "9", "--workspace", ws);
+
+        Assert.Equal(0, trainExit);
+        Assert.Contains("v2 trained and active", trainOut, StringComparison.Ordinal);
+        Assert.Contains("* v2", listed, StringComparison.Ordinal);
+        Assert.Equal(0, useExit);
+        Assert.Contains("* v1", afterUse, StringComparison.Ordinal);
+        Assert.Contains("  v2", afterUse, StringComparison.Ordinal);
+        Assert.Equal(2, badExit);
+        Assert.Contains("no churn model version 9", badErr, StringComparison.Ordinal);
+    }
+}
