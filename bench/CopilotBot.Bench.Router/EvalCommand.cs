@@ -19,7 +19,9 @@ internal static class EvalCommand
 
         IntentRouter router = IntentRouter.CreateDefault();
         var accounts = new InMemoryAccountDirectory(DemoAccounts.Generate());
-        List<EvalCase> cases = EvalSet.Load(Path.Combine(root, "tests", "CopilotBot.Routing.Tests", "Data", "eval.jsonl"));
+        int setIndex = Array.IndexOf(args, "--set");
+        string set = setIndex >= 0 && setIndex + 1 < args.Length ? args[setIndex + 1] : "eval.jsonl";
+        List<EvalCase> cases = EvalSet.Load(Path.Combine(root, "tests", "CopilotBot.Routing.Tests", "Data", set));
         EvalReport report = RouterEvaluator.Evaluate(router, accounts, cases);
         Console.Write(report.Format());
         if (args.Contains("--failures"))
