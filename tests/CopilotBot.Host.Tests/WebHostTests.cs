@@ -38,6 +38,19 @@ public sealed class WebHostTests(SeededWorkspaceFixture fixture)
         Assert.Equal("help", (string?)body["question"]);
     }
 
+    [Fact]
+    public async Task Ask_RunsACardAction_WhenTheBodyCarriesAValue()
+    {
+        using HttpClient client = Client();
+
+        HttpResponseMessage response = await client.PostAsJsonAsync("/api/ask", new { user = "riley.chen", value = new { verb = "crm.list_tasks", filter = "all", owner = "jamie.ortiz" } });
+        JsonObject body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("crm.list_tasks", (string?)body["tool"]);
+        Assert.Contains("jamie.ortiz", (string?)body["reply"], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{not json")]
     [InlineData("{\"question\": 42}")]

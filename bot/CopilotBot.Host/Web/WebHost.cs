@@ -98,10 +98,13 @@ public static class WebHost
             }
 
             string? question = body?["question"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["question"]!.GetValue<string>() : null;
-            if (question is null)
+            JsonObject? value = body?["value"] as JsonObject;
+            if (question is null && value is null)
             {
-                return Results.Problem("Missing 'question' (a string).", statusCode: 400);
+                return Results.Problem("Missing 'question' (a string) or 'value' (a card action's data).", statusCode: 400);
             }
+
+            question ??= string.Empty;
 
             string userId = body?["user"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["user"]!.GetValue<string>() : string.Empty;
             var user = string.IsNullOrWhiteSpace(userId)
@@ -115,7 +118,7 @@ public static class WebHost
             string conversation = body?["conversation"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
                 ? body["conversation"]!.GetValue<string>()
                 : "web-" + user.Id;
-            TurnReply reply = await runtime.Agent.HandleAsync(new TurnRequest("web", conversation, user.Id, question), ct);
+            TurnReply reply = await runtime.Agent.HandleAsync(new TurnRequest("web", conversation, user.Id, question, (JsonObject?)value?.DeepClone()), ct);
             return Results.Json(AskOutput.ToJson(question, reply));
         });
     }

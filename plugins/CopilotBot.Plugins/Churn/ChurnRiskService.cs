@@ -39,9 +39,14 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
 
     public async Task<IReadOnlyList<AccountRisk>> ScoreAsOfAsync(DateOnly date, CancellationToken cancellationToken)
     {
-        ChurnModelBundle bundle = await EnsureModelAsync(null, cancellationToken);
-        IReadOnlyList<AccountHistory> histories = await loader.LoadAsync(cancellationToken);
-        return Score(bundle, histories, date);
+        Snapshot snapshot = await GetSnapshotAsync(cancellationToken);
+        if (date == snapshot.Today)
+        {
+            return snapshot.Risks;
+        }
+
+        // Past dates (trends, backtests) are scored from the same loaded histories and kept with the snapshot.
+        return snapshot.Past.GetOrAdd(date, d => Score(snapshot.Bundle, snapshot.Histories, d));
     }
 
     /// <summary>Forget cached scores (after an import or a new model).</summary>
@@ -66,7 +71,7 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
 
             ChurnModelBundle bundle = await EnsureModelAsync(null, cancellationToken);
             IReadOnlyList<AccountHistory> histories = await loader.LoadAsync(cancellationToken);
-            _cache = new Snapshot(bundle.Version, Today, now, Score(bundle, histories, Today));
+            _cache = new Snapshot(bundle.Version, Today, now, Score(bundle, histories, Today), bundle, histories);
             return _cache;
         }
         finally
@@ -108,5 +113,14 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
             .ToList();
     }
 
-    private sealed record Snapshot(int? Version, DateOnly Today, DateTimeOffset At, IReadOnlyList<AccountRisk> Risks);
+    private sealed record Snapshot(
+        int? Version,
+        DateOnly Today,
+        DateTimeOffset At,
+        IReadOnlyList<AccountRisk> Risks,
+        ChurnModelBundle Bundle,
+        IReadOnlyList<AccountHistory> Histories)
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<DateOnly, IReadOnlyList<AccountRisk>> Past { get; } = new();
+    }
 }

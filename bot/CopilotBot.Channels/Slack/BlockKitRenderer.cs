@@ -1,0 +1,238 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using CopilotBot.Channels.Cards;
+using CopilotBot.Conversation;
+using CopilotBot.Conversation.Cards;
+
+namespace CopilotBot.Channels.Slack;
+
+/// <summary>
+/// Renders the one card model as Block Kit (protocols.md 3.4): title → header, text → section (subtle → context), facts →
+/// section fields, table → a monospace section, actions → buttons whose <c>value</c> is <c>{"verb", ...data}</c> JSON, the
+/// same shape a Teams click produces. Slack's limits are applied here (truncating text, refusing oversize button values)
+/// so <c>invalid_blocks</c> never comes back from the API.
+/// </summary>
+public static partial class BlockKitRenderer
+{
+    public const int MaxBlocks = 50;
+    public const int MaxHeaderChars = 150;
+    public const int MaxSectionChars = 3000;
+    public const int MaxFieldChars = 2000;
+    public const int MaxFieldsPerSection = 10;
+    public const int MaxButtonsPerBlock = 25;
+    public const int MaxButtonTextChars = 75;
+    public const int MaxButtonValueChars = 2000;
+    public const int MaxActionIdChars = 255;
+
+    /// <summary>The fallback <c>text</c> and blocks for a reply: the answer's words, then each card.</summary>
+    public static (string Text, JsonArray Blocks) RenderReply(TurnReply reply)
+    {
+        var blocks = new List<JsonObject>();
+        foreach (string chunk in Chunks(ToMrkdwn(reply.Text), MaxSectionChars))
+        {
+            blocks.Add(Section(chunk));
+        }
+
+        foreach (Card card in reply.Cards)
+        {
+            blocks.AddRange(RenderBlocks(card));
+        }
+
+        if (blocks.Count > MaxBlocks)
+        {
+            int dropped = blocks.Count - (MaxBlocks - 1);
+            blocks = [.. blocks.Take(MaxBlocks - 1), Context($"… {dropped} more block(s) not shown.")];
+        }
+
+        string text = reply.Text.Length > 0 ? reply.Text : reply.Cards.FirstOrDefault()?.FallbackText ?? reply.Cards.FirstOrDefault()?.Title ?? string.Empty;
+        return (Truncate(text, MaxSectionChars), new JsonArray(blocks.Select(b => (JsonNode)b).ToArray()));
+    }
+
+    public static JsonArray Render(Card card) => new(RenderBlocks(card).Select(b => (JsonNode)b).ToArray());
+
+    /// <summary>Escapes the three characters Slack treats as control sequences in mrkdwn.</summary>
+    public static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+    /// <summary>The reply text is Markdown (Teams reads it); Slack mrkdwn differs: <c>**b**</c> → <c>*b*</c>, links → <c>&lt;url|label&gt;</c>.</summary>
+    public static string ToMrkdwn(string markdown)
+    {
+        string text = Escape(markdown);
+        text = Bold().Replace(text, "*$1*");
+        return MarkdownLink().Replace(text, "<$2|$1>");
+    }
+
+    private static List<JsonObject> RenderBlocks(Card card)
+    {
+        var blocks = new List<JsonObject>
+        {
+            new() { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Truncate(card.Title, MaxHeaderChars), ["emoji"] = true } },
+        };
+        foreach (CardElement element in card.Body)
+        {
+            switch (element)
+            {
+                case CardText { Subtle: true } t:
+                    blocks.Add(Context(Escape(t.Text)));
+                    break;
+                case CardText t:
+                    string body = t.Emphasis ? $"*{Escape(t.Text)}*" : ToMrkdwn(t.Text);
+                    blocks.AddRange(Chunks(body, MaxSectionChars).Select(Section));
+                    break;
+                case CardFacts f:
+                    if (f.Facts.Count == 0)
+                    {
+                        throw new CardValidationException(["a facts element needs at least one fact"]);
+                    }
+
+                    foreach (var group in f.Facts.Chunk(MaxFieldsPerSection))
+                    {
+                        blocks.Add(new JsonObject
+                        {
+                            ["type"] = "section",
+                            ["fields"] = new JsonArray(group.Select(x => (JsonNode)Mrkdwn(Truncate($"*{Escape(x.Title)}*\n{Escape(x.Value)}", MaxFieldChars))).ToArray()),
+                        });
+                    }
+
+                    break;
+                case CardTable table:
+                    blocks.Add(Section(Table(table)));
+                    break;
+                default:
+                    throw new NotSupportedException(element.GetType().Name);
+            }
+        }
+
+        if (card.Actions.Count > 0)
+        {
+            blocks.AddRange(Actions(card.Actions));
+        }
+
+        return blocks;
+    }
+
+    private static IEnumerable<JsonObject> Actions(IReadOnlyList<CardAction> actions)
+    {
+        var buttons = new List<JsonObject>();
+        var actionIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (CardAction action in actions)
+        {
+            var value = new JsonObject { ["verb"] = action.Verb };
+            foreach ((string key, string v) in action.Data)
+            {
+                if (key != "verb")
+                {
+                    value[key] = v;
+                }
+            }
+
+            string json = value.ToJsonString();
+            if (json.Length > MaxButtonValueChars)
+            {
+                throw new CardValidationException([$"button '{action.Title}' carries {json.Length} characters of data, over Slack's {MaxButtonValueChars}"]);
+            }
+
+            // Action ids must be unique in a message; several buttons may share a verb (one per account), hence the suffix.
+            string actionId = Truncate(action.Verb, MaxActionIdChars - 4);
+            for (int n = 2; !actionIds.Add(actionId); n++)
+            {
+                actionId = $"{Truncate(action.Verb, MaxActionIdChars - 4)}#{n}";
+            }
+
+            var button = new JsonObject
+            {
+                ["type"] = "button",
+                ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Truncate(action.Title, MaxButtonTextChars), ["emoji"] = true },
+                ["action_id"] = actionId,
+                ["value"] = json,
+            };
+            string? style = action.Style switch { "positive" => "primary", "destructive" => "danger", _ => null };
+            if (style is not null)
+            {
+                button["style"] = style;
+            }
+
+            buttons.Add(button);
+        }
+
+        foreach (JsonObject[] group in buttons.Chunk(MaxButtonsPerBlock))
+        {
+            yield return new JsonObject { ["type"] = "actions", ["elements"] = new JsonArray(group.Select(b => (JsonNode)b).ToArray()) };
+        }
+    }
+
+    // Block Kit has no general table in messages: aligned columns in a code block read well and stay inside one section.
+    private static string Table(CardTable table)
+    {
+        int[] widths = table.Columns.Select((c, i) => Math.Min(30, Math.Max(c.Length, table.Rows.Select(r => i < r.Count ? r[i].Length : 0).DefaultIfEmpty(0).Max()))).ToArray();
+        string Line(IReadOnlyList<string> cells) => string.Join("  ", widths.Select((w, i) => Truncate(i < cells.Count ? cells[i] : string.Empty, w).PadRight(w))).TrimEnd();
+
+        const string Fence = "```";
+        var text = new StringBuilder(Fence + "\n").Append(Escape(Line(table.Columns))).Append('\n');
+        for (int i = 0; i < table.Rows.Count; i++)
+        {
+            string line = Escape(Line(table.Rows[i])) + "\n";
+            string more = $"… {table.Rows.Count - i} more row(s)\n";
+            if (text.Length + line.Length + more.Length + Fence.Length > MaxSectionChars)
+            {
+                text.Append(more);
+                break;
+            }
+
+            text.Append(line);
+        }
+
+        return text.Append(Fence).ToString();
+    }
+
+    private static JsonObject Section(string mrkdwn) => new() { ["type"] = "section", ["text"] = Mrkdwn(Truncate(mrkdwn, MaxSectionChars)) };
+
+    private static JsonObject Context(string mrkdwn) => new()
+    {
+        ["type"] = "context",
+        ["elements"] = new JsonArray(Mrkdwn(Truncate(mrkdwn, MaxSectionChars))),
+    };
+
+    private static JsonObject Mrkdwn(string text) => new() { ["type"] = "mrkdwn", ["text"] = text };
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    /// <summary>Splits long text at paragraph or line breaks where possible, each piece within <paramref name="max"/>.</summary>
+    internal static IEnumerable<string> Chunks(string text, int max)
+    {
+        string rest = text.Trim();
+        while (rest.Length > max)
+        {
+            int cut = rest.LastIndexOf("\n\n", max, StringComparison.Ordinal);
+            if (cut <= max / 2)
+            {
+                cut = rest.LastIndexOf('\n', max - 1);
+            }
+
+            if (cut <= max / 2)
+            {
+                cut = rest.LastIndexOf(' ', max - 1);
+            }
+
+            if (cut <= 0)
+            {
+                cut = max;
+            }
+
+            yield return rest[..cut].TrimEnd();
+            rest = rest[cut..].TrimStart();
+        }
+
+        if (rest.Length > 0)
+        {
+            yield return rest;
+        }
+    }
+
+    [GeneratedRegex(@"\*\*(.+?)\*\*")]
+    private static partial Regex Bold();
+
+    [GeneratedRegex(@"\[([^\]]+)\]\((https?://[^)\s]+)\)")]
+    private static partial Regex MarkdownLink();
+}

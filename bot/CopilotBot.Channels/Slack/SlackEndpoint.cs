@@ -1,0 +1,212 @@
+using System.Text.Json.Nodes;
+using CopilotBot.Channels.Cards;
+using CopilotBot.Channels.Common;
+using CopilotBot.Conversation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CopilotBot.Channels.Slack;
+
+/// <summary>
+/// The Slack request URLs: <c>/api/slack/events</c> (Events API) and <c>/api/slack/interactivity</c>. Every request is
+/// signature-checked on its raw bytes before parsing (401), then acknowledged within Slack's 3 s with an empty 200 while the
+/// agent's answer is posted later through <see cref="ISlackApi"/> from the work queue. Event retries (same <c>event_id</c>,
+/// <c>X-Slack-Retry-Num</c>) are acknowledged and dropped.
+/// </summary>
+public sealed class SlackEndpoint
+{
+    private readonly SlackOptions _options;
+    private readonly SlackSignatureVerifier? _verifier;
+    private readonly ISlackApi _api;
+    private readonly IInboundDeduplicator _dedupe;
+    private readonly IChannelWorkQueue _queue;
+    private readonly IChannelUserResolver _users;
+    private readonly ILogger _logger;
+
+    public SlackEndpoint(
+        SlackOptions options,
+        ISlackApi api,
+        IInboundDeduplicator dedupe,
+        IChannelWorkQueue queue,
+        IChannelUserResolver? users = null,
+        ILogger<SlackEndpoint>? logger = null,
+        TimeProvider? clock = null)
+    {
+        _options = options;
+        _verifier = string.IsNullOrEmpty(options.SigningSecret) ? null : new SlackSignatureVerifier(options.SigningSecret, clock);
+        _api = api;
+        _dedupe = dedupe;
+        _queue = queue;
+        _users = users ?? PassThroughUserResolver.Instance;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    public async Task HandleEventsAsync(HttpContext context, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent)
+    {
+        byte[]? body = await ReadVerifiedAsync(context);
+        if (body is null)
+        {
+            return;
+        }
+
+        SlackEnvelope envelope;
+        try
+        {
+            envelope = SlackEventParser.Parse(body);
+        }
+        catch (ChannelRequestException ex)
+        {
+            await EndpointResponses.ErrorAsync(context.Response, ex.StatusCode, ex.Code, ex.Message, context.RequestAborted);
+            return;
+        }
+
+        switch (envelope)
+        {
+            case SlackUrlVerification verification:
+                await EndpointResponses.WriteJsonAsync(context.Response, new JsonObject { ["challenge"] = verification.Challenge }, context.RequestAborted);
+                return;
+            case SlackEventCallback callback:
+                // Slack retries reuse the event_id; answer 200 so it stops, but do the work once.
+                if (!await _dedupe.TryClaimAsync($"slack-event|{callback.EventId}", context.RequestAborted))
+                {
+                    _logger.LogInformation("Slack retry {Retry} ({Reason}) of {EventId} dropped",
+                        context.Request.Headers["X-Slack-Retry-Num"].ToString(), context.Request.Headers["X-Slack-Retry-Reason"].ToString(), callback.EventId);
+                    break;
+                }
+
+                if (SlackEventParser.ToMessage(callback) is { } message)
+                {
+                    TurnRequest turn = message.Request with { UserId = await _users.ResolveAsync(message.User, context.RequestAborted) };
+                    await _queue.EnqueueAsync(ct => AnswerAsync(turn, message.Channel, message.ThreadTs, agent, ct), context.RequestAborted);
+                }
+
+                break;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    public async Task HandleInteractivityAsync(HttpContext context, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent)
+    {
+        byte[]? body = await ReadVerifiedAsync(context);
+        if (body is null)
+        {
+            return;
+        }
+
+        SlackInteraction interaction;
+        try
+        {
+            interaction = SlackInteractivityParser.Parse(body);
+        }
+        catch (ChannelRequestException ex)
+        {
+            await EndpointResponses.ErrorAsync(context.Response, ex.StatusCode, ex.Code, ex.Message, context.RequestAborted);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        if (interaction.Type != "block_actions")
+        {
+            return;
+        }
+
+        foreach (SlackBlockAction action in interaction.Actions)
+        {
+            if (action.Url is not null)
+            {
+                // Link buttons open in the browser; Slack still reports the click, and only wants the ack.
+                continue;
+            }
+
+            string key = $"slack-action|{interaction.TeamId}|{interaction.ChannelId}|{interaction.MessageTs}|{action.ActionId}|{action.ActionTs}";
+            if (!await _dedupe.TryClaimAsync(key, context.RequestAborted))
+            {
+                continue;
+            }
+
+            if (SlackInteractivityParser.ToTurn(interaction, action) is not { } turn)
+            {
+                if (interaction.ResponseUrl is { Length: > 0 } responseUrl)
+                {
+                    var note = new JsonObject { ["response_type"] = "ephemeral", ["replace_original"] = false, ["text"] = "Sorry, that action isn't supported." };
+                    await _queue.EnqueueAsync(ct => _api.RespondAsync(responseUrl, note, ct), context.RequestAborted);
+                }
+
+                continue;
+            }
+
+            var user = new ChannelUser(SlackEventParser.ChannelName, turn.UserId, TeamId: interaction.TeamId);
+            turn = turn with { UserId = await _users.ResolveAsync(user, context.RequestAborted) };
+            await _queue.EnqueueAsync(ct => AnswerAsync(turn, interaction.ChannelId!, interaction.ThreadTs, agent, ct), context.RequestAborted);
+        }
+    }
+
+    private async Task AnswerAsync(TurnRequest turn, string channel, string? threadTs, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent, CancellationToken cancellationToken)
+    {
+        TurnReply reply;
+        try
+        {
+            reply = await agent(turn, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogError(ex, "Agent failed on Slack conversation {Conversation}", turn.ConversationId);
+            reply = TurnReply.Plain("Sorry, something went wrong. Please try again.");
+        }
+
+        string text;
+        JsonArray blocks;
+        try
+        {
+            (text, blocks) = BlockKitRenderer.RenderReply(reply);
+        }
+        catch (CardValidationException ex)
+        {
+            _logger.LogError(ex, "Reply card refused");
+            (text, blocks) = BlockKitRenderer.RenderReply(reply with { Cards = [], Text = reply.Text + "\n\n(The details card could not be shown.)" });
+        }
+
+        await _api.PostMessageAsync(channel, text, blocks, threadTs, cancellationToken);
+    }
+
+    /// <summary>The raw body if the request is a POST signed by Slack; otherwise the refusal is written and null returned.</summary>
+    private async Task<byte[]?> ReadVerifiedAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return null;
+        }
+
+        if (_verifier is null)
+        {
+            await EndpointResponses.ErrorAsync(context.Response, StatusCodes.Status503ServiceUnavailable, "NotConfigured", "Slack:SigningSecret is not configured.", context.RequestAborted);
+            return null;
+        }
+
+        byte[] body;
+        try
+        {
+            body = await HttpBodies.ReadAsync(request, HttpBodies.DefaultMaxBytes, context.RequestAborted);
+        }
+        catch (ChannelRequestException ex)
+        {
+            await EndpointResponses.ErrorAsync(context.Response, ex.StatusCode, ex.Code, ex.Message, context.RequestAborted);
+            return null;
+        }
+
+        SlackSignatureStatus status = _verifier.Verify(
+            request.Headers[SlackSignatureVerifier.TimestampHeader].ToString(), request.Headers[SlackSignatureVerifier.SignatureHeader].ToString(), body);
+        if (status != SlackSignatureStatus.Valid)
+        {
+            _logger.LogWarning("Slack request refused: signature {Status}", status);
+            await EndpointResponses.ErrorAsync(context.Response, StatusCodes.Status401Unauthorized, "InvalidSignature", $"Slack signature check failed ({status}).", context.RequestAborted);
+            return null;
+        }
+
+        return body;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CopilotBot.Channels.Common;
+using CopilotBot.Conversation;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace CopilotBot.Channels.Slack;
+
+/// <summary>One clicked element of a <c>block_actions</c> payload.</summary>
+public sealed record SlackBlockAction(string Type, string ActionId, string? BlockId, string? Value, string? Url, string? ActionTs);
+
+/// <summary>An interactivity payload: who clicked what, on which message, and the message's current input values.</summary>
+public sealed record SlackInteraction(
+    string Type,
+    string? UserId,
+    string? TeamId,
+    string? ChannelId,
+    string? MessageTs,
+    string? ThreadTs,
+    string? ResponseUrl,
+    IReadOnlyList<SlackBlockAction> Actions,
+    JsonObject? StateValues);
+
+/// <summary>Parses the <c>payload=</c> form field of interactivity requests and maps button clicks to card actions (protocols.md 3.3).</summary>
+public static class SlackInteractivityParser
+{
+    public static SlackInteraction Parse(ReadOnlySpan<byte> formBody)
+    {
+        Dictionary<string, Microsoft.Extensions.Primitives.StringValues> form = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(formBody));
+        if (!form.TryGetValue("payload", out var payloadValues) || string.IsNullOrEmpty(payloadValues.ToString()))
+        {
+            throw ChannelRequestException.BadRequest("MissingPayload", "The interactivity request has no 'payload' field.");
+        }
+
+        JsonObject payload;
+        try
+        {
+            payload = JsonNode.Parse(payloadValues.ToString()) as JsonObject
+                ?? throw ChannelRequestException.BadRequest("NotAnObject", "The interactivity payload must be a JSON object.");
+        }
+        catch (JsonException)
+        {
+            throw ChannelRequestException.BadRequest("MalformedJson", "The interactivity payload is not valid JSON.");
+        }
+
+        string type = (string?)payload["type"] ?? throw ChannelRequestException.BadRequest("MissingType", "The interactivity payload has no 'type'.");
+        var actions = new List<SlackBlockAction>();
+        foreach (JsonNode? node in payload["actions"] as JsonArray ?? [])
+        {
+            if (node is JsonObject a && (string?)a["action_id"] is { Length: > 0 } actionId)
+            {
+                actions.Add(new SlackBlockAction((string?)a["type"] ?? "button", actionId, (string?)a["block_id"], (string?)a["value"], (string?)a["url"], (string?)a["action_ts"]));
+            }
+        }
+
+        JsonNode? container = payload["container"];
+        JsonNode? message = payload["message"];
+        return new SlackInteraction(
+            type,
+            (string?)payload["user"]?["id"],
+            (string?)payload["team"]?["id"] ?? (string?)payload["user"]?["team_id"],
+            (string?)container?["channel_id"] ?? (string?)payload["channel"]?["id"],
+            (string?)container?["message_ts"] ?? (string?)message?["ts"],
+            (string?)container?["thread_ts"] ?? (string?)message?["thread_ts"],
+            (string?)payload["response_url"],
+            actions,
+            payload["state"]?["values"] as JsonObject);
+    }
+
+    /// <summary>
+    /// The turn for a clicked button: its <c>value</c> is the JSON the Block Kit renderer wrote (<c>{"verb", ...data}</c>), and
+    /// the message's inputs are merged in as strings, like Action.Submit. Null when the button is not one of ours.
+    /// </summary>
+    public static TurnRequest? ToTurn(SlackInteraction interaction, SlackBlockAction action)
+    {
+        if (interaction.UserId is not { Length: > 0 } user || interaction.ChannelId is not { Length: > 0 } channel)
+        {
+            return null;
+        }
+
+        JsonObject? value = null;
+        if (action.Value is { Length: > 0 } raw && raw.TrimStart().StartsWith('{'))
+        {
+            try
+            {
+                value = JsonNode.Parse(raw) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                value = null;
+            }
+        }
+
+        if (value is null || (string?)value["verb"] is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        foreach ((string _, JsonNode? block) in interaction.StateValues ?? [])
+        {
+            foreach ((string inputId, JsonNode? input) in block as JsonObject ?? [])
+            {
+                if (InputValue(input) is { } inputValue && inputId != "verb")
+                {
+                    value[inputId] = inputValue;
+                }
+            }
+        }
+
+        string conversation = interaction.ThreadTs is { Length: > 0 } thread ? $"{channel}:{thread}" : channel;
+        return new TurnRequest(SlackEventParser.ChannelName, conversation, user, string.Empty, value);
+    }
+
+    private static string? InputValue(JsonNode? input) => input switch
+    {
+        not JsonObject => null,
+        _ when (string?)input["value"] is { } text => text,
+        _ when (string?)input["selected_option"]?["value"] is { } option => option,
+        _ when (string?)input["selected_date"] is { } date => date,
+        _ when input["selected_options"] is JsonArray many => string.Join(",", many.Select(o => (string?)o?["value"]).OfType<string>()),
+        _ => null,
+    };
+}

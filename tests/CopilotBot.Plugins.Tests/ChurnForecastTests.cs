@@ -1,0 +1,51 @@
+using CopilotBot.Plugins.Portfolio;
+
+namespace CopilotBot.Plugins.Tests;
+
+public sealed class ChurnForecastTests
+{
+    [Fact]
+    public void Simulate_Covers90PercentOfOutcomes_OnSimulatedPortfolios()
+    {
+        var rng = new Random(7);
+        int trials = 300, inside = 0;
+        for (int t = 0; t < trials; t++)
+        {
+            // A portfolio like the demo's: long-tailed ARR, mostly low risk, a few red accounts.
+            var accounts = Enumerable.Range(0, 300).Select(_ =>
+                (Probability: rng.NextDouble() < 0.1 ? rng.NextDouble() : rng.NextDouble() * 0.05,
+                 Arr: Math.Exp(Math.Log(5_000) + (rng.NextDouble() * Math.Log(400))))).ToList();
+            ForecastDistribution f = ChurnForecast.Simulate(accounts, draws: 4_000, seed: (ulong)t + 1);
+            double outcome = accounts.Where(a => rng.NextDouble() < a.Probability).Sum(a => a.Arr);
+            if (outcome >= f.Low && outcome <= f.High)
+            {
+                inside++;
+            }
+        }
+
+        double coverage = inside / (double)trials;
+        Assert.InRange(coverage, 0.85, 0.95);
+    }
+
+    [Fact]
+    public void Simulate_GivesTheExactExpectation_AndOrderedPercentiles()
+    {
+        var accounts = new List<(double, double)> { (0.5, 100_000), (0.1, 1_000_000), (0.0, 5_000_000), (1.0, 20_000) };
+
+        ForecastDistribution f = ChurnForecast.Simulate(accounts);
+
+        Assert.Equal(0.5 * 100_000 + 0.1 * 1_000_000 + 20_000, f.Expected, 6);
+        Assert.True(f.Low <= f.Median && f.Median <= f.High);
+        Assert.Equal(20_000, f.Low);
+        Assert.Equal(1_120_000, f.High);
+    }
+
+    [Theory]
+    [InlineData(30, 0.2, 0.5, 0.2)]
+    [InlineData(90, 0.2, 0.5, 0.5)]
+    [InlineData(180, 0.2, 0.5, 0.75)]
+    public void WithinDays_UsesTheModelHorizons_AndAConstantHazardBeyond(int days, double p30, double p90, double expected)
+    {
+        Assert.Equal(expected, ChurnForecast.WithinDays(days, p30, p90), 6);
+    }
+}
