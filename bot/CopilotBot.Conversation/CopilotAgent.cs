@@ -127,7 +127,14 @@ public sealed class CopilotAgent(
             return (TurnReply.Plain("Cancelled; nothing was done.", null), memory);
         }
 
-        string functionName = verb;
+        // Approval cards use the short verbs of the approval flow; they name catalog functions.
+        string functionName = verb switch
+        {
+            "approve" => "interventions.approve",
+            "reject" => "interventions.reject",
+            "edit" => "interventions.draft",
+            _ => verb,
+        };
         Dictionary<string, object?> arguments;
         if (verb == Filters.ConfirmationFilter.ConfirmVerb)
         {

@@ -37,7 +37,7 @@ public sealed class CopilotRuntime
             [
                 KernelPlugin.FromObject("churn", new ChurnPlugin(Risk, workspace.Accounts, workspace.Users, workspace.Conversations)),
                 KernelPlugin.FromObject("support", new SupportPlugin(workspace.Conversations, workspace.Accounts)),
-                KernelPlugin.FromObject("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit)),
+                KernelPlugin.FromObject("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit, workspace.Users, AgentOptions)),
                 KernelPlugin.FromObject("crm", new CrmPlugin(Crm, workspace.Accounts, workspace.Users)),
                 KernelPlugin.FromObject("portfolio", new PortfolioPlugin(Risk, workspace.Accounts)),
             ],

@@ -75,7 +75,13 @@ public sealed record Intervention(
     string CreatedBy,
     string? Draft,
     DateTimeOffset? OutcomeAt,
-    string? OutcomeBy);
+    string? OutcomeBy)
+{
+    /// <summary>Who approved or rejected it (Platinum approval requests), and when.</summary>
+    public string? DecidedBy { get; init; }
+
+    public DateTimeOffset? DecidedAt { get; init; }
+}
 
 /// <summary>One entry of the tamper-evident audit log.</summary>
 public sealed record AuditEntry(

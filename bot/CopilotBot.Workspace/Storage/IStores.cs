@@ -112,6 +112,23 @@ public interface IInterventionStore
     /// <paramref name="dedupeDays"/> days.
     /// </summary>
     Task<GuardedCreate> TryCreateAsync(Intervention intervention, int maxPerHour, int dedupeDays, CancellationToken cancellationToken = default);
+
+    Task<Intervention?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Approves (→ pending: the action goes ahead) or rejects a pending approval request, once: a compare-and-set on
+    /// its status, so a second click, a concurrent click or a click after it expired changes nothing.
+    /// </summary>
+    Task<ApprovalDecision> DecideAsync(string id, bool approve, string decidedBy, DateTimeOffset at, DateTimeOffset expiredBefore, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What a click on an approval did.</summary>
+public enum ApprovalDecision
+{
+    Applied,
+    AlreadyDecided,
+    Expired,
+    NotFound,
 }
 
 /// <summary>What a guarded create did.</summary>

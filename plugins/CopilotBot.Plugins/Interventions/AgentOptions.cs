@@ -14,6 +14,9 @@ public sealed record AgentOptions
     /// <summary>No new intervention for an account that had one within this many days.</summary>
     public int CooldownDays { get; init; } = 14;
 
+    /// <summary>An approval request not decided within this many hours expires.</summary>
+    public int ApprovalTtlHours { get; init; } = 72;
+
     /// <summary>Follow-up task due this many days after the intervention.</summary>
     public int FollowUpDays { get; init; } = 7;
 }

@@ -16,7 +16,9 @@ public sealed class InterventionsPlugin(
     IAccountStore accounts,
     IInterventionStore interventions,
     ICrmClient crm,
-    IAuditLog audit)
+    IAuditLog audit,
+    IUserStore users,
+    AgentOptions options)
 {
     /// <summary>Assumed cost of one intervention for the ROI estimate (two CSM hours at $75/h).</summary>
     public const double CostPerIntervention = 150;
@@ -129,12 +131,101 @@ public sealed class InterventionsPlugin(
             ? $"Dry run: {report.Decisions.Count} accounts above the threshold; would act on {report.Decisions.Count(d => d.Outcome == AgentOutcome.WouldAct)} and request approval for {report.Decisions.Count(d => d.Outcome == AgentOutcome.WouldQueueForApproval)} (Platinum). Nothing was written."
             : $"Agent run: acted on {report.Acted} accounts, requested approval for {report.QueuedForApproval} Platinum accounts, skipped {report.Decisions.Count - report.Acted - report.QueuedForApproval}.";
         var card = new Card(dry ? "Intervention agent (dry run)" : "Intervention agent run", [new CardTable(["Account", "Tier", "Risk", "Urgency", "Decision"], rows)], []);
+        var cards = rows.Count == 0 ? new List<Card>() : [card];
+        foreach (AgentDecision queued in report.Decisions.Where(d => d.Outcome == AgentOutcome.QueuedForApproval).Take(5))
+        {
+            if (await interventions.GetAsync(queued.InterventionId!, cancellationToken) is { } request)
+            {
+                cards.Add(ApprovalCards.Request(request, queued.Risk.Account, queued.Risk));
+            }
+        }
+
         return new PluginResult(text)
         {
-            Cards = rows.Count == 0 ? [] : [card],
+            Cards = cards,
             AccountsShown = report.Decisions.Select(d => d.Risk.Account.Id).ToList(),
             Data = new { dry_run = dry, acted = report.Acted, queued_for_approval = report.QueuedForApproval, eligible = report.Decisions.Count },
         };
+    }
+
+    [KernelFunction("approve", HasSideEffects = true, ButtonOnly = true, MinimumRole = UserRole.Approver)]
+    [Description("Approve a pending approval request (approvers, button only).")]
+    public Task<PluginResult> ApproveAsync(CallerContext caller, string? intervention = null, CancellationToken cancellationToken = default) =>
+        DecideAsync(caller, intervention, approve: true, cancellationToken);
+
+    [KernelFunction("reject", HasSideEffects = true, ButtonOnly = true, MinimumRole = UserRole.Approver)]
+    [Description("Reject a pending approval request (approvers, button only).")]
+    public Task<PluginResult> RejectAsync(CallerContext caller, string? intervention = null, CancellationToken cancellationToken = default) =>
+        DecideAsync(caller, intervention, approve: false, cancellationToken);
+
+    [KernelFunction("approvals")]
+    [Description("The queue of approval requests waiting for a decision, as cards with Approve / Reject / Edit.")]
+    public async Task<PluginResult> ApprovalsAsync(CallerContext caller, CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset expiry = caller.Now.AddHours(-options.ApprovalTtlHours);
+        var pending = (await interventions.ListAsync(null, cancellationToken))
+            .Where(i => i.Status == InterventionStatus.PendingApproval && i.CreatedAt >= expiry).ToList();
+        var cards = new List<Card>();
+        var shown = new List<string>();
+        foreach (Intervention i in pending.Take(10))
+        {
+            Account? a = await accounts.GetAsync(i.AccountId, cancellationToken);
+            if (a is null || !caller.Scope.Allows(a))
+            {
+                continue;
+            }
+
+            cards.Add(ApprovalCards.Request(i, a, await risk.ExplainAsync(a.Id, cancellationToken)));
+            shown.Add(a.Id);
+        }
+
+        return new PluginResult(cards.Count == 0 ? "No approval requests are waiting." : $"{cards.Count} approval request{(cards.Count == 1 ? " is" : "s are")} waiting for a decision.")
+        {
+            Cards = cards,
+            AccountsShown = shown,
+            Data = new { pending = cards.Count },
+        };
+    }
+
+    private async Task<PluginResult> DecideAsync(CallerContext caller, string? interventionId, bool approve, CancellationToken cancellationToken)
+    {
+        Intervention? request = interventionId is null ? null : await interventions.GetAsync(interventionId, cancellationToken);
+        Account? a = request is null ? null : await accounts.GetAsync(request.AccountId, cancellationToken);
+        if (request is null || a is null)
+        {
+            return PluginResult.Refuse("That approval request no longer exists.");
+        }
+
+        ApprovalDecision decision = await interventions.DecideAsync(
+            request.Id, approve, caller.User.Id, caller.Now, caller.Now.AddHours(-options.ApprovalTtlHours), cancellationToken);
+        Intervention current = (await interventions.GetAsync(request.Id, cancellationToken))!;
+        string deciderName = current.DecidedBy is { } by ? (await users.GetAsync(by, cancellationToken))?.Name ?? by : caller.User.Name;
+        switch (decision)
+        {
+            case ApprovalDecision.Applied:
+                string details = $"{{\"intervention\":\"{current.Id}\"}}";
+                await audit.AppendAsync(caller.User.Id, approve ? "approval.approved" : "approval.rejected", a.Id, details, caller.Now, cancellationToken);
+                if (approve)
+                {
+                    CrmTask task = await crm.CreateTaskAsync(a.Id, $"Follow up on retention {current.Kind} to {a.Name}", caller.Today.AddDays(7), a.OwnerId ?? caller.User.Id, caller.User.Id, caller.Now, cancellationToken);
+                    await audit.AppendAsync(caller.User.Id, "intervention.sent", a.Id, $"{{\"intervention\":\"{current.Id}\",\"task\":\"{task.Id}\"}}", caller.Now, cancellationToken);
+                }
+
+                return new PluginResult($"{(approve ? "Approved" : "Rejected")}: {a.Name} ({current.Id}).")
+                {
+                    Cards = [ApprovalCards.Decided(current, a, deciderName)],
+                    AccountsShown = [a.Id],
+                    Data = new { intervention = current.Id, decision = approve ? "approved" : "rejected" },
+                };
+            case ApprovalDecision.AlreadyDecided:
+                return new PluginResult($"Already {(current.Status == InterventionStatus.Rejected ? "rejected" : "approved")} by {deciderName}; nothing was done again.")
+                {
+                    Cards = [ApprovalCards.Decided(current, a, deciderName, "This request was already decided; your click changed nothing.")],
+                    IsRefusal = true,
+                };
+            default:
+                return new PluginResult($"The approval request for {a.Name} expired; nothing was done.") { Cards = [ApprovalCards.Expired(current, a)], IsRefusal = true };
+        }
     }
 
     [KernelFunction("record_outcome", HasSideEffects = true)]

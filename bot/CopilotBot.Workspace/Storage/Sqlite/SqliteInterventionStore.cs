@@ -5,7 +5,7 @@ namespace CopilotBot.Workspace.Storage.Sqlite;
 
 public sealed class SqliteInterventionStore(SqliteDb db) : IInterventionStore
 {
-    private const string Columns = "id, account_id, kind, status, risk, created_at, created_by, draft, outcome_at, outcome_by";
+    private const string Columns = "id, account_id, kind, status, risk, created_at, created_by, draft, outcome_at, outcome_by, decided_by, decided_at";
 
     public Task<IReadOnlyList<Intervention>> ListAsync(string? accountId, CancellationToken cancellationToken = default)
     {
@@ -17,13 +17,50 @@ public sealed class SqliteInterventionStore(SqliteDb db) : IInterventionStore
         var list = new List<Intervention>();
         while (r.Read())
         {
-            list.Add(new Intervention(
-                r.GetString(0), r.GetString(1), r.GetString(2), Vocabulary.FromSnake<InterventionStatus>(r.GetString(3)),
-                r.Real(4), r.Instant(5)!.Value, r.GetString(6), r.Text(7), r.Instant(8), r.Text(9)));
+            list.Add(Read(r));
         }
 
         return Task.FromResult<IReadOnlyList<Intervention>>(list);
     }
+
+    public Task<Intervention?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection c = db.Open();
+        using SqliteCommand cmd = c.Command($"SELECT {Columns} FROM interventions WHERE id = $id").With("$id", id);
+        using SqliteDataReader r = cmd.ExecuteReader();
+        return Task.FromResult(r.Read() ? Read(r) : null);
+    }
+
+    public Task<ApprovalDecision> DecideAsync(string id, bool approve, string decidedBy, DateTimeOffset at, DateTimeOffset expiredBefore, CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection c = db.Open();
+        using SqliteCommand update = c.Command(
+            "UPDATE interventions SET status = $status, decided_by = $by, decided_at = $at " +
+            "WHERE id = $id AND status = 'pending_approval' AND created_at >= $expiry")
+            .With("$status", approve ? "pending" : "rejected").With("$by", decidedBy).With("$at", at.Db())
+            .With("$id", id).With("$expiry", expiredBefore.Db());
+        if (update.ExecuteNonQuery() == 1)
+        {
+            return Task.FromResult(ApprovalDecision.Applied);
+        }
+
+        using SqliteCommand current = c.Command("SELECT status FROM interventions WHERE id = $id").With("$id", id);
+        return Task.FromResult(current.ExecuteScalar() switch
+        {
+            null => ApprovalDecision.NotFound,
+            "pending_approval" => ApprovalDecision.Expired,
+            _ => ApprovalDecision.AlreadyDecided,
+        });
+    }
+
+    private static Intervention Read(SqliteDataReader r) =>
+        new(
+            r.GetString(0), r.GetString(1), r.GetString(2), Vocabulary.FromSnake<InterventionStatus>(r.GetString(3)),
+            r.Real(4), r.Instant(5)!.Value, r.GetString(6), r.Text(7), r.Instant(8), r.Text(9))
+        {
+            DecidedBy = r.Text(10),
+            DecidedAt = r.Instant(11),
+        };
 
     public Task<int> UpsertAsync(IReadOnlyList<Intervention> interventions, CancellationToken cancellationToken = default)
     {
@@ -80,9 +117,10 @@ public sealed class SqliteInterventionStore(SqliteDb db) : IInterventionStore
     private static void WriteOne(SqliteConnection c, Intervention i)
     {
         using SqliteCommand cmd = c.Command(
-            $"INSERT INTO interventions({Columns}) VALUES($id,$a,$k,$s,$r,$at,$by,$d,$oat,$oby)");
+            $"INSERT INTO interventions({Columns}) VALUES($id,$a,$k,$s,$r,$at,$by,$d,$oat,$oby,$dby,$dat)");
         cmd.With("$id", i.Id).With("$a", i.AccountId).With("$k", i.Kind).With("$s", Vocabulary.ToSnake(i.Status)).With("$r", i.Risk)
-            .With("$at", i.CreatedAt.Db()).With("$by", i.CreatedBy).With("$d", i.Draft).With("$oat", i.OutcomeAt.Db()).With("$oby", i.OutcomeBy);
+            .With("$at", i.CreatedAt.Db()).With("$by", i.CreatedBy).With("$d", i.Draft).With("$oat", i.OutcomeAt.Db()).With("$oby", i.OutcomeBy)
+            .With("$dby", i.DecidedBy).With("$dat", i.DecidedAt.Db());
         cmd.ExecuteNonQuery();
     }
 
@@ -91,11 +129,11 @@ public sealed class SqliteInterventionStore(SqliteDb db) : IInterventionStore
         using SqliteCommand exists = c.Command("SELECT 1 FROM interventions WHERE id = $id", tx);
         SqliteParameter eid = exists.Param("$id");
         using SqliteCommand cmd = c.Command(
-            $"INSERT INTO interventions({Columns}) VALUES($id,$a,$k,$s,$r,$at,$by,$d,$oat,$oby) " +
+            $"INSERT INTO interventions({Columns}) VALUES($id,$a,$k,$s,$r,$at,$by,$d,$oat,$oby,$dby,$dat) " +
             "ON CONFLICT(id) DO UPDATE SET status=excluded.status, risk=excluded.risk, draft=excluded.draft, " +
-            "outcome_at=excluded.outcome_at, outcome_by=excluded.outcome_by",
+            "outcome_at=excluded.outcome_at, outcome_by=excluded.outcome_by, decided_by=excluded.decided_by, decided_at=excluded.decided_at",
             tx);
-        SqliteParameter[] p = cmd.Params("$id", "$a", "$k", "$s", "$r", "$at", "$by", "$d", "$oat", "$oby");
+        SqliteParameter[] p = cmd.Params("$id", "$a", "$k", "$s", "$r", "$at", "$by", "$d", "$oat", "$oby", "$dby", "$dat");
         int inserted = 0;
         foreach (Intervention i in interventions)
         {
@@ -115,6 +153,8 @@ public sealed class SqliteInterventionStore(SqliteDb db) : IInterventionStore
             p[7].Set(i.Draft);
             p[8].Set(i.OutcomeAt.Db());
             p[9].Set(i.OutcomeBy);
+            p[10].Set(i.DecidedBy);
+            p[11].Set(i.DecidedAt.Db());
             cmd.ExecuteNonQuery();
         }
 

@@ -43,6 +43,10 @@ internal static class SqliteSchema
         CREATE TABLE conversation_state(
             conversation_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL);
         """,
+        """
+        ALTER TABLE interventions ADD COLUMN decided_by TEXT;
+        ALTER TABLE interventions ADD COLUMN decided_at TEXT;
+        """,
     ];
 
     /// <summary>The data tables, in the order a canonical dump lists them (with their key columns).</summary>
