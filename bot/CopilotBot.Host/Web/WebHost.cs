@@ -1,6 +1,10 @@
 using System.Text.Json.Nodes;
 using CopilotBot.Conversation;
 using CopilotBot.Host.Cli;
+using CopilotBot.Channels;
+using CopilotBot.Channels.BotFramework;
+using CopilotBot.Channels.Common;
+using CopilotBot.Channels.Slack;
 using CopilotBot.Llm;
 using CopilotBot.Workspace;
 using Microsoft.AspNetCore.Http.Json;
@@ -65,7 +69,17 @@ public static class WebHost
                 llm, sp.GetRequiredService<ILoggerFactory>());
         });
 
+        // Channels: the Bot Framework (Teams) and Slack protocols; channel identities map to workspace users.
+        builder.Services.AddSingleton<IChannelUserResolver, WorkspaceUserResolver>();
+        builder.Services.AddCopilotChannels(builder.Configuration);
+
         WebApplication app = builder.Build();
+        if (app.Services.GetRequiredService<BotOptions>().IsAnonymous)
+        {
+            app.Logger.LogWarning(
+                "UNAUTHENTICATED: Bot:MicrosoftAppId is not set, so /api/messages accepts requests without a token (local mode: Agents Playground, Emulator; loopback service URLs only). Set Bot:MicrosoftAppId and Bot:MicrosoftAppPassword for a real tenant");
+        }
+
         app.UseExceptionHandler();
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -78,6 +92,10 @@ public static class WebHost
 
     private static void Map(WebApplication app)
     {
+        Func<TurnRequest, CancellationToken, Task<TurnReply>> agent = (request, ct) => app.Services.GetRequiredService<CopilotRuntime>().Agent.HandleAsync(request, ct);
+        app.MapMethods("/api/messages", ["POST", "HEAD"], (HttpContext context, BotFrameworkEndpoint endpoint) => endpoint.HandleAsync(context, agent));
+        app.MapPost("/api/slack/events", (HttpContext context, SlackEndpoint endpoint) => endpoint.HandleEventsAsync(context, agent));
+        app.MapPost("/api/slack/interactivity", (HttpContext context, SlackEndpoint endpoint) => endpoint.HandleInteractivityAsync(context, agent));
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapGet("/api/info", async (CopilotRuntime runtime, CancellationToken ct) => Results.Ok(new
         {
