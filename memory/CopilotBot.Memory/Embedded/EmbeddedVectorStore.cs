@@ -1,0 +1,392 @@
+using System.Numerics.Tensors;
+
+namespace CopilotBot.Memory.Embedded;
+
+/// <summary>
+/// The default vector store: one SQLite file per collection in a folder, mirrored in memory for search. Exact search
+/// (filter first, then SIMD dot products) below <see cref="EmbeddedStoreOptions.AnnThreshold"/> points, an int8
+/// quantised scan with float re-scoring above it; an IVF index on request. Thread-safe: many readers or one writer per
+/// collection.
+/// </summary>
+public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
+{
+    private readonly string? _folder;
+    private readonly EmbeddedStoreOptions _options;
+    private readonly Dictionary<string, Collection> _collections = new(StringComparer.Ordinal);
+    private readonly Lock _collectionsLock = new();
+    private bool _disposed;
+
+    /// <summary>A store persisted in <paramref name="folder"/> (created on first write). No I/O happens here.</summary>
+    public EmbeddedVectorStore(string folder, EmbeddedStoreOptions? options = null)
+        : this(options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        _folder = folder;
+    }
+
+    private EmbeddedVectorStore(EmbeddedStoreOptions? options)
+    {
+        _options = options ?? new EmbeddedStoreOptions();
+    }
+
+    /// <summary>A store that lives only in memory (benchmarks, throwaway indexes).</summary>
+    public static EmbeddedVectorStore InMemory(EmbeddedStoreOptions? options = null) => new(options);
+
+    public Task EnsureCollectionAsync(string collection, int dimensions, CancellationToken cancellationToken = default)
+    {
+        VectorValidation.CollectionName(collection);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
+        lock (_collectionsLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Collection? existing = FindLocked(collection);
+            if (existing is not null)
+            {
+                if (existing.Data.Dimensions != dimensions)
+                {
+                    throw new VectorStoreException(
+                        $"Collection '{collection}' holds {existing.Data.Dimensions}-dimension vectors but {dimensions} were asked for; " +
+                        "its vectors come from another embedder. Delete the collection or use another name.");
+                }
+
+                return Task.CompletedTask;
+            }
+
+            CollectionFile? file = null;
+            if (_folder is not null)
+            {
+                Directory.CreateDirectory(_folder);
+                file = CollectionFile.Create(PathOf(collection), dimensions);
+            }
+
+            _collections[collection] = new Collection(new VectorCollection(dimensions), file);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> CollectionExistsAsync(string collection, CancellationToken cancellationToken = default)
+    {
+        VectorValidation.CollectionName(collection);
+        lock (_collectionsLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return Task.FromResult(FindLocked(collection) is not null);
+        }
+    }
+
+    public Task DeleteCollectionAsync(string collection, CancellationToken cancellationToken = default)
+    {
+        VectorValidation.CollectionName(collection);
+        lock (_collectionsLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_collections.Remove(collection, out Collection? open))
+            {
+                open.Gate.EnterWriteLock();
+                open.File?.Dispose();
+                open.Gate.ExitWriteLock();
+            }
+
+            if (_folder is not null && Directory.Exists(_folder))
+            {
+                foreach (string suffix in new[] { "", "-wal", "-shm" })
+                {
+                    File.Delete(PathOf(collection) + suffix);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task UpsertAsync(string collection, IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        Collection target = Get(collection);
+        foreach (VectorRecord record in records)
+        {
+            VectorValidation.Vector(record.Vector, target.Data.Dimensions, collection);
+        }
+
+        if (records.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // Normalise once: the file and the memory copy hold the same unit vectors.
+        var normalised = records.Select(r => r with { Vector = Normalise(r.Vector) }).ToList();
+        target.Gate.EnterWriteLock();
+        try
+        {
+            target.File?.Upsert(normalised);
+            foreach (VectorRecord record in normalised)
+            {
+                target.Data.Upsert(record.Chunk, record.Vector);
+            }
+
+            MaintainIndex(target.Data);
+        }
+        finally
+        {
+            target.Gate.ExitWriteLock();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<VectorHit>> QueryAsync(
+        string collection, float[] vector, int limit, VectorFilter? filter = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Query(collection, vector, limit, filter, SearchStrategy.Auto));
+
+    /// <summary>
+    /// Synchronous query with an explicit strategy (benchmarks and recall checks compare them); <paramref name="nprobe"/>
+    /// overrides <see cref="EmbeddedStoreOptions.NProbe"/> when positive.
+    /// </summary>
+    public IReadOnlyList<VectorHit> Query(string collection, float[] vector, int limit, VectorFilter? filter, SearchStrategy strategy, int nprobe = 0)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        Collection target = Get(collection);
+        VectorValidation.Vector(vector, target.Data.Dimensions, collection);
+        if (filter?.MatchesNothing == true)
+        {
+            return [];
+        }
+
+        float[] query = Normalise(vector);
+        target.Gate.EnterReadLock();
+        try
+        {
+            VectorCollection data = target.Data;
+            SlotFilter? slotFilter = filter is null || filter.IsEmpty ? null : new SlotFilter(filter, data);
+            if (strategy == SearchStrategy.Auto)
+            {
+                strategy = data.Count >= _options.AnnThreshold ? SearchStrategy.Quantized : SearchStrategy.Exact;
+            }
+
+            TopK top;
+            if (strategy == SearchStrategy.Quantized)
+            {
+                top = data.SearchQuantized(query, limit, slotFilter, Math.Max(_options.QuantizedCandidates, limit * 10));
+            }
+            else if (strategy == SearchStrategy.Ivf && data.Ivf is not null)
+            {
+                top = new TopK(limit);
+                data.Ivf.Search(data, query, nprobe > 0 ? Math.Min(nprobe, data.Ivf.NList) : NProbe(data.Ivf), slotFilter, top);
+                // A selective filter can leave the probed lists short of matches: fall back to exact.
+                if (top.Count < limit && slotFilter is not null)
+                {
+                    top = data.SearchExact(query, limit, slotFilter);
+                }
+            }
+            else
+            {
+                top = data.SearchExact(query, limit, slotFilter);
+            }
+
+            return [.. top.Sorted().Select(h => new VectorHit(data.Chunk(h.Slot), h.Score))];
+        }
+        finally
+        {
+            target.Gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>The scalar-loop scan without filters: the bench's baseline for the SIMD exact search.</summary>
+    public IReadOnlyList<VectorHit> QueryNaive(string collection, float[] vector, int limit)
+    {
+        Collection target = Get(collection);
+        VectorValidation.Vector(vector, target.Data.Dimensions, collection);
+        float[] query = Normalise(vector);
+        target.Gate.EnterReadLock();
+        try
+        {
+            return [.. target.Data.SearchNaive(query, limit).Sorted().Select(h => new VectorHit(target.Data.Chunk(h.Slot), h.Score))];
+        }
+        finally
+        {
+            target.Gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Builds (or rebuilds) the IVF index for <see cref="SearchStrategy.Ivf"/>; returns its list count. Once built it is
+    /// kept up to date on writes and retrained when the collection doubles or halves.
+    /// </summary>
+    public int BuildAnnIndex(string collection)
+    {
+        Collection target = Get(collection);
+        target.Gate.EnterWriteLock();
+        try
+        {
+            target.Data.BuildIvf(NList(target.Data.Count), _options.Seed);
+            return target.Data.Ivf!.NList;
+        }
+        finally
+        {
+            target.Gate.ExitWriteLock();
+        }
+    }
+
+    public Task DeleteAsync(string collection, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        Collection target = Get(collection);
+        if (ids.Count > 0)
+        {
+            Remove(target, ids);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteByFilterAsync(string collection, VectorFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.IsEmpty)
+        {
+            throw new ArgumentException("Refusing to delete by an empty filter (it would delete everything); use DeleteCollectionAsync.", nameof(filter));
+        }
+
+        Collection target = Get(collection);
+        if (filter.MatchesNothing)
+        {
+            return Task.CompletedTask;
+        }
+
+        List<Guid> ids;
+        target.Gate.EnterReadLock();
+        try
+        {
+            ids = target.Data.IdsMatching(filter);
+        }
+        finally
+        {
+            target.Gate.ExitReadLock();
+        }
+
+        Remove(target, ids);
+        return Task.CompletedTask;
+    }
+
+    public Task<long> CountAsync(string collection, VectorFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        Collection target = Get(collection);
+        if (filter?.MatchesNothing == true)
+        {
+            return Task.FromResult(0L);
+        }
+
+        target.Gate.EnterReadLock();
+        try
+        {
+            return Task.FromResult(target.Data.CountMatching(filter));
+        }
+        finally
+        {
+            target.Gate.ExitReadLock();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_collectionsLock)
+        {
+            _disposed = true;
+            foreach (Collection collection in _collections.Values)
+            {
+                collection.File?.Dispose();
+                collection.Gate.Dispose();
+            }
+
+            _collections.Clear();
+        }
+    }
+
+    private void Remove(Collection target, IReadOnlyCollection<Guid> ids)
+    {
+        target.Gate.EnterWriteLock();
+        try
+        {
+            target.File?.Delete(ids);
+            foreach (Guid id in ids)
+            {
+                target.Data.Delete(id);
+            }
+
+            MaintainIndex(target.Data);
+        }
+        finally
+        {
+            target.Gate.ExitWriteLock();
+        }
+    }
+
+    // Retrain an IVF index (if one was asked for) when the collection has doubled or halved since training, as the
+    // centroids no longer fit the data. Runs under the write lock, at most once per doubling.
+    private void MaintainIndex(VectorCollection data)
+    {
+        if (data.Ivf is not null && (data.Count > data.Ivf.TrainedCount * 2 || data.Count < data.Ivf.TrainedCount / 2))
+        {
+            data.BuildIvf(NList(data.Count), _options.Seed);
+        }
+    }
+
+    private int NList(int count) => _options.NList > 0 ? _options.NList : Math.Clamp((int)Math.Sqrt(count), 1, 4096);
+
+    private int NProbe(IvfIndex index) =>
+        Math.Min(index.NList, _options.NProbe > 0 ? _options.NProbe : Math.Max(8, index.NList / 12));
+
+    private Collection Get(string collection)
+    {
+        VectorValidation.CollectionName(collection);
+        lock (_collectionsLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return FindLocked(collection) ?? throw new CollectionNotFoundException(collection);
+        }
+    }
+
+    private Collection? FindLocked(string collection)
+    {
+        if (_collections.TryGetValue(collection, out Collection? open))
+        {
+            return open;
+        }
+
+        if (_folder is null || !File.Exists(PathOf(collection)))
+        {
+            return null;
+        }
+
+        // First use since the process started: load the file into memory.
+        CollectionFile file = CollectionFile.Open(PathOf(collection));
+        var loaded = new Collection(file.Load(), file);
+        _collections[collection] = loaded;
+        return loaded;
+    }
+
+    private string PathOf(string collection) => Path.Combine(_folder!, collection + ".vectors.sqlite");
+
+    private static float[] Normalise(float[] vector)
+    {
+        float norm = TensorPrimitives.Norm(vector);
+        var result = new float[vector.Length];
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(vector, norm, result);
+        }
+
+        return result;
+    }
+
+    private sealed class Collection(VectorCollection data, CollectionFile? file)
+    {
+        public VectorCollection Data { get; } = data;
+
+        public CollectionFile? File { get; } = file;
+
+        public ReaderWriterLockSlim Gate { get; } = new();
+    }
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace CopilotBot.Memory;
+
+/// <summary>
+/// The indexer's own record in SQLite: which embedder built the index, each conversation's content hash and chunk
+/// count (for incremental indexing), and every chunk's text and payload (to rebuild BM25 on open, whatever the store).
+/// </summary>
+internal sealed class MemoryCatalog : IDisposable
+{
+    private readonly SqliteConnection _connection;
+
+    private MemoryCatalog(SqliteConnection connection) => _connection = connection;
+
+    public static MemoryCatalog Open(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        var catalog = new MemoryCatalog(connection);
+        catalog.Execute("""
+            PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS conversations(id TEXT PRIMARY KEY, account_id TEXT, hash TEXT NOT NULL, chunk_count INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS chunks(
+                id BLOB PRIMARY KEY, conversation_id TEXT NOT NULL, account_id TEXT, ts INTEGER NOT NULL, topic TEXT,
+                sentiment REAL, chunk_index INTEGER NOT NULL, text TEXT NOT NULL) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS chunks_conversation ON chunks(conversation_id);
+            CREATE INDEX IF NOT EXISTS conversations_account ON conversations(account_id);
+            """);
+        return catalog;
+    }
+
+    public string? GetMeta(string key)
+    {
+        using SqliteCommand command = Command("SELECT value FROM meta WHERE key = $k");
+        command.Parameters.AddWithValue("$k", key);
+        return command.ExecuteScalar() as string;
+    }
+
+    public void SetMeta(string key, string value)
+    {
+        using SqliteCommand command = Command("INSERT OR REPLACE INTO meta(key, value) VALUES ($k, $v)");
+        command.Parameters.AddWithValue("$k", key);
+        command.Parameters.AddWithValue("$v", value);
+        command.ExecuteNonQuery();
+    }
+
+    public Dictionary<string, IndexedConversation> LoadConversations()
+    {
+        var conversations = new Dictionary<string, IndexedConversation>(StringComparer.Ordinal);
+        using SqliteCommand command = Command("SELECT id, account_id, hash, chunk_count FROM conversations");
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            conversations[reader.GetString(0)] = new IndexedConversation(reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), reader.GetInt32(3));
+        }
+
+        return conversations;
+    }
+
+    public IEnumerable<MemoryChunk> LoadChunks()
+    {
+        using SqliteCommand command = Command("SELECT id, conversation_id, account_id, ts, topic, sentiment, chunk_index, text FROM chunks");
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return new MemoryChunk(
+                new Guid((byte[])reader.GetValue(0)),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetInt64(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetDouble(5),
+                reader.GetInt32(6),
+                reader.GetString(7));
+        }
+    }
+
+    /// <summary>Replaces the rows of these conversations (and their chunks) in one transaction.</summary>
+    public void Save(IReadOnlyList<(string Id, IndexedConversation State, IReadOnlyList<MemoryChunk> Chunks)> conversations)
+    {
+        using SqliteTransaction transaction = _connection.BeginTransaction();
+        using SqliteCommand upsert = Command("INSERT OR REPLACE INTO conversations(id, account_id, hash, chunk_count) VALUES ($id, $account, $hash, $count)", transaction);
+        using SqliteCommand clear = Command("DELETE FROM chunks WHERE conversation_id = $id", transaction);
+        using SqliteCommand insert = Command("""
+            INSERT OR REPLACE INTO chunks(id, conversation_id, account_id, ts, topic, sentiment, chunk_index, text)
+            VALUES ($id, $conversation, $account, $ts, $topic, $sentiment, $chunk, $text)
+            """, transaction);
+        foreach ((string id, IndexedConversation state, IReadOnlyList<MemoryChunk> chunks) in conversations)
+        {
+            upsert.Parameters.Clear();
+            upsert.Parameters.AddWithValue("$id", id);
+            upsert.Parameters.AddWithValue("$account", (object?)state.AccountId ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$hash", state.Hash);
+            upsert.Parameters.AddWithValue("$count", state.ChunkCount);
+            upsert.ExecuteNonQuery();
+            clear.Parameters.Clear();
+            clear.Parameters.AddWithValue("$id", id);
+            clear.ExecuteNonQuery();
+            foreach (MemoryChunk chunk in chunks)
+            {
+                insert.Parameters.Clear();
+                insert.Parameters.AddWithValue("$id", chunk.Id.ToByteArray());
+                insert.Parameters.AddWithValue("$conversation", chunk.ConversationId);
+                insert.Parameters.AddWithValue("$account", (object?)chunk.AccountId ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$ts", chunk.Timestamp);
+                insert.Parameters.AddWithValue("$topic", (object?)chunk.Topic ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$sentiment", (object?)chunk.Sentiment ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$chunk", chunk.ChunkIndex);
+                insert.Parameters.AddWithValue("$text", chunk.Text);
+                insert.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    public void DeleteConversations(IEnumerable<string> ids)
+    {
+        using SqliteTransaction transaction = _connection.BeginTransaction();
+        using SqliteCommand conversations = Command("DELETE FROM conversations WHERE id = $id", transaction);
+        using SqliteCommand chunks = Command("DELETE FROM chunks WHERE conversation_id = $id", transaction);
+        foreach (string id in ids)
+        {
+            foreach (SqliteCommand command in new[] { conversations, chunks })
+            {
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$id", id);
+                command.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private void Execute(string sql)
+    {
+        using SqliteCommand command = Command(sql);
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
+    {
+        SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    internal static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>What the catalog knows of one indexed conversation.</summary>
+internal sealed record IndexedConversation(string? AccountId, string Hash, int ChunkCount);
