@@ -20,8 +20,10 @@ namespace CopilotBot.Host;
 /// </summary>
 public sealed class CopilotRuntime
 {
-    private CopilotRuntime(HostSettings settings, CopilotWorkspace workspace, TimeProvider clock, LlmOptions? llm, ILoggerFactory? logging)
+    private CopilotRuntime(HostSettings settings, CopilotWorkspace workspace, TimeProvider clock, IConfiguration configuration, ILoggerFactory? logging)
     {
+        LlmOptions? llm = configuration.GetSection(LlmOptions.SectionName).Get<LlmOptions>();
+        SupportMemory = new SupportMemory(ct => MemoryFactory.OpenAsync(workspace.Directory, configuration, ct), workspace.Conversations);
         Settings = settings;
         Workspace = workspace;
         Clock = clock;
@@ -36,7 +38,7 @@ public sealed class CopilotRuntime
         Kernel = new Kernel(
             [
                 KernelPlugin.FromObject("churn", new ChurnPlugin(Risk, workspace.Accounts, workspace.Users, workspace.Conversations)),
-                KernelPlugin.FromObject("support", new SupportPlugin(workspace.Conversations, workspace.Accounts)),
+                KernelPlugin.FromObject("support", new SupportPlugin(workspace.Conversations, workspace.Accounts, SupportMemory)),
                 KernelPlugin.FromObject("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit, workspace.Users, AgentOptions)),
                 KernelPlugin.FromObject("crm", new CrmPlugin(Crm, workspace.Accounts, workspace.Users)),
                 KernelPlugin.FromObject("portfolio", new PortfolioPlugin(Risk, workspace.Accounts)),
@@ -73,6 +75,9 @@ public sealed class CopilotRuntime
 
     public CopilotAgent Agent { get; }
 
+    /// <summary>The retrieval index over support conversations (embedded by default, Qdrant when configured).</summary>
+    public SupportMemory SupportMemory { get; }
+
     /// <summary>The language-model router, when <c>Llm:Endpoint</c> and <c>Llm:ChatModel</c> are configured.</summary>
     public IModelRouter? ModelRouter { get; }
 
@@ -86,13 +91,13 @@ public sealed class CopilotRuntime
         HostSettings settings,
         IProgress<double>? seeding = null,
         IProgress<double>? training = null,
-        LlmOptions? llm = null,
+        IConfiguration? configuration = null,
         ILoggerFactory? logging = null)
     {
         TimeProvider clock = settings.Clock();
         CopilotWorkspace workspace = CopilotWorkspace.Open(settings.WorkspaceDirectory);
         workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
-        var runtime = new CopilotRuntime(settings, workspace, clock, llm, logging);
+        var runtime = new CopilotRuntime(settings, workspace, clock, configuration ?? new ConfigurationBuilder().Build(), logging);
         if (runtime.Models.Versions().Count == 0 && workspace.IsDemoAsync().GetAwaiter().GetResult())
         {
             runtime.Risk.EnsureModelAsync(training, CancellationToken.None).GetAwaiter().GetResult();

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Filters;
 using CopilotBot.Workspace.Domain;
+using Microsoft.Extensions.Configuration;
 
 namespace CopilotBot.Host.Tests;
 
@@ -117,8 +118,12 @@ public sealed class DialogueTests(SeededWorkspaceFixture fixture)
     [Fact]
     public async Task Reply_FallsBackToTheEmbeddedRouterAndSaysSo_WhenTheLanguageModelIsUnreachable()
     {
-        var llm = new CopilotBot.Llm.LlmOptions { Endpoint = "http://127.0.0.1:9/v1", ChatModel = "test-model", ApiKey = "sk-secret-value", TimeoutSeconds = 2, MaxRetries = 0 };
-        CopilotRuntime runtime = CopilotRuntime.Open(HostSettings.Resolve(fixture.Directory, SeededWorkspaceFixture.Today, null, null), llm: llm);
+        IConfiguration llm = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Llm:Endpoint"] = "http://127.0.0.1:9/v1", ["Llm:ChatModel"] = "test-model", ["Llm:ApiKey"] = "sk-secret-value",
+            ["Llm:TimeoutSeconds"] = "2", ["Llm:MaxRetries"] = "0",
+        }).Build();
+        CopilotRuntime runtime = CopilotRuntime.Open(HostSettings.Resolve(fixture.Directory, SeededWorkspaceFixture.Today, null, null), configuration: llm);
 
         TurnReply reply = await AskAsync(runtime, "jamie.ortiz", "llm-down", "which of my accounts are at risk?");
 

@@ -12,7 +12,7 @@ namespace CopilotBot.Host.Cli;
 /// <summary>The `copilot` command line. Every command takes --workspace, --now and --as.</summary>
 public static class CliApp
 {
-    public static readonly string[] Commands = ["ask", "import", "users", "serve", "workspace", "churn", "agent", "audit"];
+    public static readonly string[] Commands = ["ask", "import", "users", "serve", "workspace", "churn", "agent", "audit", "support"];
 
     private static readonly Option<string?> WorkspaceOption = new("--workspace")
     {
@@ -48,6 +48,7 @@ public static class CliApp
         root.Subcommands.Add(AskCommand(stdin, stdout, stderr));
         root.Subcommands.Add(ImportCommand(stdout, stderr));
         root.Subcommands.Add(UsersCommand(stdout, stderr));
+        root.Subcommands.Add(SupportCommand(stdout, stderr));
         root.Subcommands.Add(WorkspaceCommand(stdout, stderr));
         root.Subcommands.Add(ChurnCommands.Build(stdout, stderr, parse => Open(parse, stderr)));
         root.Subcommands.Add(AgentCommands.Build(stdout, stderr, parse => Open(parse, stderr)));
@@ -174,9 +175,39 @@ public static class CliApp
                 }
             }
 
+            if (importKind == ImportKind.Conversations && report.Inserted + report.Updated > 0)
+            {
+                await IndexConversationsAsync(runtime, stdout, stderr, ct);
+            }
+
             return report.Rejected > 0 ? 1 : 0;
         }));
         return command;
+    }
+
+    private static Command SupportCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var support = new Command("support", "The retrieval index over support conversations.");
+        var index = new Command("index", "Bring the index up to date (only new or changed conversations are embedded).");
+        index.SetAction(async (parse, ct) => await Guard(stderr, async () =>
+        {
+            await IndexConversationsAsync(Open(parse, stderr), stdout, stderr, ct);
+            return 0;
+        }));
+        support.Subcommands.Add(index);
+        return support;
+    }
+
+    private static async Task IndexConversationsAsync(CopilotRuntime runtime, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        int total = await runtime.Workspace.Conversations.CountAsync(ct);
+        var bar = new ConsoleProgress("Indexing conversations", stderr == Console.Error ? null : stderr);
+        CopilotBot.Memory.IndexReport? report = await runtime.SupportMemory.EnsureIndexedAsync(
+            new Progress<CopilotBot.Memory.IndexProgress>(p => bar.Report(total == 0 ? 1 : p.ConversationsSeen / (double)total)), ct);
+        bar.Report(1);
+        await stdout.WriteLineAsync(report is null
+            ? "Support index already up to date."
+            : $"Support index: {report.Seen:N0} conversations, {report.Embedded:N0} embedded ({report.ChunksEmbedded:N0} chunks), {report.Unchanged:N0} unchanged, in {report.Elapsed.TotalSeconds:0.0}s ({report.Seen / Math.Max(0.001, report.Elapsed.TotalSeconds):N0} conversations/s).");
     }
 
     private static Command UsersCommand(TextWriter stdout, TextWriter stderr)
@@ -244,7 +275,7 @@ public static class CliApp
             settings,
             fresh ? new ConsoleProgress("Seeding demo portfolio", writer) : null,
             new ConsoleProgress("Training churn model", writer),
-            LlmSettings.FromEnvironment());
+            EnvironmentConfiguration.Build());
     }
 
     /// <summary>Turns the errors a person can fix into a one-line message and exit code 2; never a stack trace.</summary>

@@ -66,7 +66,7 @@ public static class WebHost
 
             return CopilotRuntime.Open(
                 settings, fresh ? new ConsoleProgress("Seeding demo portfolio") : null, new ConsoleProgress("Training churn model"),
-                llm, sp.GetRequiredService<ILoggerFactory>());
+                config, sp.GetRequiredService<ILoggerFactory>());
         });
 
         // Channels: the Bot Framework (Teams) and Slack protocols; channel identities map to workspace users.

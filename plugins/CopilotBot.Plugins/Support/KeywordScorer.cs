@@ -15,7 +15,10 @@ internal static class KeywordScorer
         "conversations", "conversation", "support", "complaining", "complain", "complaints", "complaint", "saying", "say",
         "said", "month", "week", "today", "yesterday", "quarter", "last", "this", "days", "year", "show", "tell", "give",
         "list", "issues", "issue", "problems", "problem", "been", "having", "had", "get", "got", "much", "many", "some",
-        "negative", "sentiment", "why", "accounts", "account",
+        "negative", "sentiment", "why", "accounts", "account", "mention", "mentioned", "mentions", "recently", "lately",
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february",
+        "march", "april", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday",
+        "wednesday", "thursday", "friday", "saturday", "sunday", "on", "since", "between", "during", "ago", "past", "any",
     ];
 
     public static List<string> Terms(string text)
@@ -33,7 +36,8 @@ internal static class KeywordScorer
             {
                 string word = text[start..i].ToLowerInvariant();
                 start = -1;
-                if (word.Length > 1 && !StopWords.Contains(word))
+                // Dates and numbers are filters the router already read, not words to search for.
+                if (word.Length > 1 && !StopWords.Contains(word) && !word.All(char.IsDigit) && !(word.Length <= 4 && word.EndsWith("th", StringComparison.Ordinal) && char.IsDigit(word[0])))
                 {
                     terms.Add(Stem(word));
                 }

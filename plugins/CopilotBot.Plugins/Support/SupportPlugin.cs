@@ -9,7 +9,7 @@ using CopilotBot.Workspace.Storage;
 namespace CopilotBot.Plugins.Support;
 
 [Description("Answers from support conversations, always with evidence; sentiment and topic trends.")]
-public sealed class SupportPlugin(IConversationStore conversations, IAccountStore accounts)
+public sealed class SupportPlugin(IConversationStore conversations, IAccountStore accounts, SupportMemory? memory = null)
 {
     private const double NegativeBelow = -0.2;
 
@@ -39,11 +39,25 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             return new PluginResult($"No support conversations {scope}.") { Data = new { count = 0 } };
         }
 
-        List<string> query = KeywordScorer.Terms(question ?? string.Empty);
+        // The words that ask about something: not the account's name or the topic, which are already filters.
+        List<string> query = KeywordScorer.Terms(question ?? string.Empty)
+            .Where(t => !current.AccountNames.Values.Any(n => KeywordScorer.Terms(n).Contains(t))
+                && !KeywordScorer.Terms((topic ?? string.Empty).Replace('_', ' ')).Contains(t))
+            .Distinct().ToList();
         var documents = current.Items.Select(i => KeywordScorer.Terms(i.Text)).ToList();
         double[] scores = KeywordScorer.Score(documents, query);
         bool keywordMatch = scores.Any(s => s > 0);
-        // With matching words, rank by relevance; otherwise (e.g. "what are they complaining about") by how negative and how recent.
+        if (!keywordMatch && query.Count > 0)
+        {
+            // The question names something ("baggage") that no conversation mentions: say so rather than list everything.
+            return new PluginResult($"None of the {current.Items.Count} support conversations {scope} mention {string.Join(", ", query.Take(4))}.")
+            {
+                Data = new { count = 0, searched = current.Items.Count, terms = query },
+            };
+        }
+
+        // With matching words, count the conversations that mention them; otherwise (e.g. "what are they complaining
+        // about") every conversation in the slice, most negative and most recent first.
         var ranked = Enumerable.Range(0, current.Items.Count)
             .Where(i => !keywordMatch || scores[i] > 0)
             .OrderByDescending(i => keywordMatch ? scores[i] : -(current.Items[i].Conversation.Sentiment ?? 0))
@@ -51,6 +65,11 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             .Select(i => current.Items[i])
             .ToList();
         var matched = keywordMatch ? ranked : current.Items;
+        if (keywordMatch && memory is not null)
+        {
+            // The evidence comes from hybrid retrieval (vectors + BM25, fused), inside the same scope and filters.
+            ranked = await RetrieveAsync(question!, account, topic, start, end, current, cancellationToken) ?? ranked;
+        }
 
         int negative = matched.Count(i => i.Conversation.Sentiment < NegativeBelow);
         double negShare = negative / (double)matched.Count;
@@ -161,6 +180,29 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         };
     }
 
+    private async Task<List<Item>?> RetrieveAsync(string question, string? account, string? topic, DateOnly start, DateOnly end, Slice slice, CancellationToken cancellationToken)
+    {
+        var byId = slice.Items.ToDictionary(i => i.Conversation.Id);
+        var filter = new CopilotBot.Memory.VectorFilter
+        {
+            AccountIds = account is not null ? [account] : slice.ScopedAccounts,
+            From = new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+            Until = new DateTimeOffset(end.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+            Topics = topic is null ? null : [topic.Trim().ToLowerInvariant().Replace(' ', '_')],
+        };
+        try
+        {
+            var results = await memory!.SearchAsync(new CopilotBot.Memory.MemoryQuery(question) { Filter = filter, Limit = 5 }, cancellationToken);
+            var items = results.Select(r => byId.GetValueOrDefault(r.ConversationId)).OfType<Item>().ToList();
+            return items.Count > 0 ? items : null;
+        }
+        catch (Exception ex) when (ex is CopilotBot.Memory.VectorStoreException or CopilotBot.Memory.EmbeddingException or IOException)
+        {
+            // The index being unavailable costs ranking quality, not the answer: keyword ranking over the slice stands in.
+            return null;
+        }
+    }
+
     private static (DateOnly Start, DateOnly End, string? Error) Range(CallerContext caller, string? from, string? to, int defaultDays)
     {
         (DateOnly? f, string? e1) = Format.ParseDate(from, "the start date");
@@ -188,7 +230,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             && (topicKey is null || string.Equals(c.Topic, topicKey, StringComparison.OrdinalIgnoreCase))).ToList();
         var turns = (await conversations.ListTurnsAsync(account, fromAt, toAt, cancellationToken)).ToLookup(t => t.ConversationId);
         var items = kept.Select(c => new Item(c, turns[c.Id].ToList())).ToList();
-        return new Slice(items, visible);
+        return new Slice(items, visible, caller.Scope.OwnerIds is null ? null : visible.Keys.ToList());
     }
 
     private static string Describe(string? account, string? topic, DateOnly start, DateOnly end, IReadOnlyDictionary<string, string> names) =>
@@ -216,5 +258,5 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         public string Text => (Conversation.Subject ?? string.Empty) + " " + string.Join(' ', Turns.Where(t => t.Speaker == Speaker.Customer).Select(t => t.Text));
     }
 
-    private sealed record Slice(List<Item> Items, IReadOnlyDictionary<string, string> AccountNames);
+    private sealed record Slice(List<Item> Items, IReadOnlyDictionary<string, string> AccountNames, IReadOnlyCollection<string>? ScopedAccounts);
 }

@@ -1,0 +1,62 @@
+using CopilotBot.Memory;
+using CopilotBot.Workspace.Storage;
+using Domain = CopilotBot.Workspace.Domain;
+
+namespace CopilotBot.Plugins.Support;
+
+/// <summary>
+/// The retrieval index over the workspace's support conversations. It is brought up to date before searching when the
+/// workspace holds a different number of conversations than at the last check (imports add them), and indexing is
+/// incremental: only new or changed conversations are embedded.
+/// </summary>
+public sealed class SupportMemory(Func<CancellationToken, Task<MemoryIndexer>> open, IConversationStore conversations) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private MemoryIndexer? _indexer;
+    private int _indexedCount = -1;
+
+    /// <summary>Indexes what changed; returns the indexer's report, or null when nothing needed doing.</summary>
+    public async Task<IndexReport?> EnsureIndexedAsync(IProgress<IndexProgress>? progress, CancellationToken cancellationToken)
+    {
+        int count = await conversations.CountAsync(cancellationToken);
+        if (_indexer is not null && count == _indexedCount)
+        {
+            return null;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _indexer ??= await open(cancellationToken);
+            if (count == _indexedCount)
+            {
+                return null;
+            }
+
+            IReadOnlyList<Domain.SupportConversation> headers = await conversations.ListAsync(null, null, null, cancellationToken);
+            ILookup<string, Domain.ConversationTurn> turns = (await conversations.ListTurnsAsync(null, null, null, cancellationToken)).ToLookup(t => t.ConversationId);
+            var items = headers.Select(c => new SupportConversation(
+                c.Id, c.AccountId, c.StartedAt, c.Topic, c.Sentiment,
+                turns[c.Id].OrderBy(t => t.Seq).Select(t => new ConversationTurn(t.Speaker == Domain.Speaker.Customer ? Speaker.Customer : Speaker.Agent, t.Text)).ToList()));
+            IndexReport report = await _indexer.IndexAsync(items, progress, cancellationToken);
+            _indexedCount = count;
+            return report;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<MemorySearchResult>> SearchAsync(MemoryQuery query, CancellationToken cancellationToken)
+    {
+        await EnsureIndexedAsync(null, cancellationToken);
+        return await _indexer!.CreateSearch().SearchAsync(query, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _indexer?.Dispose();
+        _gate.Dispose();
+    }
+}
