@@ -20,16 +20,7 @@ public sealed class ChurnCommandTests : IDisposable
         }
     }
 
-    private static string TelcoPath()
-    {
-        DirectoryInfo? dir = new(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CopilotBot.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir!.Parent!.FullName, "shared", "data", "telco-churn-train.csv");
-    }
+    private static string TelcoPath() => SharedData.Path("telco-churn-train.csv");
 
     [Fact]
     public async Task TrainThenScore_WritesMetricsModelAndPredictionsWithDrivers_OnTelco()

@@ -1,4 +1,4 @@
-namespace CopilotBot.Workspace.Tests;
+namespace CopilotBot.Tests;
 
 /// <summary>Finds ../shared/data beside the repository (tests read public datasets from there, never from the repo).</summary>
 public static class SharedData
