@@ -58,6 +58,15 @@ public sealed class CopilotAgent(
                 return TurnReply.Plain("Ask me something, for example: \"which Platinum accounts are most likely to churn?\"", tool: null, confidence: 0);
             }
 
+            if (text.StartsWith("/agent", StringComparison.OrdinalIgnoreCase) && kernel.Find("interventions.agent_control") is { } control)
+            {
+                // An explicit command, not a guess: it runs as typed, through every filter (admins only).
+                var commandArgs = new Dictionary<string, object?> { ["command"] = text[6..].Trim() };
+                (reply, _) = await InvokeAsync(control, commandArgs, caller, InvocationSource.Confirmed, 1.0, cancellationToken);
+                await workspace.ConversationState.SetAsync(request.ConversationId, MemoryCodec.Serialize(next), now, cancellationToken);
+                return demo ? LabelDemo(reply) : reply;
+            }
+
             var routing = new RoutingContext(caller.Today, new WorkspaceAccountDirectory.Scoped(index, byId, caller.Scope), memory);
             ModelRoute? modelRoute = modelRouter is null ? null : await modelRouter.RouteAsync(text, caller, memory, cancellationToken);
             if (modelRoute is { Reply: { } modelReply })

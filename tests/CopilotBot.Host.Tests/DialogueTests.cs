@@ -141,3 +141,34 @@ public sealed class DialogueTests(SeededWorkspaceFixture fixture)
         Assert.Contains("admin", reply.Text, StringComparison.Ordinal);
     }
 }
+
+[Collection(SeededWorkspaceCollection.Name)]
+public sealed class AgentControlTests(SeededWorkspaceFixture fixture)
+{
+    [Fact]
+    public async Task AgentCommands_FromChat_AreForAdminsOnly_AndTakeEffect()
+    {
+        CopilotRuntime runtime = CopilotRuntime.Open(HostSettings.Resolve(fixture.Directory, SeededWorkspaceFixture.Today, null, null));
+        Task<TurnReply> Say(string user, string text) => runtime.Agent.HandleAsync(new TurnRequest("test", "agent-" + user, user, text));
+
+        TurnReply csm = await Say("jamie.ortiz", "/agent stop");
+        TurnReply stop = await Say("riley.chen", "/agent stop");
+        bool stopped = await runtime.InterventionAgent.IsStoppedAsync(CancellationToken.None);
+        TurnReply threshold = await Say("riley.chen", "/agent threshold 0.9");
+        TurnReply bad = await Say("riley.chen", "/agent explode");
+        TurnReply start = await Say("riley.chen", "/agent start");
+
+        Assert.Contains("Only admins", csm.Text, StringComparison.Ordinal);
+        Assert.Equal("interventions.agent_control", stop.Tool);
+        Assert.True(stopped);
+        Assert.Contains("Agent stopped", stop.Text, StringComparison.Ordinal);
+        Assert.Contains("threshold 90%", threshold.Text, StringComparison.Ordinal);
+        Assert.Equal(0.9, (await runtime.InterventionAgent.EffectiveOptionsAsync(CancellationToken.None)).RiskThreshold);
+        Assert.Contains("Agent commands", bad.Text, StringComparison.Ordinal);
+        Assert.Contains("Agent enabled", start.Text, StringComparison.Ordinal);
+        Assert.False(await runtime.InterventionAgent.IsStoppedAsync(CancellationToken.None));
+        var audit = await runtime.Workspace.Audit.ReadAsync();
+        Assert.Contains(audit, e => e.Action == "agent.stop" && e.Actor == "riley.chen");
+        Assert.Contains(audit, e => e.Action == "agent.set" && e.Target == "agent.threshold");
+    }
+}

@@ -71,6 +71,7 @@ public static class WebHost
 
         // Channels: the Bot Framework (Teams) and Slack protocols; channel identities map to workspace users.
         builder.Services.AddSingleton<IChannelUserResolver, WorkspaceUserResolver>();
+        builder.Services.AddHostedService<AgentScheduler>();
         builder.Services.AddCopilotChannels(builder.Configuration);
 
         WebApplication app = builder.Build();

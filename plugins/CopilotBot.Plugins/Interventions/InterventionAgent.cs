@@ -41,6 +41,25 @@ public sealed class InterventionAgent(
     AgentOptions options)
 {
     public const string EnabledKey = "agent.enabled";
+    public const string ThresholdKey = "agent.threshold";
+    public const string MaxPerHourKey = "agent.max_per_hour";
+
+    /// <summary>The limits in force: the configured ones, unless an admin changed them (kept in the workspace).</summary>
+    public async Task<AgentOptions> EffectiveOptionsAsync(CancellationToken cancellationToken)
+    {
+        AgentOptions effective = options;
+        if (double.TryParse(await meta.GetAsync(ThresholdKey, cancellationToken), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double t))
+        {
+            effective = effective with { RiskThreshold = t };
+        }
+
+        if (int.TryParse(await meta.GetAsync(MaxPerHourKey, cancellationToken), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int m))
+        {
+            effective = effective with { MaxPerHour = m };
+        }
+
+        return effective;
+    }
 
     public async Task<bool> IsStoppedAsync(CancellationToken cancellationToken) =>
         await meta.GetAsync(EnabledKey, cancellationToken) == "false";
@@ -51,6 +70,12 @@ public sealed class InterventionAgent(
         await audit.AppendAsync(actor, stopped ? "agent.stop" : "agent.start", null, null, at, cancellationToken);
     }
 
+    public async Task SetLimitAsync(string key, string value, string actor, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await meta.SetAsync(key, value, cancellationToken);
+        await audit.AppendAsync(actor, "agent.set", key, value, at, cancellationToken);
+    }
+
     public async Task<AgentRunReport> RunAsync(string requestedBy, DateTimeOffset now, bool dryRun, CancellationToken cancellationToken)
     {
         if (!dryRun && await IsStoppedAsync(cancellationToken))
@@ -59,6 +84,7 @@ public sealed class InterventionAgent(
         }
 
         DateOnly today = DateOnly.FromDateTime(now.UtcDateTime);
+        AgentOptions options = await EffectiveOptionsAsync(cancellationToken);
         var eligible = (await risk.ScoreAsync(cancellationToken))
             .Where(r => r.Probability >= options.RiskThreshold)
             .OrderBy(r => r.Urgency).ThenByDescending(r => r.ArrAtRisk)

@@ -228,6 +228,46 @@ public sealed class InterventionsPlugin(
         }
     }
 
+    [KernelFunction("agent_control", HasSideEffects = true, MinimumRole = UserRole.Admin)]
+    [Description("Control the intervention agent (admins): status, stop (kill switch), start, threshold 0.9, limit 40.")]
+    public async Task<PluginResult> AgentControlAsync(
+        CallerContext caller,
+        [Description("status | stop | start | threshold <0-1> | limit <per hour>")] string? command = null,
+        CancellationToken cancellationToken = default)
+    {
+        string[] words = (command ?? "status").Trim().ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        string verb = words.Length == 0 ? "status" : words[0];
+        string? value = words.Length > 1 ? words[1] : null;
+        switch (verb)
+        {
+            case "stop" or "start":
+                await agent.SetStoppedAsync(verb == "stop", caller.User.Id, caller.Now, cancellationToken);
+                break;
+            case "threshold" when double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double t) && t is > 0 and <= 1:
+                await agent.SetLimitAsync(InterventionAgent.ThresholdKey, t.ToString(System.Globalization.CultureInfo.InvariantCulture), caller.User.Id, caller.Now, cancellationToken);
+                break;
+            case "limit" when int.TryParse(value, out int m) && m is >= 0 and <= 1000:
+                await agent.SetLimitAsync(InterventionAgent.MaxPerHourKey, m.ToString(System.Globalization.CultureInfo.InvariantCulture), caller.User.Id, caller.Now, cancellationToken);
+                break;
+            case "status":
+                break;
+            default:
+                return PluginResult.Refuse("Agent commands: status, stop, start, threshold 0.9, limit 40.");
+        }
+
+        AgentOptions o = await agent.EffectiveOptionsAsync(cancellationToken);
+        bool stopped = await agent.IsStoppedAsync(cancellationToken);
+        var mine = (await interventions.ListAsync(null, cancellationToken)).Where(i => i.CreatedBy == AgentOptions.ActorId).ToList();
+        int lastHour = mine.Count(i => i.CreatedAt > caller.Now.AddHours(-1) && i.Status != InterventionStatus.PendingApproval);
+        int awaiting = mine.Count(i => i.Status == InterventionStatus.PendingApproval && i.CreatedAt >= caller.Now.AddHours(-options.ApprovalTtlHours));
+        string text = $"Agent {(stopped ? "stopped" : "enabled")}: threshold {Format.Percent(o.RiskThreshold)}, at most {o.MaxPerHour}/hour ({lastHour} in the last hour), cooldown {o.CooldownDays} days; {awaiting} approval request(s) waiting.";
+        return new PluginResult(text)
+        {
+            Cards = [new Card("Intervention agent", [new CardFacts([("State", stopped ? "stopped" : "enabled"), ("Threshold", Format.Percent(o.RiskThreshold)), ("Limit", $"{o.MaxPerHour}/hour"), ("Last hour", Format.Int(lastHour)), ("Awaiting approval", Format.Int(awaiting))])], [])],
+            Data = new { stopped, threshold = o.RiskThreshold, max_per_hour = o.MaxPerHour, last_hour = lastHour, awaiting_approval = awaiting },
+        };
+    }
+
     [KernelFunction("record_outcome", HasSideEffects = true)]
     [Description("Record the outcome of an account's latest open intervention: saved or churned.")]
     public async Task<PluginResult> RecordOutcomeAsync(
