@@ -428,7 +428,11 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
                 .ThenBy(t => t.Order)
                 .Select((t, i) => new ConversationTurn(id, i + 1, t.Speaker, t.At ?? start.AddMinutes(i), t.Text))
                 .ToList();
-            return (new SupportConversation(id, _account, start, _topic, _sentiment, _channel, _subject), ordered);
+            // Without a topic or sentiment in the file, the product scores the customer's words itself.
+            string customerText = string.Join(' ', ordered.Where(t => t.Speaker == Speaker.Customer).Select(t => t.Text));
+            string? topic = _topic ?? Signals.TopicClassifier.Classify(customerText);
+            double? sentiment = _sentiment ?? (customerText.Length > 0 ? Signals.SentimentScorer.Score(customerText) : null);
+            return (new SupportConversation(id, _account, start, topic, sentiment, _channel, _subject), ordered);
         }
     }
 
