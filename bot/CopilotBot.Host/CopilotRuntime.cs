@@ -30,7 +30,15 @@ public sealed class CopilotRuntime
         var loader = new AccountHistoryLoader(workspace.Accounts, workspace.Activity, workspace.Conversations);
         Models = new ChurnModelStore(workspace.Directory, workspace.Meta);
         Risk = new ChurnRiskService(loader, Models, clock);
-        Crm = new EmbeddedCrmClient(workspace.Tasks);
+        // Crm:Provider = HubSpot replaces the embedded CRM (Crm:HubSpot:AccessToken, and id maps
+        // Crm:HubSpot:Owners:{user id} and Crm:HubSpot:Companies:{account id}); the embedded simulation is the default.
+        Crm = string.Equals(configuration["Crm:Provider"], "HubSpot", StringComparison.OrdinalIgnoreCase)
+            ? new HubSpotCrmClient(
+                new HttpClient(),
+                configuration.GetSection(HubSpotOptions.SectionName).Get<HubSpotOptions>() ?? new HubSpotOptions(),
+                configuration.GetSection(HubSpotOptions.SectionName + ":Owners").GetChildren().ToDictionary(c => c.Key, c => c.Value ?? string.Empty),
+                configuration.GetSection(HubSpotOptions.SectionName + ":Companies").GetChildren().ToDictionary(c => c.Key, c => c.Value ?? string.Empty))
+            : new EmbeddedCrmClient(workspace.Tasks);
         var drafts = new DraftWriter(PromptLibrary.Default(), workspace.Activity, workspace.Conversations, workspace.Users);
         AgentOptions = new AgentOptions();
         InterventionAgent = new InterventionAgent(Risk, drafts, workspace.Interventions, Crm, workspace.Audit, workspace.Meta, AgentOptions);
