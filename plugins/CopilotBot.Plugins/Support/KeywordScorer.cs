@@ -21,9 +21,12 @@ internal static class KeywordScorer
         "wednesday", "thursday", "friday", "saturday", "sunday", "on", "since", "between", "during", "ago", "past", "any",
     ];
 
-    public static List<string> Terms(string text)
+    public static List<string> Terms(string text) => Words(text).Select(w => w.Stem).ToList();
+
+    /// <summary>The searchable words of a text as written, each with its stem.</summary>
+    public static List<(string Word, string Stem)> Words(string text)
     {
-        var terms = new List<string>();
+        var terms = new List<(string Word, string Stem)>();
         int start = -1;
         for (int i = 0; i <= text.Length; i++)
         {
@@ -39,7 +42,7 @@ internal static class KeywordScorer
                 // Dates and numbers are filters the router already read, not words to search for.
                 if (word.Length > 1 && !StopWords.Contains(word) && !word.All(char.IsDigit) && !(word.Length <= 4 && word.EndsWith("th", StringComparison.Ordinal) && char.IsDigit(word[0])))
                 {
-                    terms.Add(Stem(word));
+                    terms.Add((word, Stem(word)));
                 }
             }
         }
@@ -78,16 +81,27 @@ internal static class KeywordScorer
         return scores;
     }
 
+    /// <summary>A light stemmer: plural s, then -ing/-ed, then a final e, so invoice/invoices/invoiced meet.</summary>
     private static string Stem(string w)
     {
-        foreach (string suffix in (string[])["ing", "ed", "es", "s"])
+        if (w.Length > 4 && w.EndsWith("ies", StringComparison.Ordinal))
+        {
+            w = w[..^3] + "y";
+        }
+        else if (w.Length > 3 && w.EndsWith('s') && !w.EndsWith("ss", StringComparison.Ordinal))
+        {
+            w = w[..^1];
+        }
+
+        foreach (string suffix in (string[])["ing", "ed"])
         {
             if (w.Length > suffix.Length + 3 && w.EndsWith(suffix, StringComparison.Ordinal))
             {
-                return w[..^suffix.Length];
+                w = w[..^suffix.Length];
+                break;
             }
         }
 
-        return w;
+        return w.Length > 4 && w.EndsWith('e') ? w[..^1] : w;
     }
 }

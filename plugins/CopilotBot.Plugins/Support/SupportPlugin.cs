@@ -50,7 +50,8 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         if (!keywordMatch && query.Count > 0)
         {
             // The question names something ("baggage") that no conversation mentions: say so rather than list everything.
-            return new PluginResult($"None of the {current.Items.Count} support conversations {scope} mention {string.Join(", ", query.Take(4))}.")
+            var asked = KeywordScorer.Words(question ?? string.Empty).Where(w => query.Contains(w.Stem)).Select(w => w.Word).Distinct().Take(4);
+            return new PluginResult($"None of the {current.Items.Count} support conversations {scope} mention {string.Join(", ", asked)}.")
             {
                 Data = new { count = 0, searched = current.Items.Count, terms = query },
             };
@@ -73,7 +74,15 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
 
         int negative = matched.Count(i => i.Conversation.Sentiment < NegativeBelow);
         double negShare = negative / (double)matched.Count;
-        double baseShare = baseline.Items.Count == 0 ? 0 : baseline.Items.Count(i => i.Conversation.Sentiment < NegativeBelow) / (double)baseline.Items.Count;
+        // The baseline is the same question asked of the previous period: the same words, when the question had any.
+        var baselineItems = baseline.Items;
+        if (keywordMatch)
+        {
+            double[] baselineScores = KeywordScorer.Score(baseline.Items.Select(i => KeywordScorer.Terms(i.Text)).ToList(), query);
+            baselineItems = baseline.Items.Where((_, i) => baselineScores[i] > 0).ToList();
+        }
+
+        double baseShare = baselineItems.Count == 0 ? 0 : baselineItems.Count(i => i.Conversation.Sentiment < NegativeBelow) / (double)baselineItems.Count;
         var topics = matched.GroupBy(i => i.Conversation.Topic ?? "unlabelled").OrderByDescending(g => g.Count()).Take(4)
             .Select(g => $"{g.Key.Replace('_', ' ')} {g.Count()}").ToList();
         int accountsCount = matched.Select(i => i.Conversation.AccountId).Distinct().Count();
@@ -85,8 +94,8 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             BestSentence(i, query))).ToList();
         string text =
             $"{matched.Count} conversation{(matched.Count == 1 ? string.Empty : "s")} from {accountsCount} account{(accountsCount == 1 ? string.Empty : "s")} {scope}" +
-            (keywordMatch ? $" mention {string.Join(", ", query.Distinct().Take(4))}" : string.Empty) + ". " +
-            $"Negative: {Format.Percent(negShare)} (previous {days} days: {Format.Percent(baseShare)}). " +
+            (keywordMatch ? $" mention {string.Join(", ", KeywordScorer.Words(question ?? string.Empty).Where(w => query.Contains(w.Stem)).Select(w => w.Word).Distinct().Take(4))}" : string.Empty) + ". " +
+            $"Negative: {Format.Percent(negShare)} (previous {(days == 1 ? "day" : days + " days")}: {Format.Percent(baseShare)}{(keywordMatch ? $", {baselineItems.Count} conversations" : string.Empty)}). " +
             $"Top topics: {string.Join(", ", topics)}. " +
             (evidence.Count > 0 ? $"Most relevant: \"{evidence[0].Snippet}\" ({evidence[0].Id}, {evidence[0].Date})." : string.Empty);
 
