@@ -1,4 +1,5 @@
 using System.Globalization;
+using CopilotBot.Workspace.Domain;
 
 namespace CopilotBot.Plugins;
 
@@ -35,4 +36,16 @@ internal static class Format
             ? (d, null)
             : (null, $"'{text}' is not a date I can use for {name}; say e.g. \"next Friday\" or 2026-12-04.");
     }
+
+    /// <summary>Parses a tier argument; null when absent, an error message when it names no tier.</summary>
+    public static (Tier? Tier, string? Error) ParseTier(string? text) =>
+        text is null ? (null, null)
+        : Vocabulary.TryParseTier(text, out Tier t) ? (t, null)
+        : (null, $"'{text}' is not a tier; use Platinum, Gold, Silver or Bronze.");
+
+    /// <summary>Parses a region argument; null when absent, an error message when it names no region.</summary>
+    public static (Region? Region, string? Error) ParseRegion(string? text) =>
+        text is null ? (null, null)
+        : Vocabulary.TryParseRegion(text, out Region r) ? (r, null)
+        : (null, $"'{text}' is not a region; use NA, EMEA, APAC or LATAM.");
 }

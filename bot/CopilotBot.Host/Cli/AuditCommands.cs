@@ -49,7 +49,7 @@ internal static class AuditCommands
             foreach (AuditEntry e in entries)
             {
                 await stdout.WriteLineAsync(csv
-                    ? string.Join(',', new[] { e.Seq.ToString(CultureInfo.InvariantCulture), Vocabulary.Format(e.At), e.Actor, e.Action, e.Target ?? string.Empty, e.Details ?? string.Empty, e.PrevHash, e.Hash }.Select(Quote))
+                    ? string.Join(',', new[] { e.Seq.ToString(CultureInfo.InvariantCulture), Vocabulary.Format(e.At), e.Actor, e.Action, e.Target ?? string.Empty, e.Details ?? string.Empty, e.PrevHash, e.Hash }.Select(Csv.Quote))
                     : JsonSerializer.Serialize(new { seq = e.Seq, at = Vocabulary.Format(e.At), actor = e.Actor, action = e.Action, target = e.Target, details = e.Details, prev_hash = e.PrevHash, hash = e.Hash }));
             }
 
@@ -66,8 +66,6 @@ internal static class AuditCommands
             ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
             : throw new ArgumentException($"{name} '{text}' is not a date; use YYYY-MM-DD.");
 
-    private static string Quote(string value) =>
-        value.Contains(',') || value.Contains('"') || value.Contains('\n') ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }
 
 /// <summary>Checks a hash chain: each entry's hash must match its fields, and link to the previous entry's hash.</summary>

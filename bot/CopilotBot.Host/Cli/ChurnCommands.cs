@@ -138,10 +138,10 @@ internal static class ChurnCommands
                 }
 
                 string rowId = scoring.Data.Ids?[row] ?? (row + 1).ToString(CultureInfo.InvariantCulture);
-                csv.Append(Quote(rowId)).Append(',').Append(probabilities[row].ToString("0.######", CultureInfo.InvariantCulture));
+                csv.Append(Csv.Quote(rowId)).Append(',').Append(probabilities[row].ToString("0.######", CultureInfo.InvariantCulture));
                 foreach (string d in drivers)
                 {
-                    csv.Append(',').Append(Quote(d));
+                    csv.Append(',').Append(Csv.Quote(d));
                 }
 
                 csv.Append('\n');
@@ -195,6 +195,4 @@ internal static class ChurnCommands
         return command;
     }
 
-    private static string Quote(string value) =>
-        value.Contains(',') || value.Contains('"') || value.Contains('\n') ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }

@@ -41,26 +41,11 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
             }
         }
 
-        Tier? tierFilter = null;
-        if (tier is not null)
+        (Tier? tierFilter, string? tierError) = Format.ParseTier(tier);
+        (Region? regionFilter, string? regionError) = Format.ParseRegion(region);
+        if ((tierError ?? regionError) is { } segmentError)
         {
-            if (!Vocabulary.TryParseTier(tier, out Tier t))
-            {
-                return PluginResult.Refuse($"'{tier}' is not a tier; use Platinum, Gold, Silver or Bronze.");
-            }
-
-            tierFilter = t;
-        }
-
-        Region? regionFilter = null;
-        if (region is not null)
-        {
-            if (!Vocabulary.TryParseRegion(region, out Region r))
-            {
-                return PluginResult.Refuse($"'{region}' is not a region; use NA, EMEA, APAC or LATAM.");
-            }
-
-            regionFilter = r;
+            return PluginResult.Refuse(segmentError);
         }
 
         int count = Math.Clamp(top ?? 10, 1, 50);

@@ -12,20 +12,30 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Snapshot? _cache;
+    private ChurnModelBundle? _bundle;
 
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>Makes sure a model exists, training one (with progress) when the workspace has none.</summary>
     public async Task<ChurnModelBundle> EnsureModelAsync(IProgress<double>? progress, CancellationToken cancellationToken)
     {
+        // The parsed bundle is kept per version: scores refresh every minute, the model file only changes with a new version.
+        int? active = await models.ActiveVersionAsync(cancellationToken);
+        if (_bundle is { } cached && cached.Version == active)
+        {
+            return cached;
+        }
+
         if (await models.LoadActiveAsync(cancellationToken) is { } bundle)
         {
+            _bundle = bundle;
             return bundle;
         }
 
         IReadOnlyList<AccountHistory> histories = await loader.LoadAsync(cancellationToken);
         ChurnModelBundle trained = new WorkspaceChurnTrainer().Train(histories, Today, clock.GetUtcNow(), progress, cancellationToken);
-        return await models.SaveAsync(trained, cancellationToken);
+        _bundle = await models.SaveAsync(trained, cancellationToken);
+        return _bundle;
     }
 
     public async Task<IReadOnlyList<AccountRisk>> ScoreAsync(CancellationToken cancellationToken) =>

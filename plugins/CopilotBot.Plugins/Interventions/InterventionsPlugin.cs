@@ -335,8 +335,14 @@ public sealed class InterventionsPlugin(
             return PluginResult.Refuse(error);
         }
 
+        // An unknown tier is an error to show, not a filter to drop silently.
+        (Tier? tierFilter, string? tierError) = Format.ParseTier(tier);
+        if (tierError is not null)
+        {
+            return PluginResult.Refuse(tierError);
+        }
+
         string? ownerId = owner is null ? null : owner.Equals("me", StringComparison.OrdinalIgnoreCase) ? caller.User.Id : owner;
-        Tier? tierFilter = tier is not null && Vocabulary.TryParseTier(tier, out Tier t) ? t : null;
         var byId = (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken)).ToDictionary(a => a.Id);
         var rows = (await interventions.ListAsync(null, cancellationToken))
             .Where(i => byId.TryGetValue(i.AccountId, out Account? a) && caller.Scope.Allows(a)

@@ -157,31 +157,13 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
 
     private static Func<AccountRisk, bool>? Filter(CallerContext caller, string? region, string? tier, string? industry, string? owner, out string? problem, out string scope)
     {
-        problem = null;
-        Region? r = null;
-        Tier? t = null;
-        if (region is not null)
+        (Region? r, string? regionError) = Format.ParseRegion(region);
+        (Tier? t, string? tierError) = Format.ParseTier(tier);
+        problem = regionError ?? tierError;
+        if (problem is not null)
         {
-            if (!Vocabulary.TryParseRegion(region, out Region parsed))
-            {
-                problem = $"'{region}' is not a region; use NA, EMEA, APAC or LATAM.";
-                scope = string.Empty;
-                return null;
-            }
-
-            r = parsed;
-        }
-
-        if (tier is not null)
-        {
-            if (!Vocabulary.TryParseTier(tier, out Tier parsed))
-            {
-                problem = $"'{tier}' is not a tier; use Platinum, Gold, Silver or Bronze.";
-                scope = string.Empty;
-                return null;
-            }
-
-            t = parsed;
+            scope = string.Empty;
+            return null;
         }
 
         string? ownerId = owner is null ? null : owner.Equals("me", StringComparison.OrdinalIgnoreCase) ? caller.User.Id : owner;
