@@ -28,6 +28,9 @@ public sealed class CopilotWorkspace
         Audit = new SqliteAuditLog(Db);
         Meta = new SqliteWorkspaceMeta(Db);
         ConversationState = new SqliteConversationStateStore(Db);
+        ConversationReferences = new SqliteConversationReferenceStore(Db);
+        InboundEvents = new SqliteInboundEventLog(Db);
+        Alerts = new SqliteAlertStore(Db);
     }
 
     public string Directory { get; }
@@ -51,6 +54,12 @@ public sealed class CopilotWorkspace
     public IWorkspaceMeta Meta { get; }
 
     public IConversationStateStore ConversationState { get; }
+
+    public IConversationReferenceStore ConversationReferences { get; }
+
+    public IInboundEventLog InboundEvents { get; }
+
+    public IAlertStore Alerts { get; }
 
     /// <summary>Opens (creating if needed) the workspace in <paramref name="directory"/>.</summary>
     public static CopilotWorkspace Open(string directory)

@@ -49,6 +49,15 @@ public interface IActivityStore
     Task<int> UpsertUsageAsync(IReadOnlyList<UsageMonth> usage, CancellationToken cancellationToken = default);
 
     Task<int> UpsertPaymentsAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Applies usage events onto the monthly rows, each event id once (a re-sent event changes nothing), atomically per
+    /// batch; returns how many events were new.
+    /// </summary>
+    Task<int> ApplyUsageEventsAsync(IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>The time of each account's latest usage event with at least one login.</summary>
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> ListLastActivityAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>Support conversations with their turns.</summary>

@@ -129,4 +129,59 @@ public sealed class SqliteActivityStore(SqliteDb db) : IActivityStore
 
         return inserted;
     }
+
+    public Task<int> ApplyUsageEventsAsync(IReadOnlyList<UsageEvent> events, CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection c = db.Open();
+        using SqliteTransaction tx = c.BeginTransaction(deferred: false);
+        using SqliteCommand record = c.Command(
+            "INSERT INTO usage_events(id, account_id, at, logins, active_users, feature_adoption) VALUES($id, $a, $at, $l, $u, $f) " +
+            "ON CONFLICT(id) DO NOTHING", tx);
+        SqliteParameter[] rp = record.Params("$id", "$a", "$at", "$l", "$u", "$f");
+        using SqliteCommand apply = c.Command(
+            "INSERT INTO usage_monthly(account_id, month, active_users, logins, feature_adoption) VALUES($a, $m, coalesce($u, 0), $l, coalesce($f, 0)) " +
+            "ON CONFLICT(account_id, month) DO UPDATE SET logins = logins + excluded.logins, " +
+            "active_users = max(active_users, coalesce($u, active_users)), feature_adoption = coalesce($f, feature_adoption)", tx);
+        SqliteParameter[] ap = apply.Params("$a", "$m", "$u", "$l", "$f");
+        int applied = 0;
+        foreach (UsageEvent e in events)
+        {
+            rp[0].Set(e.Id);
+            rp[1].Set(e.AccountId);
+            rp[2].Set(e.At.Db());
+            rp[3].Set(e.Logins);
+            rp[4].Set(e.ActiveUsers);
+            rp[5].Set(e.FeatureAdoption);
+            if (record.ExecuteNonQuery() == 0)
+            {
+                continue;
+            }
+
+            DateTimeOffset utc = e.At.ToUniversalTime();
+            ap[0].Set(e.AccountId);
+            ap[1].Set(new DateOnly(utc.Year, utc.Month, 1).Db());
+            ap[2].Set(e.ActiveUsers);
+            ap[3].Set(e.Logins);
+            ap[4].Set(e.FeatureAdoption);
+            apply.ExecuteNonQuery();
+            applied++;
+        }
+
+        tx.Commit();
+        return Task.FromResult(applied);
+    }
+
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> ListLastActivityAsync(CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection c = db.Open();
+        using SqliteCommand cmd = c.Command("SELECT account_id, max(at) FROM usage_events WHERE logins > 0 GROUP BY account_id");
+        using SqliteDataReader r = cmd.ExecuteReader();
+        var last = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            last[r.GetString(0)] = r.Instant(1)!.Value;
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, DateTimeOffset>>(last);
+    }
 }

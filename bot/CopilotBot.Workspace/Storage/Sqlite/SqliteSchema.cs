@@ -47,6 +47,25 @@ internal static class SqliteSchema
         ALTER TABLE interventions ADD COLUMN decided_by TEXT;
         ALTER TABLE interventions ADD COLUMN decided_at TEXT;
         """,
+        """
+        CREATE TABLE conversation_refs(
+            user_id TEXT NOT NULL, channel TEXT NOT NULL, conversation_id TEXT NOT NULL, reference TEXT NOT NULL,
+            last_seen TEXT NOT NULL, PRIMARY KEY(user_id, channel)) WITHOUT ROWID;
+        CREATE TABLE inbound_events(key TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;
+        CREATE INDEX inbound_events_at ON inbound_events(at);
+        CREATE TABLE usage_events(
+            id TEXT PRIMARY KEY, account_id TEXT NOT NULL, at TEXT NOT NULL, logins INTEGER NOT NULL,
+            active_users INTEGER, feature_adoption REAL);
+        CREATE INDEX usage_events_account ON usage_events(account_id, at);
+        CREATE TABLE alerts(
+            id TEXT PRIMARY KEY, trigger TEXT NOT NULL, account_id TEXT NOT NULL, recipient_id TEXT NOT NULL,
+            priority INTEGER NOT NULL, summary TEXT NOT NULL, dedupe_key TEXT NOT NULL UNIQUE, raised_at TEXT NOT NULL,
+            delivery TEXT NOT NULL, delivered_at TEXT, delivered_via TEXT);
+        CREATE INDEX alerts_recipient ON alerts(recipient_id, raised_at);
+        CREATE TABLE alert_dismissals(
+            user_id TEXT NOT NULL, trigger TEXT NOT NULL, account_id TEXT NOT NULL, at TEXT NOT NULL,
+            PRIMARY KEY(user_id, trigger, account_id)) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The data tables, in the order a canonical dump lists them (with their key columns).</summary>
