@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using CopilotBot.Workspace.Demo;
 using CopilotBot.Workspace.Storage;
 using CopilotBot.Workspace.Storage.Sqlite;
@@ -8,61 +6,109 @@ using Microsoft.Data.Sqlite;
 namespace CopilotBot.Workspace;
 
 /// <summary>
-/// A workspace folder: the SQLite database (<c>copilot.db</c>) plus model and index files beside it.
-/// Opening an empty workspace seeds it with the demo portfolio unless told not to.
+/// A workspace: a folder with model and index files (<c>models/</c>, <c>memory/</c>) and the data stores — by default a
+/// SQLite database in the folder (<c>copilot.db</c>), or any other <see cref="IWorkspaceStores"/> (a PostgreSQL database
+/// shared by several instances). Opening an empty workspace seeds it with the demo portfolio unless told not to.
 /// </summary>
-public sealed class CopilotWorkspace
+public sealed class CopilotWorkspace : IDisposable
 {
     public const string DatabaseFileName = "copilot.db";
 
-    private CopilotWorkspace(string directory)
+    private CopilotWorkspace(string directory, IWorkspaceStores stores)
     {
         Directory = directory;
-        Db = new SqliteDb(System.IO.Path.Combine(directory, DatabaseFileName));
-        Accounts = new SqliteAccountStore(Db);
-        Users = new SqliteUserStore(Db);
-        Activity = new SqliteActivityStore(Db);
-        Conversations = new SqliteConversationStore(Db);
-        Tasks = new SqliteTaskStore(Db);
-        Interventions = new SqliteInterventionStore(Db);
-        Audit = new SqliteAuditLog(Db);
-        Meta = new SqliteWorkspaceMeta(Db);
-        ConversationState = new SqliteConversationStateStore(Db);
-        ConversationReferences = new SqliteConversationReferenceStore(Db);
-        InboundEvents = new SqliteInboundEventLog(Db);
-        Alerts = new SqliteAlertStore(Db);
+        Stores = stores;
     }
 
     public string Directory { get; }
 
-    public SqliteDb Db { get; }
+    /// <summary>The provider's stores (also reachable one by one below) and its bulk write.</summary>
+    public IWorkspaceStores Stores { get; }
 
-    public IAccountStore Accounts { get; }
+    public IAccountStore Accounts => Stores.Accounts;
 
-    public IUserStore Users { get; }
+    public IUserStore Users => Stores.Users;
 
-    public IActivityStore Activity { get; }
+    public IActivityStore Activity => Stores.Activity;
 
-    public IConversationStore Conversations { get; }
+    public IConversationStore Conversations => Stores.Conversations;
 
-    public ITaskStore Tasks { get; }
+    public ITaskStore Tasks => Stores.Tasks;
 
-    public IInterventionStore Interventions { get; }
+    public IInterventionStore Interventions => Stores.Interventions;
 
-    public IAuditLog Audit { get; }
+    public IAuditLog Audit => Stores.Audit;
 
-    public IWorkspaceMeta Meta { get; }
+    public IWorkspaceMeta Meta => Stores.Meta;
 
-    public IConversationStateStore ConversationState { get; }
+    public IConversationStateStore ConversationState => Stores.ConversationState;
 
-    public IConversationReferenceStore ConversationReferences { get; }
+    public IConversationReferenceStore ConversationReferences => Stores.ConversationReferences;
 
-    public IInboundEventLog InboundEvents { get; }
+    public IInboundEventLog InboundEvents => Stores.InboundEvents;
 
-    public IAlertStore Alerts { get; }
+    public IAlertStore Alerts => Stores.Alerts;
 
-    /// <summary>Opens (creating if needed) the workspace in <paramref name="directory"/>.</summary>
+    /// <summary>Opens (creating if needed) the workspace in <paramref name="directory"/>, with its SQLite database.</summary>
     public static CopilotWorkspace Open(string directory)
+    {
+        string full = CreateFolder(directory);
+        try
+        {
+            return new CopilotWorkspace(full, new SqliteWorkspaceStores(System.IO.Path.Combine(full, DatabaseFileName)));
+        }
+        catch (SqliteException ex)
+        {
+            throw new WorkspaceException(
+                $"Cannot open the workspace database in '{full}' ({ex.Message}). Is it a CopilotBot workspace?", ex);
+        }
+    }
+
+    /// <summary>
+    /// Opens the workspace folder <paramref name="directory"/> (models, indexes) over the given stores; the workspace
+    /// owns them from here and disposes them with itself.
+    /// </summary>
+    public static CopilotWorkspace Open(string directory, IWorkspaceStores stores)
+    {
+        ArgumentNullException.ThrowIfNull(stores);
+        return new CopilotWorkspace(CreateFolder(directory), stores);
+    }
+
+    /// <summary>True when the workspace has no users and no accounts yet.</summary>
+    public bool IsEmpty() => IsEmptyAsync().GetAwaiter().GetResult();
+
+    public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken = default) =>
+        await Accounts.CountAsync(cancellationToken) == 0 && (await Users.ListAsync(cancellationToken)).Count == 0;
+
+    /// <summary>
+    /// Seeds the demo portfolio when the workspace is empty; returns whether it did. Emptiness is checked again inside
+    /// the write transaction, so two instances starting on one empty database seed it once.
+    /// </summary>
+    public bool EnsureSeeded(ulong seed, DateOnly asOf, IProgress<double>? progress = null)
+    {
+        if (!IsEmpty())
+        {
+            return false;
+        }
+
+        return DemoSeeder.SeedIfEmpty(this, seed, asOf, progress) is not null;
+    }
+
+    public async Task<bool> IsDemoAsync(CancellationToken cancellationToken = default) =>
+        await Meta.GetAsync(WorkspaceKeys.Demo, cancellationToken) == "true";
+
+    /// <summary>
+    /// SHA-256 over a canonical dump of every data table (see <see cref="WorkspaceDataHash"/>): two workspaces with the
+    /// same data have the same hash whatever the provider or file layout.
+    /// </summary>
+    public string DataHash() => DataHashAsync().GetAwaiter().GetResult();
+
+    public Task<string> DataHashAsync(CancellationToken cancellationToken = default) =>
+        WorkspaceDataHash.ComputeAsync(Stores, cancellationToken);
+
+    public void Dispose() => Stores.Dispose();
+
+    private static string CreateFolder(string directory)
     {
         string full = System.IO.Path.GetFullPath(directory);
         try
@@ -74,74 +120,6 @@ public sealed class CopilotWorkspace
             throw new WorkspaceException($"Cannot create the workspace folder '{full}': {ex.Message}", ex);
         }
 
-        try
-        {
-            return new CopilotWorkspace(full);
-        }
-        catch (SqliteException ex)
-        {
-            throw new WorkspaceException(
-                $"Cannot open the workspace database in '{full}' ({ex.Message}). Is it a CopilotBot workspace?", ex);
-        }
-    }
-
-    /// <summary>True when the workspace has no users and no accounts yet.</summary>
-    public bool IsEmpty()
-    {
-        using SqliteConnection c = Db.Open();
-        using SqliteCommand cmd = c.Command("SELECT (SELECT count(*) FROM accounts) + (SELECT count(*) FROM users)");
-        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0;
-    }
-
-    /// <summary>Seeds the demo portfolio when the workspace is empty; returns whether it did.</summary>
-    public bool EnsureSeeded(ulong seed, DateOnly asOf, IProgress<double>? progress = null)
-    {
-        if (!IsEmpty())
-        {
-            return false;
-        }
-
-        DemoSeeder.Seed(this, seed, asOf, progress);
-        return true;
-    }
-
-    public async Task<bool> IsDemoAsync(CancellationToken cancellationToken = default) =>
-        await Meta.GetAsync(WorkspaceKeys.Demo, cancellationToken) == "true";
-
-    /// <summary>
-    /// SHA-256 over a canonical dump of every data table (rows in key order, values in a fixed text form):
-    /// two workspaces with the same data have the same hash whatever the file layout.
-    /// </summary>
-    public string DataHash()
-    {
-        using SqliteConnection c = Db.Open();
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var line = new StringBuilder();
-        foreach ((string table, string orderBy) in SqliteSchema.DataTables)
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes("#" + table + "\n"));
-            using SqliteCommand cmd = c.Command($"SELECT * FROM {table} ORDER BY {orderBy}");
-            using SqliteDataReader r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                line.Clear();
-                for (int i = 0; i < r.FieldCount; i++)
-                {
-                    object v = r.GetValue(i);
-                    line.Append(v switch
-                    {
-                        DBNull => "\\N",
-                        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-                        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-                        _ => v.ToString(),
-                    }).Append('\t');
-                }
-
-                line.Append('\n');
-                hash.AppendData(Encoding.UTF8.GetBytes(line.ToString()));
-            }
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return full;
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using CopilotBot.Workspace.Domain;
-using CopilotBot.Workspace.Storage.Sqlite;
-using Microsoft.Data.Sqlite;
+using CopilotBot.Workspace.Storage;
 
 namespace CopilotBot.Workspace.Demo;
 
@@ -10,40 +9,42 @@ public static class DemoSeeder
 {
     public const ulong DefaultSeed = 42;
 
-    public static DemoPortfolio Seed(CopilotWorkspace workspace, ulong seed, DateOnly asOf, IProgress<double>? progress = null)
+    public static DemoPortfolio Seed(CopilotWorkspace workspace, ulong seed, DateOnly asOf, IProgress<double>? progress = null) =>
+        Write(workspace, seed, asOf, progress, onlyIfEmpty: false)!;
+
+    /// <summary>Seeds only if the workspace has no users and no accounts when the write begins; null when it had.</summary>
+    public static DemoPortfolio? SeedIfEmpty(CopilotWorkspace workspace, ulong seed, DateOnly asOf, IProgress<double>? progress = null) =>
+        Write(workspace, seed, asOf, progress, onlyIfEmpty: true);
+
+    private static DemoPortfolio? Write(CopilotWorkspace workspace, ulong seed, DateOnly asOf, IProgress<double>? progress, bool onlyIfEmpty)
     {
         var generator = new DemoPortfolioGenerator(seed, asOf);
         DemoPortfolio portfolio = generator.Generate(progress is null ? null : new Progress(progress, 0, 0.5));
-        using SqliteConnection c = workspace.Db.Open();
-        using SqliteTransaction tx = c.BeginTransaction();
-        SqliteUserStore.Upsert(c, tx, portfolio.Users);
-        SqliteAccountStore.Upsert(c, tx, portfolio.Accounts);
-        progress?.Report(0.6);
-        SqliteActivityStore.UpsertUsage(c, tx, portfolio.Usage);
-        SqliteActivityStore.UpsertPayments(c, tx, portfolio.Payments);
-        progress?.Report(0.75);
-        SqliteConversationStore.Upsert(c, tx, portfolio.Conversations);
-        progress?.Report(0.95);
-        SqliteTaskStore.Write(c, tx, portfolio.Tasks);
-        SqliteInterventionStore.Upsert(c, tx, portfolio.Interventions);
-        foreach ((string key, string value) in new[]
+        var batch = new WorkspaceBatch
         {
-            (WorkspaceKeys.Demo, "true"),
-            (WorkspaceKeys.DemoSeed, seed.ToString(CultureInfo.InvariantCulture)),
-            (WorkspaceKeys.DemoAsOf, Vocabulary.Format(asOf)),
-            (WorkspaceKeys.DemoOutageDate, Vocabulary.Format(generator.OutageDate)),
-            (WorkspaceKeys.AdminUser, DemoUsers.AdminId),
-        })
-        {
-            using SqliteCommand meta = c.Command(
-                "INSERT INTO meta(key, value) VALUES($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value", tx)
-                .With("$k", key).With("$v", value);
-            meta.ExecuteNonQuery();
-        }
-
-        tx.Commit();
+            Users = portfolio.Users,
+            Accounts = portfolio.Accounts,
+            Usage = portfolio.Usage,
+            Payments = portfolio.Payments,
+            Conversations = portfolio.Conversations,
+            Tasks = portfolio.Tasks,
+            Interventions = portfolio.Interventions,
+            Meta =
+            [
+                new(WorkspaceKeys.Demo, "true"),
+                new(WorkspaceKeys.DemoSeed, seed.ToString(CultureInfo.InvariantCulture)),
+                new(WorkspaceKeys.DemoAsOf, Vocabulary.Format(asOf)),
+                new(WorkspaceKeys.DemoOutageDate, Vocabulary.Format(generator.OutageDate)),
+                new(WorkspaceKeys.AdminUser, DemoUsers.AdminId),
+            ],
+            OnlyIfEmpty = onlyIfEmpty,
+        };
+        // The seed runs once per workspace, on start-up, before anything else can use it: blocking here is fine.
+        WorkspaceWriteResult result = workspace.Stores
+            .WriteAsync(batch, progress is null ? null : new Progress(progress, 0.5, 1.0))
+            .GetAwaiter().GetResult();
         progress?.Report(1.0);
-        return portfolio;
+        return result.Written ? portfolio : null;
     }
 
     /// <summary>Maps the generator's 0..1 onto a slice of the caller's progress.</summary>

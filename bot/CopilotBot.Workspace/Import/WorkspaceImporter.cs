@@ -4,8 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CopilotBot.Workspace.Domain;
-using CopilotBot.Workspace.Storage.Sqlite;
-using Microsoft.Data.Sqlite;
+using CopilotBot.Workspace.Storage;
 
 namespace CopilotBot.Workspace.Import;
 
@@ -87,7 +86,7 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
 
             if (batch.Count >= BatchSize)
             {
-                inserted += Write(kind, batch);
+                inserted += await WriteAsync(kind, batch, cancellationToken);
                 total += batch.Count;
                 batch.Clear();
             }
@@ -111,7 +110,7 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
                 batch.Add(builder.Build());
                 if (batch.Count >= BatchSize / 4)
                 {
-                    inserted += Write(kind, batch);
+                    inserted += await WriteAsync(kind, batch, cancellationToken);
                     total += batch.Count;
                     batch.Clear();
                 }
@@ -120,7 +119,7 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
 
         if (batch.Count > 0)
         {
-            inserted += Write(kind, batch);
+            inserted += await WriteAsync(kind, batch, cancellationToken);
             total += batch.Count;
         }
 
@@ -168,23 +167,22 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
         }
     }
 
-    private int Write(ImportKind kind, List<object> batch)
+    private async Task<int> WriteAsync(ImportKind kind, List<object> batch, CancellationToken cancellationToken)
     {
-        using SqliteConnection c = workspace.Db.Open();
-        using SqliteTransaction tx = c.BeginTransaction();
-        int inserted = kind switch
+        WorkspaceBatch rows = kind switch
         {
-            ImportKind.Accounts => SqliteAccountStore.Upsert(c, tx, batch.Cast<Account>().ToList()),
-            ImportKind.Users => SqliteUserStore.Upsert(c, tx, batch.Cast<User>().ToList()),
-            ImportKind.Usage => SqliteActivityStore.UpsertUsage(c, tx, batch.Cast<UsageMonth>().ToList()),
-            ImportKind.Payments => SqliteActivityStore.UpsertPayments(c, tx, batch.Cast<Payment>().ToList()),
-            ImportKind.Tasks => SqliteTaskStore.Write(c, tx, batch.Cast<CrmTask>().ToList()),
-            ImportKind.Conversations => SqliteConversationStore.Upsert(
-                c, tx, batch.Cast<(SupportConversation, IReadOnlyList<ConversationTurn>)>().ToList()),
+            ImportKind.Accounts => new WorkspaceBatch { Accounts = batch.Cast<Account>().ToList() },
+            ImportKind.Users => new WorkspaceBatch { Users = batch.Cast<User>().ToList() },
+            ImportKind.Usage => new WorkspaceBatch { Usage = batch.Cast<UsageMonth>().ToList() },
+            ImportKind.Payments => new WorkspaceBatch { Payments = batch.Cast<Payment>().ToList() },
+            ImportKind.Tasks => new WorkspaceBatch { Tasks = batch.Cast<CrmTask>().ToList() },
+            ImportKind.Conversations => new WorkspaceBatch
+            {
+                Conversations = batch.Cast<(SupportConversation, IReadOnlyList<ConversationTurn>)>().ToList(),
+            },
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
-        tx.Commit();
-        return inserted;
+        return (await workspace.Stores.WriteAsync(rows, cancellationToken: cancellationToken)).Inserted;
     }
 
     private static Account? ParseAccount(FieldParser f, Lookups lookups)
@@ -451,12 +449,9 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
                 l.AddUser(u);
             }
 
-            using SqliteConnection c = workspace.Db.Open();
-            using SqliteCommand cmd = c.Command("SELECT id FROM accounts");
-            using SqliteDataReader r = cmd.ExecuteReader();
-            while (r.Read())
+            foreach (Account a in await workspace.Accounts.ListAsync(new AccountQuery(Status: null), cancellationToken))
             {
-                l.AccountIds.Add(r.GetString(0));
+                l.AccountIds.Add(a.Id);
             }
 
             return l;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using CopilotBot.Workspace.Domain;
 using Microsoft.Data.Sqlite;
 
@@ -9,7 +6,7 @@ namespace CopilotBot.Workspace.Storage.Sqlite;
 /// <summary>Hash-chained audit log: each entry's hash covers its fields and the previous entry's hash.</summary>
 public sealed class SqliteAuditLog(SqliteDb db) : IAuditLog
 {
-    public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+    public const string GenesisHash = AuditHash.Genesis;
 
     public Task<AuditEntry> AppendAsync(
         string actor,
@@ -86,24 +83,7 @@ public sealed class SqliteAuditLog(SqliteDb db) : IAuditLog
         return Task.FromResult<IReadOnlyList<AuditEntry>>(list);
     }
 
-    /// <summary>The entry hash: SHA-256 over the length-prefixed fields, so no two field lists collide.</summary>
-    public static string ComputeHash(long seq, string at, string actor, string action, string? target, string? details, string prevHash)
-    {
-        var sb = new StringBuilder();
-        foreach (string? field in new[] { seq.ToString(CultureInfo.InvariantCulture), at, actor, action, target, details, prevHash })
-        {
-            if (field is null)
-            {
-                sb.Append("-1:");
-            }
-            else
-            {
-                sb.Append(field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field);
-            }
-
-            sb.Append('|');
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
-    }
+    /// <summary>The entry hash (see <see cref="AuditHash"/>).</summary>
+    public static string ComputeHash(long seq, string at, string actor, string action, string? target, string? details, string prevHash) =>
+        AuditHash.Compute(seq, at, actor, action, target, details, prevHash);
 }

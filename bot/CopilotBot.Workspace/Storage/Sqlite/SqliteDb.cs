@@ -23,6 +23,8 @@ public sealed class SqliteDb
 
     public string Path { get; }
 
+    internal string ConnectionString => _connectionString;
+
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);

@@ -1,0 +1,46 @@
+namespace CopilotBot.Workspace.Storage;
+
+/// <summary>
+/// One storage provider's set of stores (SQLite in the workspace folder, or a PostgreSQL database shared by several
+/// instances), plus the bulk write the seeder and the importers use.
+/// </summary>
+public interface IWorkspaceStores : IDisposable
+{
+    /// <summary>Where the data lives, for people: the database file, or host/port/database (never a password).</summary>
+    string Location { get; }
+
+    IAccountStore Accounts { get; }
+
+    IUserStore Users { get; }
+
+    IActivityStore Activity { get; }
+
+    IConversationStore Conversations { get; }
+
+    ITaskStore Tasks { get; }
+
+    IInterventionStore Interventions { get; }
+
+    IAuditLog Audit { get; }
+
+    IWorkspaceMeta Meta { get; }
+
+    IConversationStateStore ConversationState { get; }
+
+    IConversationReferenceStore ConversationReferences { get; }
+
+    IInboundEventLog InboundEvents { get; }
+
+    IAlertStore Alerts { get; }
+
+    /// <summary>
+    /// Upserts everything in the batch in one transaction, with the same per-kind semantics as the stores' own
+    /// <c>UpsertAsync</c> (a conversation's turns are replaced as a whole; within the batch the last row for a key
+    /// wins). With <see cref="WorkspaceBatch.OnlyIfEmpty"/> nothing is written unless the workspace has no users and no
+    /// accounts, checked inside the same transaction so concurrent instances cannot both write.
+    /// </summary>
+    Task<WorkspaceWriteResult> WriteAsync(
+        WorkspaceBatch batch,
+        IProgress<double>? progress = null,
+        CancellationToken cancellationToken = default);
+}
