@@ -1,5 +1,6 @@
 using CopilotBot.Channels.BotFramework;
 using CopilotBot.Channels.Common;
+using CopilotBot.Channels.DirectLine;
 using CopilotBot.Channels.Slack;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace CopilotBot.Channels;
 
 /// <summary>
-/// Registers the channel endpoints and what they need, from the <c>Bot:</c> and <c>Slack:</c> configuration sections. The host
+/// Registers the channel endpoints and what they need, from the <c>Bot:</c>, <c>Slack:</c> and <c>DirectLine:</c> configuration sections. The host
 /// may register its own <see cref="IChannelWorkQueue"/>, <see cref="IInboundDeduplicator"/> (e.g. database-backed) or
 /// <see cref="IChannelUserResolver"/> before calling this; existing registrations are kept.
 /// </summary>
@@ -44,8 +45,12 @@ public static class ChannelServiceCollectionExtensions
         services.TryAddSingleton<IBotConnector>(sp => new BotConnectorClient(
             sp.GetRequiredService<ChannelHttp>().Client, sp.GetRequiredService<IBotTokenSource>(), sp.GetRequiredService<TrustedServiceUrls>()));
         services.TryAddSingleton<ISlackApi>(sp => new SlackWebApiClient(sp.GetRequiredService<ChannelHttp>().Client, sp.GetRequiredService<SlackOptions>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProactiveChannel, BotFrameworkProactiveChannel>(sp =>
+            new BotFrameworkProactiveChannel(sp.GetRequiredService<IBotConnector>(), sp.GetRequiredService<TrustedServiceUrls>(), sp.GetRequiredService<BotOptions>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProactiveChannel, SlackProactiveChannel>(sp => new SlackProactiveChannel(sp.GetRequiredService<ISlackApi>())));
         services.TryAddSingleton<BotFrameworkEndpoint>();
         services.TryAddSingleton<SlackEndpoint>();
+        services.AddCopilotDirectLine(configuration);
         return services;
     }
 

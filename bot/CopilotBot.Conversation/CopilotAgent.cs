@@ -190,7 +190,7 @@ public sealed class CopilotAgent(
     {
         FunctionInvocationContext context = await kernel.InvokeAsync(function, arguments, caller, source, cancellationToken);
         PluginResult result = context.Result ?? PluginResult.Refuse("That didn't produce an answer.");
-        return (new TurnReply(result.Text, function.FullName, arguments, result.Cards, result.Evidence, confidence), result.AccountsShown);
+        return (new TurnReply(result.Text, function.FullName, arguments, result.Cards, result.Evidence, confidence) { UpdatesCard = result.UpdatesCard && result.Cards.Count > 0 }, result.AccountsShown);
     }
 
     private static TurnReply Clarify(RouteResult route)

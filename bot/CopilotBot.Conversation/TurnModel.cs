@@ -21,6 +21,12 @@ public sealed record TurnReply(
     IReadOnlyList<Evidence> Evidence,
     double Confidence)
 {
+    /// <summary>
+    /// True when the reply is the new state of the card whose button was clicked (an approval decided, a draft sent): channels
+    /// that can replace a message (Teams invoke response, Slack chat.update, web chat) show it in place of that card.
+    /// </summary>
+    public bool UpdatesCard { get; init; }
+
     public static TurnReply Plain(string text, string? tool = null, double confidence = 1.0) =>
         new(text, tool, new Dictionary<string, object?>(), [], [], confidence);
 }

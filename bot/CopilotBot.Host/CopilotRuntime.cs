@@ -20,7 +20,13 @@ namespace CopilotBot.Host;
 /// </summary>
 public sealed class CopilotRuntime
 {
-    private CopilotRuntime(HostSettings settings, CopilotWorkspace workspace, TimeProvider clock, IConfiguration configuration, ILoggerFactory? logging)
+    private CopilotRuntime(
+        HostSettings settings,
+        CopilotWorkspace workspace,
+        TimeProvider clock,
+        IConfiguration configuration,
+        ILoggerFactory? logging,
+        Func<CopilotWorkspace, TimeProvider, IApprovalNotifier>? approvals)
     {
         LlmOptions? llm = configuration.GetSection(LlmOptions.SectionName).Get<LlmOptions>();
         SupportMemory = new SupportMemory(ct => MemoryFactory.OpenAsync(workspace.Directory, configuration, ct), workspace.Conversations);
@@ -41,13 +47,16 @@ public sealed class CopilotRuntime
             : new EmbeddedCrmClient(workspace.Tasks);
         var drafts = new DraftWriter(PromptLibrary.Default(), workspace.Activity, workspace.Conversations, workspace.Users);
         AgentOptions = new AgentOptions();
-        InterventionAgent = new InterventionAgent(Risk, drafts, workspace.Interventions, Crm, workspace.Audit, workspace.Meta, AgentOptions);
+        // Approval requests reach approvers where they chat when the host has channels (the web host); on the command line
+        // they wait in the approval queue.
+        Approvals = approvals?.Invoke(workspace, clock) ?? QueueOnlyApprovalNotifier.Instance;
+        InterventionAgent = new InterventionAgent(Risk, drafts, workspace.Interventions, Crm, workspace.Audit, workspace.Meta, AgentOptions, Approvals);
         var policy = new AccessPolicy(workspace.Users, workspace.Accounts);
         Kernel = new Kernel(
             [
                 KernelPlugin.FromObject("churn", new ChurnPlugin(Risk, workspace.Accounts, workspace.Users, workspace.Conversations)),
                 KernelPlugin.FromObject("support", new SupportPlugin(workspace.Conversations, workspace.Accounts, SupportMemory)),
-                KernelPlugin.FromObject("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit, workspace.Users, AgentOptions)),
+                KernelPlugin.FromObject("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit, workspace.Users, AgentOptions, Approvals)),
                 KernelPlugin.FromObject("crm", new CrmPlugin(Crm, workspace.Accounts, workspace.Users)),
                 KernelPlugin.FromObject("portfolio", new PortfolioPlugin(Risk, workspace.Accounts)),
             ],
@@ -79,6 +88,9 @@ public sealed class CopilotRuntime
 
     public InterventionAgent InterventionAgent { get; }
 
+    /// <summary>How approval requests reach approvers.</summary>
+    public IApprovalNotifier Approvals { get; }
+
     public Kernel Kernel { get; }
 
     public CopilotAgent Agent { get; }
@@ -100,12 +112,13 @@ public sealed class CopilotRuntime
         IProgress<double>? seeding = null,
         IProgress<double>? training = null,
         IConfiguration? configuration = null,
-        ILoggerFactory? logging = null)
+        ILoggerFactory? logging = null,
+        Func<CopilotWorkspace, TimeProvider, IApprovalNotifier>? approvals = null)
     {
         TimeProvider clock = settings.Clock();
         CopilotWorkspace workspace = CopilotWorkspace.Open(settings.WorkspaceDirectory);
         workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
-        var runtime = new CopilotRuntime(settings, workspace, clock, configuration ?? new ConfigurationBuilder().Build(), logging);
+        var runtime = new CopilotRuntime(settings, workspace, clock, configuration ?? new ConfigurationBuilder().Build(), logging, approvals);
         if (runtime.Models.Versions().Count == 0 && workspace.IsDemoAsync().GetAwaiter().GetResult())
         {
             runtime.Risk.EnsureModelAsync(training, CancellationToken.None).GetAwaiter().GetResult();

@@ -23,6 +23,7 @@ public sealed class BotFrameworkEndpoint
     private readonly IChannelWorkQueue _queue;
     private readonly IChannelUserResolver _users;
     private readonly BotFrameworkAdapter _adapter;
+    private readonly IConversationReferenceSink _references;
     private readonly ILogger _logger;
 
     public BotFrameworkEndpoint(
@@ -33,7 +34,8 @@ public sealed class BotFrameworkEndpoint
         IInboundDeduplicator dedupe,
         IChannelWorkQueue queue,
         IChannelUserResolver? users = null,
-        ILogger<BotFrameworkEndpoint>? logger = null)
+        ILogger<BotFrameworkEndpoint>? logger = null,
+        IConversationReferenceSink? references = null)
     {
         _options = options;
         _validator = validator;
@@ -43,6 +45,7 @@ public sealed class BotFrameworkEndpoint
         _queue = queue;
         _users = users ?? PassThroughUserResolver.Instance;
         _adapter = new BotFrameworkAdapter(options);
+        _references = references ?? NullConversationReferenceSink.Instance;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         if (options.IsAnonymous)
         {
@@ -108,7 +111,9 @@ public sealed class BotFrameworkEndpoint
                 await WriteInvokeAsync(response, BotFrameworkAdapter.InvokeError(400, "BadRequest", inbound.Reason ?? "Invalid card action."), aborted);
                 return;
             case InboundKind.CardAction:
-                await HandleCardActionAsync(context, activity, await ResolveAsync(inbound, aborted), agent);
+                TurnRequest click = await ResolveAsync(inbound, aborted);
+                await RememberAsync(activity, click, auth, aborted);
+                await HandleCardActionAsync(context, activity, click, agent);
                 return;
         }
 
@@ -125,8 +130,33 @@ public sealed class BotFrameworkEndpoint
         }
 
         TurnRequest turn = await ResolveAsync(inbound, aborted);
+        await RememberAsync(activity, turn, auth, aborted);
         await _queue.EnqueueAsync(ct => RunTurnAsync(activity, turn, agent, ct), aborted);
         response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    /// <summary>
+    /// Remembers personal conversations only: a proactive message about an account must not land in a team channel or a
+    /// group chat where others read it.
+    /// </summary>
+    private async Task RememberAsync(Activity activity, TurnRequest turn, BotAuthResult auth, CancellationToken cancellationToken)
+    {
+        string? type = activity.Conversation?.ConversationType;
+        if (turn.UserId.Length == 0 || activity.ServiceUrl is not { Length: > 0 } || (type is { Length: > 0 } && type != "personal"))
+        {
+            return;
+        }
+
+        try
+        {
+            await _references.RememberAsync(
+                turn.UserId, new ProactiveTarget(turn.Channel, turn.ConversationId, BotFrameworkProactiveChannel.Reference(activity, !auth.Anonymous)), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Losing a reference only delays proactive messages until the user's next turn; the turn itself goes on.
+            _logger.LogWarning(ex, "Conversation reference not saved");
+        }
     }
 
     private async Task<TurnRequest> ResolveAsync(InboundTurn inbound, CancellationToken cancellationToken) =>

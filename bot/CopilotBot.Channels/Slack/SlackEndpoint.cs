@@ -22,6 +22,7 @@ public sealed class SlackEndpoint
     private readonly IInboundDeduplicator _dedupe;
     private readonly IChannelWorkQueue _queue;
     private readonly IChannelUserResolver _users;
+    private readonly IConversationReferenceSink _references;
     private readonly ILogger _logger;
 
     public SlackEndpoint(
@@ -31,7 +32,8 @@ public sealed class SlackEndpoint
         IChannelWorkQueue queue,
         IChannelUserResolver? users = null,
         ILogger<SlackEndpoint>? logger = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        IConversationReferenceSink? references = null)
     {
         _options = options;
         _verifier = string.IsNullOrEmpty(options.SigningSecret) ? null : new SlackSignatureVerifier(options.SigningSecret, clock);
@@ -39,6 +41,7 @@ public sealed class SlackEndpoint
         _dedupe = dedupe;
         _queue = queue;
         _users = users ?? PassThroughUserResolver.Instance;
+        _references = references ?? NullConversationReferenceSink.Instance;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -78,7 +81,8 @@ public sealed class SlackEndpoint
                 if (SlackEventParser.ToMessage(callback) is { } message)
                 {
                     TurnRequest turn = message.Request with { UserId = await _users.ResolveAsync(message.User, context.RequestAborted) };
-                    await _queue.EnqueueAsync(ct => AnswerAsync(turn, message.Channel, message.ThreadTs, agent, ct), context.RequestAborted);
+                    await RememberAsync(turn, message.Channel, message.User.TeamId, context.RequestAborted);
+                    await _queue.EnqueueAsync(ct => AnswerAsync(turn, message.Channel, message.ThreadTs, null, agent, ct), context.RequestAborted);
                 }
 
                 break;
@@ -139,11 +143,31 @@ public sealed class SlackEndpoint
 
             var user = new ChannelUser(SlackEventParser.ChannelName, turn.UserId, TeamId: interaction.TeamId);
             turn = turn with { UserId = await _users.ResolveAsync(user, context.RequestAborted) };
-            await _queue.EnqueueAsync(ct => AnswerAsync(turn, interaction.ChannelId!, interaction.ThreadTs, agent, ct), context.RequestAborted);
+            await RememberAsync(turn, interaction.ChannelId!, interaction.TeamId, context.RequestAborted);
+            await _queue.EnqueueAsync(ct => AnswerAsync(turn, interaction.ChannelId!, interaction.ThreadTs, interaction.MessageTs, agent, ct), context.RequestAborted);
         }
     }
 
-    private async Task AnswerAsync(TurnRequest turn, string channel, string? threadTs, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent, CancellationToken cancellationToken)
+    /// <summary>Remembers direct-message channels only (ids starting with D): proactive messages about accounts stay private.</summary>
+    private async Task RememberAsync(TurnRequest turn, string channel, string? teamId, CancellationToken cancellationToken)
+    {
+        if (turn.UserId.Length == 0 || !channel.StartsWith('D'))
+        {
+            return;
+        }
+
+        try
+        {
+            await _references.RememberAsync(turn.UserId, new ProactiveTarget(SlackEventParser.ChannelName, channel, SlackProactiveChannel.Reference(channel, teamId)), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning(ex, "Conversation reference not saved");
+        }
+    }
+
+    /// <param name="clickedTs">The message whose button was clicked: a reply that is that card's new state replaces it (chat.update).</param>
+    private async Task AnswerAsync(TurnRequest turn, string channel, string? threadTs, string? clickedTs, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent, CancellationToken cancellationToken)
     {
         TurnReply reply;
         try
@@ -166,6 +190,12 @@ public sealed class SlackEndpoint
         {
             _logger.LogError(ex, "Reply card refused");
             (text, blocks) = BlockKitRenderer.RenderReply(reply with { Cards = [], Text = reply.Text + "\n\n(The details card could not be shown.)" });
+        }
+
+        if (clickedTs is { Length: > 0 } && reply.UpdatesCard)
+        {
+            await _api.UpdateMessageAsync(channel, clickedTs, text, blocks, cancellationToken);
+            return;
         }
 
         await _api.PostMessageAsync(channel, text, blocks, threadTs, cancellationToken);

@@ -16,6 +16,9 @@ public sealed record PluginResult(string Text)
 
     public object? Data { get; init; }
 
+    /// <summary>True when the first card is the new state of the card that was clicked (see <see cref="TurnReply.UpdatesCard"/>).</summary>
+    public bool UpdatesCard { get; init; }
+
     /// <summary>True for an expected "no" (unknown account, no access, nothing found): not an error, but nothing was done.</summary>
     public bool IsRefusal { get; init; }
 

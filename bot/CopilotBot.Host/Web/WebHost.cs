@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using CopilotBot.Conversation;
 using CopilotBot.Host.Cli;
+using CopilotBot.Host.Proactive;
 using CopilotBot.Channels;
 using CopilotBot.Channels.BotFramework;
 using CopilotBot.Channels.Common;
+using CopilotBot.Channels.DirectLine;
 using CopilotBot.Channels.Slack;
 using CopilotBot.Llm;
 using CopilotBot.Workspace;
@@ -66,11 +68,15 @@ public static class WebHost
 
             return CopilotRuntime.Open(
                 settings, fresh ? new ConsoleProgress("Seeding demo portfolio") : null, new ConsoleProgress("Training churn model"),
-                config, sp.GetRequiredService<ILoggerFactory>());
+                config, sp.GetRequiredService<ILoggerFactory>(),
+                (workspace, clock) => new ApprovalNotifier(
+                    new ProactiveMessenger(workspace.ConversationReferences, sp.GetServices<IProactiveChannel>(), logger),
+                    workspace.Users, workspace.ConversationState, workspace.Audit, clock));
         });
 
         // Channels: the Bot Framework (Teams) and Slack protocols; channel identities map to workspace users.
         builder.Services.AddSingleton<IChannelUserResolver, WorkspaceUserResolver>();
+        builder.Services.AddSingleton<IConversationReferenceSink, WorkspaceReferenceSink>();
         builder.Services.AddHostedService<AgentScheduler>();
         builder.Services.AddCopilotChannels(builder.Configuration);
 
@@ -97,6 +103,7 @@ public static class WebHost
         app.MapMethods("/api/messages", ["POST", "HEAD"], (HttpContext context, BotFrameworkEndpoint endpoint) => endpoint.HandleAsync(context, agent));
         app.MapPost("/api/slack/events", (HttpContext context, SlackEndpoint endpoint) => endpoint.HandleEventsAsync(context, agent));
         app.MapPost("/api/slack/interactivity", (HttpContext context, SlackEndpoint endpoint) => endpoint.HandleInteractivityAsync(context, agent));
+        app.MapCopilotDirectLine(agent); // the page's Web Chat: /v3/directline/* and POST /api/directline/token
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapGet("/api/info", async (CopilotRuntime runtime, CancellationToken ct) => Results.Ok(new
         {

@@ -38,7 +38,8 @@ public sealed class InterventionAgent(
     ICrmClient crm,
     IAuditLog audit,
     IWorkspaceMeta meta,
-    AgentOptions options)
+    AgentOptions options,
+    IApprovalNotifier? notifier = null)
 {
     public const string EnabledKey = "agent.enabled";
     public const string ThresholdKey = "agent.threshold";
@@ -115,6 +116,7 @@ public sealed class InterventionAgent(
             {
                 case GuardedCreate.Created when platinum:
                     await audit.AppendAsync(AgentOptions.ActorId, "agent.approval_requested", r.Account.Id, details, now, cancellationToken);
+                    await NotifyAsync(intervention, r, now, cancellationToken);
                     decisions.Add(new AgentDecision(r, AgentOutcome.QueuedForApproval, intervention.Id));
                     break;
                 case GuardedCreate.Created:
@@ -135,5 +137,23 @@ public sealed class InterventionAgent(
         }
 
         return new AgentRunReport(dryRun, false, decisions);
+    }
+
+    /// <summary>Puts the request in front of the approvers; if that fails the request still waits in the queue.</summary>
+    private async Task NotifyAsync(Intervention request, AccountRisk r, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (notifier is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await notifier.RequestedAsync(request, ApprovalCards.Request(request, r.Account, r), AgentOptions.ActorId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await audit.AppendAsync(AgentOptions.ActorId, "agent.approval_notify_failed", r.Account.Id, ex.GetType().Name, now, cancellationToken);
+        }
     }
 }

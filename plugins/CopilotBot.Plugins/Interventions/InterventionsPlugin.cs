@@ -18,8 +18,11 @@ public sealed class InterventionsPlugin(
     ICrmClient crm,
     IAuditLog audit,
     IUserStore users,
-    AgentOptions options)
+    AgentOptions options,
+    IApprovalNotifier? notifier = null)
 {
+    private readonly IApprovalNotifier _notifier = notifier ?? QueueOnlyApprovalNotifier.Instance;
+
     /// <summary>Assumed cost of one intervention for the ROI estimate (two CSM hours at $75/h).</summary>
     public const double CostPerIntervention = 150;
 
@@ -81,23 +84,59 @@ public sealed class InterventionsPlugin(
         }
 
         string kind = channel == "call" ? "call" : "email";
-        if (a.Tier == Tier.Platinum && caller.User.Role is not (UserRole.Approver or UserRole.Admin))
-        {
-            return PluginResult.Refuse($"{a.Name} is a Platinum account: an approver has to approve outreach. Ask the intervention agent or an approver.");
-        }
-
         AccountRisk? r = await risk.ExplainAsync(a.Id, cancellationToken);
         Draft draft = await drafts.WriteAsync(a, r, kind, caller.Today, cancellationToken);
+        if (a.Tier == Tier.Platinum)
+        {
+            // Outreach to a Platinum account always goes through an approver, whoever asks.
+            var request = new Intervention(
+                "I" + Guid.NewGuid().ToString("N")[..10], a.Id, kind, InterventionStatus.PendingApproval, r?.Probability, caller.Now, caller.User.Id, draft.Body, null, null);
+            await interventions.UpsertAsync([request], cancellationToken);
+            await audit.AppendAsync(caller.User.Id, "approval.requested", a.Id, $"{{\"intervention\":\"{request.Id}\",\"channel\":\"{kind}\"}}", caller.Now, cancellationToken);
+            Card approval = ApprovalCards.Request(request, a, r);
+            int notified = await NotifyApproversAsync(request, approval, caller.User.Id, cancellationToken);
+            return new PluginResult($"{a.Name} is a Platinum account, so the {kind} needs an approver's OK: request {request.Id} is waiting{(notified > 0 ? $" and {notified} approver{(notified == 1 ? " was" : "s were")} notified" : " in the approval queue")}. Nothing is sent until someone approves.")
+            {
+                Cards = [approval],
+                UpdatesCard = true,
+                AccountsShown = [a.Id],
+                Data = new { intervention = request.Id, status = "pending_approval", approvers_notified = notified },
+            };
+        }
+
         var intervention = new Intervention(
             "I" + Guid.NewGuid().ToString("N")[..10], a.Id, kind, InterventionStatus.Pending, r?.Probability, caller.Now, caller.User.Id, draft.Body, null, null);
         await interventions.UpsertAsync([intervention], cancellationToken);
         CrmTask task = await crm.CreateTaskAsync(a.Id, $"Follow up on retention {kind} to {a.Name}", caller.Today.AddDays(7), caller.User.Id, caller.User.Id, caller.Now, cancellationToken);
         await audit.AppendAsync(caller.User.Id, "intervention.sent", a.Id, $"{{\"intervention\":\"{intervention.Id}\",\"task\":\"{task.Id}\",\"channel\":\"{kind}\"}}", caller.Now, cancellationToken);
+        var sent = new Card(
+            $"{(kind == "call" ? "📞 Call planned" : "📤 Sent")}: {a.Name}",
+            [
+                new CardFacts([("Intervention", $"{intervention.Id} (pending)"), ("Follow-up task", $"{task.Id} due {Format.Date(caller.Today.AddDays(7))}"), ("By", caller.User.Name)]),
+                new CardText("Simulated send: the embedded CRM records it; no email leaves this workspace.", Subtle: true),
+            ],
+            [])
+        { FallbackText = $"Sent {kind} to {a.Name}" };
         return new PluginResult($"Queued the {kind} to {a.Name} (simulated send; intervention {intervention.Id}, pending) and created follow-up task {task.Id} due {Format.Date(caller.Today.AddDays(7))}.")
         {
+            Cards = [sent],
+            UpdatesCard = true,
             AccountsShown = [a.Id],
             Data = new { intervention = intervention.Id, task = task.Id },
         };
+    }
+
+    /// <summary>A failure to reach approvers never loses the request: it stays in the queue (`approvals`).</summary>
+    private async Task<int> NotifyApproversAsync(Intervention request, Card card, string requestedBy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _notifier.RequestedAsync(request, card, requestedBy, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return 0;
+        }
     }
 
     [KernelFunction("run_agent", HasSideEffects = true, MinimumRole = UserRole.Admin)]
@@ -211,9 +250,20 @@ public sealed class InterventionsPlugin(
                     await audit.AppendAsync(caller.User.Id, "intervention.sent", a.Id, $"{{\"intervention\":\"{current.Id}\",\"task\":\"{task.Id}\"}}", caller.Now, cancellationToken);
                 }
 
+                Card decided = ApprovalCards.Decided(current, a, deciderName);
+                try
+                {
+                    await _notifier.DecidedAsync(current, decided, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The decision stands; other approvers' copies refresh when they click (they get the decided card).
+                }
+
                 return new PluginResult($"{(approve ? "Approved" : "Rejected")}: {a.Name} ({current.Id}).")
                 {
-                    Cards = [ApprovalCards.Decided(current, a, deciderName)],
+                    Cards = [decided],
+                    UpdatesCard = true,
                     AccountsShown = [a.Id],
                     Data = new { intervention = current.Id, decision = approve ? "approved" : "rejected" },
                 };
@@ -221,10 +271,11 @@ public sealed class InterventionsPlugin(
                 return new PluginResult($"Already {(current.Status == InterventionStatus.Rejected ? "rejected" : "approved")} by {deciderName}; nothing was done again.")
                 {
                     Cards = [ApprovalCards.Decided(current, a, deciderName, "This request was already decided; your click changed nothing.")],
+                    UpdatesCard = true,
                     IsRefusal = true,
                 };
             default:
-                return new PluginResult($"The approval request for {a.Name} expired; nothing was done.") { Cards = [ApprovalCards.Expired(current, a)], IsRefusal = true };
+                return new PluginResult($"The approval request for {a.Name} expired; nothing was done.") { Cards = [ApprovalCards.Expired(current, a)], UpdatesCard = true, IsRefusal = true };
         }
     }
 

@@ -24,8 +24,13 @@ public sealed class SlackEndpointTests
             return Task.FromResult(new SlackMessageRef(channel, "1.1"));
         }
 
-        public Task<SlackMessageRef> UpdateMessageAsync(string channel, string ts, string text, JsonArray? blocks = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new SlackMessageRef(channel, ts));
+        public ConcurrentQueue<(string Channel, string Ts, string Text, JsonArray? Blocks)> Updates { get; } = new();
+
+        public Task<SlackMessageRef> UpdateMessageAsync(string channel, string ts, string text, JsonArray? blocks = null, CancellationToken cancellationToken = default)
+        {
+            Updates.Enqueue((channel, ts, text, blocks));
+            return Task.FromResult(new SlackMessageRef(channel, ts));
+        }
 
         public Task RespondAsync(string responseUrl, JsonObject payload, CancellationToken cancellationToken = default)
         {
@@ -177,11 +182,59 @@ public sealed class SlackEndpointTests
         Assert.Contains(post.Blocks!, b => (string?)b!["type"] == "actions");
     }
 
-    private async Task<HttpContext> InteractAsync(byte[] form)
+    private async Task<HttpContext> InteractAsync(byte[] form, Func<TurnRequest, CancellationToken, Task<TurnReply>>? agent = null)
     {
         DefaultHttpContext context = Request(form, contentType: "application/x-www-form-urlencoded");
-        await _endpoint.HandleInteractivityAsync(context, Agent());
+        await _endpoint.HandleInteractivityAsync(context, agent ?? Agent());
         return context;
+    }
+
+    [Fact]
+    public async Task A_click_whose_reply_is_the_cards_new_state_replaces_the_clicked_message_in_place()
+    {
+        JsonObject payload = SlackParsingTests.BlockActions("""{"verb":"approve","intervention":"I1"}""", actionId: "approve");
+        TurnReply decided = TestCards.Reply(TestCards.Account()) with { UpdatesCard = true };
+
+        await InteractAsync(SlackParsingTests.InteractionForm(payload), Agent(reply: decided));
+        await _queue.DrainAsync(TimeSpan.FromSeconds(10));
+
+        var update = Assert.Single(_slack.Updates);
+        Assert.Equal(("C1", "1700000001.5"), (update.Channel, update.Ts));
+        Assert.Contains(update.Blocks!, b => (string?)b!["type"] == "header" || (string?)b!["type"] == "section");
+        Assert.Empty(_slack.Posts);
+    }
+
+    [Fact]
+    public async Task Direct_messages_are_remembered_for_proactive_messages_and_channel_mentions_are_not()
+    {
+        var sink = new RecordingSink();
+        var endpoint = new SlackEndpoint(new SlackOptions { SigningSecret = Secret, BotToken = "xoxb" }, _slack, new MemoryInboundDeduplicator(), _queue, references: sink);
+        JsonObject dm = SlackParsingTests.Dm();
+        dm["channel"] = "D42";
+        JsonObject mention = SlackParsingTests.Mention();
+        mention["channel"] = "C7";
+
+        foreach (JsonObject evt in new[] { dm, mention })
+        {
+            DefaultHttpContext context = Request(Encoding.UTF8.GetBytes(SlackParsingTests.Callback(evt, eventId: "Ev" + evt["channel"])));
+            await endpoint.HandleEventsAsync(context, Agent());
+        }
+
+        await _queue.DrainAsync(TimeSpan.FromSeconds(10));
+        var remembered = Assert.Single(sink.Targets);
+        Assert.Equal(("slack", "D42"), (remembered.Target.Channel, remembered.Target.ConversationId));
+        Assert.Equal("D42", (string?)JsonNode.Parse(remembered.Target.Reference)!["channel"]);
+    }
+
+    private sealed class RecordingSink : IConversationReferenceSink
+    {
+        public ConcurrentQueue<(string User, ProactiveTarget Target)> Targets { get; } = new();
+
+        public ValueTask RememberAsync(string userId, ProactiveTarget target, CancellationToken cancellationToken = default)
+        {
+            Targets.Enqueue((userId, target));
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Fact]
