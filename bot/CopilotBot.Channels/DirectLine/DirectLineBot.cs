@@ -1,0 +1,221 @@
+using System.Text.Json.Nodes;
+using CopilotBot.Channels.BotFramework;
+using CopilotBot.Channels.Cards;
+using CopilotBot.Channels.Common;
+using CopilotBot.Conversation;
+using CopilotBot.Conversation.Cards;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CopilotBot.Channels.DirectLine;
+
+/// <summary>
+/// The bot's side of a Direct Line conversation: a typing activity at once, the agent's turn on the work queue (typing
+/// repeated while it runs, turns of one conversation in order), then the reply as message activities with Adaptive Card
+/// attachments made Web Chat-ready. A card click whose answer is the clicked card's new state replaces that card in place.
+/// </summary>
+public sealed class DirectLineBot
+{
+    public const string ChannelId = "directline";
+
+    /// <summary>The channel name the agent sees (audit, memory).</summary>
+    public const string TurnChannel = "webchat";
+
+    private readonly DirectLineOptions _options;
+    private readonly IChannelWorkQueue _queue;
+    private readonly BotFrameworkAdapter _adapter = new();
+    private readonly ILogger _logger;
+
+    public DirectLineBot(DirectLineOptions options, IChannelWorkQueue queue, ILogger<DirectLineBot>? logger = null)
+    {
+        _options = options;
+        _queue = queue;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Account = new ChannelAccount(options.BotId, options.BotName) { Role = "bot" };
+    }
+
+    public ChannelAccount Account { get; }
+
+    /// <summary>Posts the conversationUpdate that opens a conversation and queues the welcome turn.</summary>
+    public async ValueTask StartAsync(DirectLineConversation conversation, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent, CancellationToken cancellationToken)
+    {
+        var user = new ChannelAccount(conversation.UserId) { Role = "user" };
+        Activity update = conversation.Append((id, timestamp) => new Activity
+        {
+            Type = ActivityTypes.ConversationUpdate,
+            Id = id,
+            Timestamp = timestamp,
+            ChannelId = ChannelId,
+            Conversation = new ConversationAccount(conversation.Id),
+            From = user,
+            Recipient = Account,
+            MembersAdded = [new ChannelAccount(Account.Id, Account.Name), new ChannelAccount(conversation.UserId)],
+        });
+        if (!string.IsNullOrWhiteSpace(_options.WelcomeText))
+        {
+            await RespondAsync(conversation, update, new TurnRequest(TurnChannel, conversation.Id, conversation.UserId, _options.WelcomeText), null, agent, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Answers a stored user message: typing now, the agent later. <paramref name="clickedCard"/> is the card a click came
+    /// from (null for typed messages).
+    /// </summary>
+    public async ValueTask RespondAsync(
+        DirectLineConversation conversation,
+        Activity inbound,
+        TurnRequest turn,
+        CardLocation? clickedCard,
+        Func<TurnRequest, CancellationToken, Task<TurnReply>> agent,
+        CancellationToken cancellationToken)
+    {
+        var typing = new List<string> { IdOf(AppendTyping(conversation)) };
+        await _queue.EnqueueAsync(ct => RunTurnAsync(conversation, inbound, turn, clickedCard, typing, agent, ct), cancellationToken);
+    }
+
+    private async Task RunTurnAsync(
+        DirectLineConversation conversation,
+        Activity inbound,
+        TurnRequest turn,
+        CardLocation? clickedCard,
+        List<string> typing,
+        Func<TurnRequest, CancellationToken, Task<TurnReply>> agent,
+        CancellationToken cancellationToken)
+    {
+        await conversation.TurnLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (conversation.IsEnded)
+            {
+                return;
+            }
+
+            TurnReply reply;
+            Task<TurnReply> answer = agent(turn, cancellationToken);
+            try
+            {
+                while (await Task.WhenAny(answer, Task.Delay(_options.TypingInterval, cancellationToken)) != answer && !cancellationToken.IsCancellationRequested)
+                {
+                    typing.Add(IdOf(AppendTyping(conversation)));
+                }
+
+                reply = await answer;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogError(ex, "Agent failed on Direct Line conversation {Conversation}", conversation.Id);
+                reply = TurnReply.Plain("Sorry, something went wrong. Please try again.");
+            }
+
+            // The reply supersedes the typing indicators; a client reading the history later needs none of them.
+            conversation.Remove(typing);
+            Deliver(conversation, inbound, reply, turn, clickedCard);
+        }
+        finally
+        {
+            conversation.TurnLock.Release();
+        }
+    }
+
+    private void Deliver(DirectLineConversation conversation, Activity inbound, TurnReply reply, TurnRequest turn, CardLocation? clickedCard)
+    {
+        string? verb = turn.Value?["verb"] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+        if (clickedCard is not null && reply.Cards.Count > 0 && _options.ReplacesCard(verb) && TryReplaceCard(conversation, clickedCard, reply))
+        {
+            if (reply.Cards.Count > 1)
+            {
+                Append(conversation, inbound, reply with { Text = string.Empty, Cards = reply.Cards.Skip(1).ToList() });
+            }
+
+            return;
+        }
+
+        Append(conversation, inbound, reply);
+    }
+
+    /// <summary>
+    /// The clicked card becomes the reply's first card, with the reply's words on it (as a Teams invoke response does). A
+    /// message that held only that card is replaced whole (its text described the old card); otherwise only that card is.
+    /// </summary>
+    private bool TryReplaceCard(DirectLineConversation conversation, CardLocation clicked, TurnReply reply)
+    {
+        Card card = reply.Cards[0];
+        if (!string.IsNullOrWhiteSpace(reply.Text) && reply.Text != card.Title)
+        {
+            card = card with { Body = [new CardText(reply.Text), .. card.Body] };
+        }
+
+        Attachment rendered;
+        try
+        {
+            rendered = BotFrameworkAdapter.RenderCard(card);
+        }
+        catch (CardValidationException ex)
+        {
+            _logger.LogError(ex, "Replacement card refused; the reply follows as a new message");
+            return false;
+        }
+
+        return conversation.Replace(clicked.ActivityId, old =>
+        {
+            // Only a card the bot sent, still where the click said it was.
+            if (old.Type != ActivityTypes.Message || old.From?.Id != Account.Id || old.Attachments is not { } attachments
+                || clicked.Index >= attachments.Count || attachments[clicked.Index].ContentType != AdaptiveCardRenderer.ContentType)
+            {
+                return null;
+            }
+
+            Attachment replacement = ForWebChat(rendered, clicked.ActivityId, clicked.Index);
+            return attachments.Count == 1
+                ? old with { Text = null, TextFormat = null, Attachments = [replacement] }
+                : old with { Attachments = attachments.Select((a, i) => i == clicked.Index ? replacement : a).ToList() };
+        }) is not null;
+    }
+
+    private void Append(DirectLineConversation conversation, Activity inbound, TurnReply reply)
+    {
+        IReadOnlyList<Activity> activities;
+        try
+        {
+            activities = _adapter.ToActivities(reply, inbound);
+        }
+        catch (CardValidationException ex)
+        {
+            // A card that breaks the rules is a bug to fix, but the user still gets the words.
+            _logger.LogError(ex, "Reply card refused");
+            activities = _adapter.ToActivities(reply with { Cards = [], Text = reply.Text + "\n\n(The details card could not be shown.)" }, inbound);
+        }
+
+        foreach (Activity activity in activities)
+        {
+            conversation.Append((id, timestamp) => activity with
+            {
+                Id = id,
+                Timestamp = timestamp,
+                ChannelId = ChannelId,
+                ServiceUrl = null,
+                ChannelData = null,
+                Attachments = activity.Attachments?.Select((a, i) => ForWebChat(a, id, i)).ToList(),
+            });
+        }
+    }
+
+    private Activity AppendTyping(DirectLineConversation conversation) => conversation.Append((id, timestamp) => new Activity
+    {
+        // No text: a typing activity with text is a Web Chat "livestream" chunk, not an indicator.
+        Type = ActivityTypes.Typing,
+        Id = id,
+        Timestamp = timestamp,
+        ChannelId = ChannelId,
+        Conversation = new ConversationAccount(conversation.Id),
+        From = Account,
+        Recipient = new ChannelAccount(conversation.UserId) { Role = "user" },
+    });
+
+    private static string IdOf(Activity stored) => stored.Id ?? throw new InvalidOperationException("A stored activity always has an id.");
+
+    private static Attachment ForWebChat(Attachment attachment, string activityId, int index) =>
+        attachment.ContentType == AdaptiveCardRenderer.ContentType
+            ? attachment with { Content = WebChatCards.ForWebChat(attachment.Content, activityId, index) }
+            : attachment;
+}

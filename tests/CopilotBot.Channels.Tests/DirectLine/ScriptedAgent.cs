@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using CopilotBot.Conversation;
+using CopilotBot.Conversation.Cards;
+
+namespace CopilotBot.Channels.Tests.DirectLine;
+
+/// <summary>
+/// The agent behind the Direct Line tests, answering by script: "card" gives a card with Approve / Explain buttons, "cards"
+/// two such cards, "slow" waits for <see cref="Gate"/>, "boom" throws; a click on approve answers with the decided card,
+/// explain with a new card; anything else is echoed. Every request is recorded.
+/// </summary>
+public sealed class ScriptedAgent
+{
+    public ConcurrentQueue<TurnRequest> Requests { get; } = new();
+
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static Card Request(string id) => new(
+        $"Approval needed: {id}",
+        [new CardText("Proposed action: retention email.")],
+        [
+            new CardAction("Approve", "approve", new Dictionary<string, string> { ["request"] = id }, "positive"),
+            new CardAction("Explain", "explain", new Dictionary<string, string> { ["request"] = id }),
+        ]);
+
+    public async Task<TurnReply> HandleAsync(TurnRequest request, CancellationToken cancellationToken)
+    {
+        Requests.Enqueue(request);
+        string? verb = (string?)request.Value?["verb"];
+        string? id = (string?)request.Value?["request"];
+        switch (verb, request.Text)
+        {
+            case ("approve", _):
+                return new TurnReply($"Approved {id}.", "approve", new Dictionary<string, object?>(), [new Card($"✅ Approved: {id}", [new CardText("Approved by the test user.")], [])], [], 1);
+            case ("explain", _):
+                return new TurnReply($"Why {id}.", "explain", new Dictionary<string, object?>(), [new Card($"Why {id}", [new CardText("Because.")], [])], [], 1);
+            case (null, "card"):
+                return new TurnReply("One request is waiting.", "approvals", new Dictionary<string, object?>(), [Request("R1")], [], 1);
+            case (null, "cards"):
+                return new TurnReply("Two requests are waiting.", "approvals", new Dictionary<string, object?>(), [Request("R1"), Request("R2")], [], 1);
+            case (null, "slow"):
+                await Gate.Task.WaitAsync(cancellationToken);
+                return TurnReply.Plain("Finally done.");
+            case (null, "boom"):
+                throw new InvalidOperationException("scripted failure");
+            case (null, "help"):
+                return TurnReply.Plain("Welcome! Ask me anything.");
+            default:
+                return TurnReply.Plain($"You said: {request.Text}");
+        }
+    }
+
+    /// <summary>The recorded value of the last click, as the agent saw it.</summary>
+    public JsonObject? LastValue => Requests.LastOrDefault(r => r.Value is not null)?.Value;
+}
