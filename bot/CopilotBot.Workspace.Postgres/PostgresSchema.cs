@@ -1,0 +1,79 @@
+namespace CopilotBot.Workspace.Postgres;
+
+/// <summary>
+/// Versioned migrations, numbered like the SQLite ones (version i here is version i there) so both providers evolve
+/// together; <c>schema_migrations</c> records which ran. Text columns use the "C" collation so that keys sort and
+/// compare byte by byte, as SQLite's do, whatever the database's default collation.
+/// </summary>
+internal static class PostgresSchema
+{
+    private const string T = "text COLLATE \"C\"";
+
+    public static readonly (string Description, string Sql)[] Migrations =
+    [
+        ("workspace tables", $"""
+            CREATE TABLE meta(key {T} PRIMARY KEY, value text NOT NULL);
+            CREATE TABLE users(
+                id {T} PRIMARY KEY, name {T} NOT NULL, email {T} NOT NULL, role {T} NOT NULL, manager_id {T});
+            CREATE INDEX users_id_nocase ON users(lower(id));
+            CREATE TABLE accounts(
+                id {T} PRIMARY KEY, name {T} NOT NULL, tier {T} NOT NULL, arr numeric NOT NULL, region {T} NOT NULL,
+                industry {T} NOT NULL, owner_id {T}, renewal_date date, signup_date date, seats integer,
+                status {T} NOT NULL, churned_on date);
+            CREATE INDEX accounts_owner ON accounts(owner_id);
+            CREATE TABLE usage_monthly(
+                account_id {T} NOT NULL, month date NOT NULL, active_users integer NOT NULL, logins integer NOT NULL,
+                feature_adoption double precision NOT NULL, PRIMARY KEY(account_id, month));
+            CREATE TABLE payments(
+                id {T} PRIMARY KEY, account_id {T} NOT NULL, due_date date NOT NULL, paid_date date,
+                amount numeric NOT NULL, status {T} NOT NULL);
+            CREATE INDEX payments_account ON payments(account_id, due_date);
+            CREATE TABLE conversations(
+                id {T} PRIMARY KEY, account_id {T}, started_at timestamptz NOT NULL, topic {T}, sentiment double precision,
+                channel {T}, subject {T});
+            CREATE INDEX conversations_account ON conversations(account_id, started_at);
+            CREATE INDEX conversations_started ON conversations(started_at);
+            CREATE TABLE conversation_turns(
+                conversation_id {T} NOT NULL, seq integer NOT NULL, speaker {T} NOT NULL, at timestamptz NOT NULL,
+                text text NOT NULL, PRIMARY KEY(conversation_id, seq));
+            CREATE TABLE tasks(
+                id {T} PRIMARY KEY, account_id {T}, title {T} NOT NULL, due_date date, assignee_id {T},
+                status {T} NOT NULL, created_at timestamptz NOT NULL, created_by {T}, completed_at timestamptz);
+            CREATE INDEX tasks_assignee ON tasks(assignee_id, status);
+            CREATE INDEX tasks_id_nocase ON tasks(lower(id));
+            CREATE TABLE interventions(
+                id {T} PRIMARY KEY, account_id {T} NOT NULL, kind {T} NOT NULL, status {T} NOT NULL, risk double precision,
+                created_at timestamptz NOT NULL, created_by {T} NOT NULL, draft text, outcome_at timestamptz, outcome_by {T});
+            CREATE INDEX interventions_account ON interventions(account_id, created_at);
+            CREATE INDEX interventions_creator ON interventions(created_by, created_at);
+            CREATE TABLE audit_log(
+                seq bigint PRIMARY KEY, at timestamptz NOT NULL, actor {T} NOT NULL, action {T} NOT NULL, target {T},
+                details text, prev_hash {T} NOT NULL, hash {T} NOT NULL);
+            CREATE INDEX audit_log_at ON audit_log(at);
+            CREATE TABLE conversation_state(
+                conversation_id {T} PRIMARY KEY, state text NOT NULL, updated_at timestamptz NOT NULL);
+            """),
+        ("approval decisions", $"""
+            ALTER TABLE interventions ADD COLUMN decided_by {T}, ADD COLUMN decided_at timestamptz;
+            """),
+        ("proactive work: conversation references, inbound events, usage events, alerts", $"""
+            CREATE TABLE conversation_refs(
+                user_id {T} NOT NULL, channel {T} NOT NULL, conversation_id {T} NOT NULL, reference text NOT NULL,
+                last_seen timestamptz NOT NULL, PRIMARY KEY(user_id, channel));
+            CREATE TABLE inbound_events(key {T} PRIMARY KEY, at timestamptz NOT NULL);
+            CREATE INDEX inbound_events_at ON inbound_events(at);
+            CREATE TABLE usage_events(
+                id {T} PRIMARY KEY, account_id {T} NOT NULL, at timestamptz NOT NULL, logins integer NOT NULL,
+                active_users integer, feature_adoption double precision);
+            CREATE INDEX usage_events_account ON usage_events(account_id, at);
+            CREATE TABLE alerts(
+                id {T} PRIMARY KEY, trigger {T} NOT NULL, account_id {T} NOT NULL, recipient_id {T} NOT NULL,
+                priority integer NOT NULL, summary text NOT NULL, dedupe_key {T} NOT NULL UNIQUE, raised_at timestamptz NOT NULL,
+                delivery {T} NOT NULL, delivered_at timestamptz, delivered_via {T});
+            CREATE INDEX alerts_recipient ON alerts(recipient_id, raised_at);
+            CREATE TABLE alert_dismissals(
+                user_id {T} NOT NULL, trigger {T} NOT NULL, account_id {T} NOT NULL, at timestamptz NOT NULL,
+                PRIMARY KEY(user_id, trigger, account_id));
+            """),
+    ];
+}
