@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using CopilotBot.Channels.BotFramework;
 using CopilotBot.Channels.Cards;
 using CopilotBot.Channels.Common;
@@ -12,7 +11,8 @@ namespace CopilotBot.Channels.DirectLine;
 /// <summary>
 /// The bot's side of a Direct Line conversation: a typing activity at once, the agent's turn on the work queue (typing
 /// repeated while it runs, turns of one conversation in order), then the reply as message activities with Adaptive Card
-/// attachments made Web Chat-ready. A card click whose answer is the clicked card's new state replaces that card in place.
+/// attachments made Web Chat-ready. A card click whose answer is the clicked card's new state (<see cref="TurnReply.UpdatesCard"/>)
+/// replaces that card in place, as Teams and Slack do.
 /// </summary>
 public sealed class DirectLineBot
 {
@@ -109,7 +109,7 @@ public sealed class DirectLineBot
 
             // The reply supersedes the typing indicators; a client reading the history later needs none of them.
             conversation.Remove(typing);
-            Deliver(conversation, inbound, reply, turn, clickedCard);
+            Deliver(conversation, inbound, reply, clickedCard);
         }
         finally
         {
@@ -117,10 +117,11 @@ public sealed class DirectLineBot
         }
     }
 
-    private void Deliver(DirectLineConversation conversation, Activity inbound, TurnReply reply, TurnRequest turn, CardLocation? clickedCard)
+    private void Deliver(DirectLineConversation conversation, Activity inbound, TurnReply reply, CardLocation? clickedCard)
     {
-        string? verb = turn.Value?["verb"] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
-        if (clickedCard is not null && reply.Cards.Count > 0 && _options.ReplacesCard(verb) && TryReplaceCard(conversation, clickedCard, reply))
+        // The agent says when its answer is the clicked card's new state (an approval decided, a draft sent); anything else
+        // is a new answer and follows below, leaving the card as it was (a list card stays usable for its other buttons).
+        if (clickedCard is not null && reply.UpdatesCard && reply.Cards.Count > 0 && TryReplaceCard(conversation, clickedCard, reply))
         {
             if (reply.Cards.Count > 1)
             {

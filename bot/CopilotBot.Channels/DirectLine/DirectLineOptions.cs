@@ -44,15 +44,6 @@ public sealed class DirectLineOptions
     public string WelcomeText { get; set; } = "help";
 
     /// <summary>
-    /// Card clicks (comma-separated verbs) whose answer replaces the clicked card in place, as an approval decided does,
-    /// instead of following it as a new message.
-    /// </summary>
-    public string ReplaceCardVerbs { get; set; } = "approve,reject";
-
-    public bool ReplacesCard(string? verb) =>
-        verb is { Length: > 0 } && ReplaceCardVerbs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Contains(verb, StringComparer.Ordinal);
-
-    /// <summary>
     /// <c>POST /api/directline/token</c> mints a token for any user the page names, so by default it answers only requests
     /// made to and from this machine (loopback address and a <c>localhost</c>/loopback Host header). Set only behind your own
     /// authentication.

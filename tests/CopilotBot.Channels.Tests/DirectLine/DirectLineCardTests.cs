@@ -41,7 +41,7 @@ public sealed class DirectLineCardTests
     }
 
     [Fact]
-    public async Task CardClick_ReplacesTheClickedCardInPlace_WhenItsVerbDecidesTheCard()
+    public async Task CardClick_ReplacesTheClickedCardInPlace_WhenTheReplyUpdatesIt()
     {
         (DirectLineTestHost host, string conversationId, string token, JsonObject message) = await CardAsync("card");
         await using (host)
@@ -68,7 +68,7 @@ public sealed class DirectLineCardTests
     }
 
     [Fact]
-    public async Task CardClick_AnswersAsANewMessage_WhenItsVerbDoesNotDecideTheCard()
+    public async Task CardClick_AnswersAsANewMessage_WhenTheReplyIsANewAnswer()
     {
         (DirectLineTestHost host, string conversationId, string token, JsonObject message) = await CardAsync("card");
         await using (host)

@@ -7,8 +7,8 @@ namespace CopilotBot.Channels.Tests.DirectLine;
 
 /// <summary>
 /// The agent behind the Direct Line tests, answering by script: "card" gives a card with Approve / Explain buttons, "cards"
-/// two such cards, "slow" waits for <see cref="Gate"/>, "boom" throws; a click on approve answers with the decided card,
-/// explain with a new card; anything else is echoed. Every request is recorded.
+/// two such cards, "slow" waits for <see cref="Gate"/>, "boom" throws; a click on approve answers with the decided card
+/// (flagged <see cref="TurnReply.UpdatesCard"/>), explain with a new card; anything else is echoed. Every request is recorded.
 /// </summary>
 public sealed class ScriptedAgent
 {
@@ -32,7 +32,7 @@ public sealed class ScriptedAgent
         switch (verb, request.Text)
         {
             case ("approve", _):
-                return new TurnReply($"Approved {id}.", "approve", new Dictionary<string, object?>(), [new Card($"✅ Approved: {id}", [new CardText("Approved by the test user.")], [])], [], 1);
+                return new TurnReply($"Approved {id}.", "approve", new Dictionary<string, object?>(), [new Card($"✅ Approved: {id}", [new CardText("Approved by the test user.")], [])], [], 1) { UpdatesCard = true };
             case ("explain", _):
                 return new TurnReply($"Why {id}.", "explain", new Dictionary<string, object?>(), [new Card($"Why {id}", [new CardText("Because.")], [])], [], 1);
             case (null, "card"):
