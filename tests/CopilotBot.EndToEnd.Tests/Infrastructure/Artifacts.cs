@@ -24,6 +24,17 @@ public static class Artifacts
         return folder;
     }
 
+    /// <summary>The screenshot exists, is a PNG and is not a blank page.</summary>
+    public static void AssertScreenshot(string path)
+    {
+        Assert.True(File.Exists(path), "Missing screenshot " + path);
+        byte[] head = new byte[8];
+        using FileStream stream = File.OpenRead(path);
+        Assert.Equal(8, stream.Read(head));
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, head);
+        Assert.True(stream.Length > 10_000, $"{path} is only {stream.Length} bytes");
+    }
+
     public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -18,8 +18,20 @@ const PLAYGROUND_CLI = require.resolve('@microsoft/m365agentsplayground/cli.js')
 const COMPOSER = '[data-lexical-editor="true"][role="textbox"]';
 const CARD = '.ac-adaptiveCard';
 
-/** Starts the Playground's server on a free port; resolves once it serves its page. */
+/** Starts the Playground's server on a free port (another one if that port was taken meanwhile); resolves to its URL. */
 async function startPlayground(ctx) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPlaygroundOnce(ctx);
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test(String(error))) {
+        throw error;
+      }
+    }
+  }
+}
+
+async function startPlaygroundOnce(ctx) {
   const { options, report } = ctx;
   const port = await freePort();
   const workDir = path.join(options.out, 'playground-server');
