@@ -26,6 +26,84 @@ public sealed class WebHostTests(SeededWorkspaceFixture fixture)
     }
 
     [Fact]
+    public async Task Root_ServesWebChatPage_WithItsHooksAndOnlyLocalAssets()
+    {
+        using HttpClient client = Client();
+
+        string page = await client.GetStringAsync("/");
+        HttpResponseMessage bundle = await client.GetAsync("/vendor/botframework-webchat/webchat.js");
+        string simple = await client.GetStringAsync("/simple.html");
+
+        foreach (string hook in new[] { "id=\"user-picker\"", "id=\"webchat\"", "id=\"demo-label\"", "src=\"vendor/botframework-webchat/webchat.js\"", "/api/directline/token", "/v3/directline" })
+        {
+            Assert.Contains(hook, page, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotMatch(new System.Text.RegularExpressions.Regex("(src|href)=[\"']?(https?:)?//"), page);
+        Assert.Equal(HttpStatusCode.OK, bundle.StatusCode);
+        Assert.Contains("javascript", bundle.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        Assert.True((await bundle.Content.ReadAsByteArrayAsync()).Length > 1_000_000);
+        Assert.Contains("/api/ask", simple, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DirectLine_AnswersThePickedUserWithTheRealAgent_AndCardClicksComeBackAsActions()
+    {
+        using HttpClient client = Client();
+        JsonObject info = (await client.GetFromJsonAsync<JsonObject>("/api/info"))!;
+        string admin = (string)((JsonArray)info["users"]!).First(u => (string?)u!["role"] == "admin")!["id"]!;
+
+        JsonObject grant = (await (await client.PostAsJsonAsync("/api/directline/token", new { user = new { id = admin } })).Content.ReadFromJsonAsync<JsonObject>())!;
+        using var start = new HttpRequestMessage(HttpMethod.Post, "/v3/directline/conversations");
+        start.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (string)grant["token"]!);
+        HttpResponseMessage started = await client.SendAsync(start);
+        string id = (string)(await started.Content.ReadFromJsonAsync<JsonObject>())!["conversationId"]!;
+        client.DefaultRequestHeaders.Authorization = start.Headers.Authorization;
+        string asked = await PostAsync(client, id, new { type = "message", text = "draft a save email to P10342", from = new { id = admin }, channelData = new { clientActivityID = "page-1" } });
+        JsonObject draft = BotReplyTo(await PollUntilAsync(client, id, a => BotReplyTo(a, asked) is not null), asked)!;
+        JsonObject edit = ((JsonArray)draft["attachments"]![0]!["content"]!["body"]!).OfType<JsonObject>().Single(e => (string?)e["type"] == "ActionSet")["actions"]!
+            .AsArray().OfType<JsonObject>().Single(a => (string?)a["title"] == "Edit");
+        string clicked = await PostAsync(client, id, new { type = "message", from = new { id = admin }, value = edit["data"], channelData = new { postBack = true, clientActivityID = "page-2" } });
+        JsonArray history = await PollUntilAsync(client, id, a => BotReplyTo(a, clicked) is not null);
+
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        JsonObject welcome = history.OfType<JsonObject>().First(x => (string?)x["type"] == "message" && (string?)x["from"]?["role"] == "bot");
+        Assert.Contains("demo data", (string?)welcome["text"], StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("Draft email to", (string?)draft["attachments"]![0]!["content"]!["body"]![0]!["text"], StringComparison.Ordinal);
+        Assert.DoesNotContain("Action.Execute", draft.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(("Action.Submit", "interventions.draft", "P10342"), ((string?)edit["type"], (string?)edit["data"]!["verb"], (string?)edit["data"]!["account"]));
+        JsonObject redraft = BotReplyTo(history, clicked)!;
+        Assert.StartsWith("Draft email to", (string?)redraft["attachments"]![0]!["content"]!["body"]![0]!["text"], StringComparison.Ordinal);
+        Assert.Contains(history.OfType<JsonObject>(), x => (string?)x["id"] == (string?)draft["id"]);
+    }
+
+    private static JsonObject? BotReplyTo(JsonArray activities, string id) =>
+        activities.OfType<JsonObject>().LastOrDefault(x => (string?)x["type"] == "message" && (string?)x["replyToId"] == id);
+
+    private static async Task<string> PostAsync(HttpClient client, string conversationId, object activity)
+    {
+        HttpResponseMessage response = await client.PostAsJsonAsync($"/v3/directline/conversations/{conversationId}/activities", activity);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+    }
+
+    private static async Task<JsonArray> PollUntilAsync(HttpClient client, string conversationId, Func<JsonArray, bool> until)
+    {
+        for (int i = 0; i < 600; i++)
+        {
+            JsonObject set = (await client.GetFromJsonAsync<JsonObject>($"/v3/directline/conversations/{conversationId}/activities"))!;
+            if (until((JsonArray)set["activities"]!))
+            {
+                return (JsonArray)set["activities"]!;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("no reply within a minute");
+    }
+
+    [Fact]
     public async Task Ask_ReturnsTheAskContract_OverHttp()
     {
         using HttpClient client = Client();
