@@ -65,13 +65,16 @@ async function run(name, scenario) {
   const cleanups = [];
   const started = Date.now();
   try {
+    report.currentStep = 'read the options';
     options = readOptions();
     const executablePath = options.chromium || process.env.CHROMIUM_PATH || '/usr/bin/chromium';
     if (!fs.existsSync(executablePath)) {
       throw new Error(`Chromium not found at ${executablePath}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
     }
 
+    report.currentStep = 'launch Chromium';
     browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, timeout: options.timeoutMs });
+    delete report.currentStep;
     const context = await browser.newContext({ viewport: { width: 1400, height: 1200 }, locale: 'en-US', timezoneId: 'UTC' });
     context.setDefaultTimeout(options.timeoutMs);
     // Nothing leaves the machine: fonts and telemetry on external CDNs would only fail slowly.
