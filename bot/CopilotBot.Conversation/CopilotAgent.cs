@@ -58,11 +58,10 @@ public sealed class CopilotAgent(
                 return TurnReply.Plain("Ask me something, for example: \"which Platinum accounts are most likely to churn?\"", tool: null, confidence: 0);
             }
 
-            if (text.StartsWith("/agent", StringComparison.OrdinalIgnoreCase) && kernel.Find("interventions.agent_control") is { } control)
+            if (SlashCommand(text) is ({ } command, var commandArgs))
             {
-                // An explicit command, not a guess: it runs as typed, through every filter (admins only).
-                var commandArgs = new Dictionary<string, object?> { ["command"] = text[6..].Trim() };
-                (reply, _) = await InvokeAsync(control, commandArgs, caller, InvocationSource.Confirmed, 1.0, cancellationToken);
+                // An explicit command, not a guess: it runs as typed, through every filter (/agent: admins only).
+                (reply, _) = await InvokeAsync(command, commandArgs, caller, InvocationSource.Confirmed, 1.0, cancellationToken);
                 await workspace.ConversationState.SetAsync(request.ConversationId, MemoryCodec.Serialize(next), now, cancellationToken);
                 return demo ? LabelDemo(reply) : reply;
             }
@@ -93,6 +92,22 @@ public sealed class CopilotAgent(
 
         await workspace.ConversationState.SetAsync(request.ConversationId, MemoryCodec.Serialize(next), now, cancellationToken);
         return demo ? LabelDemo(reply) : reply;
+    }
+
+    /// <summary>The slash commands: <c>/agent status|stop|start|threshold N|limit N</c> and <c>/alerts</c>.</summary>
+    private (KernelFunction? Function, Dictionary<string, object?> Arguments) SlashCommand(string text)
+    {
+        if (text.StartsWith("/agent", StringComparison.OrdinalIgnoreCase))
+        {
+            return (kernel.Find("interventions.agent_control"), new Dictionary<string, object?> { ["command"] = text[6..].Trim() });
+        }
+
+        if (text.Equals("/alerts", StringComparison.OrdinalIgnoreCase))
+        {
+            return (kernel.Find("alerts.list"), []);
+        }
+
+        return (null, []);
     }
 
     private async Task<(TurnReply Reply, IReadOnlyList<string> Shown)> AnswerAsync(RouteResult route, CallerContext caller, bool demo, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using CopilotBot.Conversation.Filters;
 using CopilotBot.Conversation.Kernel;
 using CopilotBot.Llm;
 using CopilotBot.Plugins;
+using CopilotBot.Plugins.Alerts;
 using CopilotBot.Plugins.Churn;
 using CopilotBot.Plugins.Crm;
 using CopilotBot.Plugins.Interventions;
@@ -26,7 +27,8 @@ public sealed class CopilotRuntime
         TimeProvider clock,
         IConfiguration configuration,
         ILoggerFactory? logging,
-        Func<CopilotWorkspace, TimeProvider, IApprovalNotifier>? approvals)
+        Func<CopilotWorkspace, TimeProvider, IApprovalNotifier>? approvals,
+        IAlertDelivery? alertDelivery)
     {
         LlmOptions? llm = configuration.GetSection(LlmOptions.SectionName).Get<LlmOptions>();
         SupportMemory = new SupportMemory(ct => MemoryFactory.OpenAsync(workspace.Directory, configuration, ct), workspace.Conversations);
@@ -51,6 +53,9 @@ public sealed class CopilotRuntime
         // they wait in the approval queue.
         Approvals = approvals?.Invoke(workspace, clock) ?? QueueOnlyApprovalNotifier.Instance;
         InterventionAgent = new InterventionAgent(Risk, drafts, workspace.Interventions, Crm, workspace.Audit, workspace.Meta, AgentOptions, Approvals);
+        AlertOptions = configuration.GetSection(AlertOptions.SectionName).Get<AlertOptions>() ?? new AlertOptions();
+        Alerts = new AlertEngine(workspace.Alerts, workspace.Conversations, workspace.Activity, workspace.Meta, AlertOptions, alertDelivery);
+        Events = new EventIngestor(workspace.Activity, workspace.Accounts, Risk, Alerts, clock);
         var policy = new AccessPolicy(workspace.Users, workspace.Accounts);
         Kernel = new Kernel(
             [
@@ -59,6 +64,7 @@ public sealed class CopilotRuntime
                 KernelPlugin.FromObject("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit, workspace.Users, AgentOptions, Approvals)),
                 KernelPlugin.FromObject("crm", new CrmPlugin(Crm, workspace.Accounts, workspace.Users)),
                 KernelPlugin.FromObject("portfolio", new PortfolioPlugin(Risk, workspace.Accounts)),
+                KernelPlugin.FromObject("alerts", new AlertsPlugin(workspace.Alerts, workspace.Accounts, workspace.Audit)),
             ],
             [new TimingFilter(), new AuditFilter(workspace.Audit), new AuthorizationFilter(policy), new ConfirmationFilter()]);
         // With an OpenAI-compatible endpoint configured, a model routes by tool calling over the same kernel and filters;
@@ -88,6 +94,14 @@ public sealed class CopilotRuntime
 
     public InterventionAgent InterventionAgent { get; }
 
+    public AlertOptions AlertOptions { get; }
+
+    /// <summary>The proactive triggers.</summary>
+    public AlertEngine Alerts { get; }
+
+    /// <summary>Usage and payment events in: rescoring and triggers.</summary>
+    public EventIngestor Events { get; }
+
     /// <summary>How approval requests reach approvers.</summary>
     public IApprovalNotifier Approvals { get; }
 
@@ -113,12 +127,13 @@ public sealed class CopilotRuntime
         IProgress<double>? training = null,
         IConfiguration? configuration = null,
         ILoggerFactory? logging = null,
-        Func<CopilotWorkspace, TimeProvider, IApprovalNotifier>? approvals = null)
+        Func<CopilotWorkspace, TimeProvider, IApprovalNotifier>? approvals = null,
+        IAlertDelivery? alertDelivery = null)
     {
         TimeProvider clock = settings.Clock();
         CopilotWorkspace workspace = CopilotWorkspace.Open(settings.WorkspaceDirectory);
         workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
-        var runtime = new CopilotRuntime(settings, workspace, clock, configuration ?? new ConfigurationBuilder().Build(), logging, approvals);
+        var runtime = new CopilotRuntime(settings, workspace, clock, configuration ?? new ConfigurationBuilder().Build(), logging, approvals, alertDelivery);
         if (runtime.Models.Versions().Count == 0 && workspace.IsDemoAsync().GetAwaiter().GetResult())
         {
             runtime.Risk.EnsureModelAsync(training, CancellationToken.None).GetAwaiter().GetResult();

@@ -71,13 +71,16 @@ public static class WebHost
                 config, sp.GetRequiredService<ILoggerFactory>(),
                 (workspace, clock) => new ApprovalNotifier(
                     new ProactiveMessenger(workspace.ConversationReferences, sp.GetServices<IProactiveChannel>(), logger),
-                    workspace.Users, workspace.ConversationState, workspace.Audit, clock));
+                    workspace.Users, workspace.ConversationState, workspace.Audit, clock),
+                sp.GetRequiredService<AlertDispatcher>());
         });
 
         // Channels: the Bot Framework (Teams) and Slack protocols; channel identities map to workspace users.
         builder.Services.AddSingleton<IChannelUserResolver, WorkspaceUserResolver>();
         builder.Services.AddSingleton<IConversationReferenceSink, WorkspaceReferenceSink>();
         builder.Services.AddHostedService<AgentScheduler>();
+        builder.Services.AddSingleton<AlertDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
         builder.Services.AddCopilotChannels(builder.Configuration);
 
         WebApplication app = builder.Build();
@@ -104,6 +107,7 @@ public static class WebHost
         app.MapPost("/api/slack/events", (HttpContext context, SlackEndpoint endpoint) => endpoint.HandleEventsAsync(context, agent));
         app.MapPost("/api/slack/interactivity", (HttpContext context, SlackEndpoint endpoint) => endpoint.HandleInteractivityAsync(context, agent));
         app.MapCopilotDirectLine(agent); // the page's Web Chat: /v3/directline/* and POST /api/directline/token
+        app.MapPost("/api/events", EventsEndpoint.HandleAsync);
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapGet("/api/info", async (CopilotRuntime runtime, CancellationToken ct) => Results.Ok(new
         {

@@ -63,7 +63,7 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
                     ImportKind.Accounts => ParseAccount(fields, lookups),
                     ImportKind.Users => ParseUser(fields),
                     ImportKind.Usage => ParseUsage(fields, lookups),
-                    ImportKind.Payments => ParsePayment(fields, lookups),
+                    ImportKind.Payments => ParsePayment(fields, lookups, today),
                     ImportKind.Tasks => ParseTask(fields, lookups),
                     _ => null,
                 };
@@ -227,7 +227,7 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
         return f.Ok ? new UsageMonth(account, month!.Value, active!.Value, logins ?? 0, adoption ?? 0) : null;
     }
 
-    private Payment? ParsePayment(FieldParser f, Lookups lookups)
+    internal static Payment? ParsePayment(FieldParser f, Lookups lookups, DateOnly today)
     {
         string id = f.Required("id", "id", "invoiceid", "invoice");
         string account = lookups.RequireAccount(f);
@@ -435,11 +435,19 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
     }
 
     /// <summary>What rows are checked against: known account ids and users (by id, email or name).</summary>
-    private sealed class Lookups
+    internal sealed class Lookups
     {
         private readonly Dictionary<string, string> _users = new(StringComparer.OrdinalIgnoreCase);
 
         public HashSet<string> AccountIds { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Lookups that only know accounts (events name accounts, not users).</summary>
+        public static Lookups ForAccounts(IEnumerable<string> accountIds)
+        {
+            var l = new Lookups();
+            l.AccountIds.UnionWith(accountIds);
+            return l;
+        }
 
         public static async Task<Lookups> LoadAsync(CopilotWorkspace workspace, CancellationToken cancellationToken)
         {

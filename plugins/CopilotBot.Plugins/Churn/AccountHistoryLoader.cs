@@ -19,4 +19,25 @@ public sealed class AccountHistoryLoader(IAccountStore accounts, IActivityStore 
             payments[a.Id].OrderBy(p => p.DueDate).ToList(),
             tickets[a.Id].ToList())).ToList();
     }
+
+    /// <summary>The histories of some accounts (a few queries each; for a large share of the book, load everything instead).</summary>
+    public async Task<IReadOnlyList<AccountHistory>> LoadAsync(IReadOnlyCollection<string> accountIds, CancellationToken cancellationToken)
+    {
+        var histories = new List<AccountHistory>(accountIds.Count);
+        foreach (string id in accountIds.Distinct(StringComparer.Ordinal))
+        {
+            if (await accounts.GetAsync(id, cancellationToken) is not { } account)
+            {
+                continue;
+            }
+
+            histories.Add(new AccountHistory(
+                account,
+                (await activity.GetUsageAsync(id, cancellationToken)).OrderBy(u => u.Month).ToList(),
+                (await activity.GetPaymentsAsync(id, cancellationToken)).OrderBy(p => p.DueDate).ToList(),
+                await conversations.ListAsync(id, null, null, cancellationToken)));
+        }
+
+        return histories;
+    }
 }

@@ -74,3 +74,6 @@ public interface IChurnRiskProvider
     /// <summary>Today's date for this provider's clock.</summary>
     DateOnly Today { get; }
 }
+
+/// <summary>An account's risk before and after new data (null when it was not, or is no longer, scored: e.g. churned).</summary>
+public sealed record RiskChange(Account Account, AccountRisk? Before, AccountRisk? After);

@@ -10,6 +10,9 @@ namespace CopilotBot.Plugins.Churn;
 public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStore models, TimeProvider clock) : IChurnRiskProvider
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
+
+    /// <summary>Above this many accounts, a refresh reloads every history in four queries rather than four per account.</summary>
+    private const int BulkReloadAbove = 150;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Snapshot? _cache;
     private ChurnModelBundle? _bundle;
@@ -57,6 +60,40 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
 
         // Past dates (trends, backtests) are scored from the same loaded histories and kept with the snapshot.
         return snapshot.Past.GetOrAdd(date, d => Score(snapshot.Bundle, snapshot.Histories, d));
+    }
+
+    /// <summary>
+    /// Rescores some accounts with the current model after new data arrived (usage or payment events), without retraining
+    /// and without rescoring the whole book; returns each account's risk before and after.
+    /// </summary>
+    public async Task<IReadOnlyList<RiskChange>> RefreshAsync(IReadOnlyCollection<string> accountIds, CancellationToken cancellationToken)
+    {
+        if (accountIds.Count == 0)
+        {
+            return [];
+        }
+
+        await GetSnapshotAsync(cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            Snapshot current = _cache!;
+            var ids = accountIds.ToHashSet(StringComparer.Ordinal);
+            IReadOnlyList<AccountHistory> fresh = ids.Count > BulkReloadAbove
+                ? (await loader.LoadAsync(cancellationToken)).Where(h => ids.Contains(h.Account.Id)).ToList()
+                : await loader.LoadAsync(ids, cancellationToken);
+            IReadOnlyList<AccountRisk> rescored = Score(current.Bundle, fresh, current.Today);
+            var before = current.Risks.Where(r => ids.Contains(r.Account.Id)).ToDictionary(r => r.Account.Id, StringComparer.Ordinal);
+            var after = rescored.ToDictionary(r => r.Account.Id, StringComparer.Ordinal);
+            var risks = current.Risks.Where(r => !ids.Contains(r.Account.Id)).Concat(rescored).OrderByDescending(r => r.Probability).ToList();
+            var histories = current.Histories.Where(h => !ids.Contains(h.Account.Id)).Concat(fresh).ToList();
+            _cache = current with { Risks = risks, Histories = histories };
+            return fresh.Select(h => new RiskChange(h.Account, before.GetValueOrDefault(h.Account.Id), after.GetValueOrDefault(h.Account.Id))).ToList();
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Forget cached scores (after an import or a new model).</summary>

@@ -1,0 +1,53 @@
+using CopilotBot.Plugins.Churn;
+using CopilotBot.Workspace.Domain;
+using CopilotBot.Workspace.Import;
+using CopilotBot.Workspace.Storage;
+
+namespace CopilotBot.Plugins.Alerts;
+
+/// <summary>What one batch of events did.</summary>
+public sealed record EventIngestResult(
+    int Received,
+    int Applied,
+    int Duplicates,
+    int Payments,
+    IReadOnlyList<EventError> Rejected,
+    int AccountsRescored,
+    IReadOnlyList<Alert> Alerts);
+
+/// <summary>
+/// Usage and payment events in, fresh risk and alerts out: events are stored once each (by id), the accounts they touch
+/// are rescored with the current model (no retraining), and the triggers run on the change.
+/// </summary>
+public sealed class EventIngestor(IActivityStore activity, IAccountStore accounts, ChurnRiskService risk, AlertEngine engine, TimeProvider clock)
+{
+    private static readonly TimeSpan AccountsCacheFor = TimeSpan.FromMinutes(1);
+    private (HashSet<string> Ids, DateTimeOffset At)? _accounts;
+
+    /// <summary>A parser that knows the workspace's accounts (refreshed every minute).</summary>
+    public async Task<EventParser> ParserAsync(CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = clock.GetUtcNow();
+        if (_accounts is not { } cached || now - cached.At > AccountsCacheFor)
+        {
+            var ids = (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken)).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+            _accounts = cached = (ids, now);
+        }
+
+        return new EventParser(cached.Ids, DateOnly.FromDateTime(now.UtcDateTime));
+    }
+
+    public async Task<EventIngestResult> IngestAsync(EventBatch batch, CancellationToken cancellationToken)
+    {
+        int applied = batch.Usage.Count == 0 ? 0 : await activity.ApplyUsageEventsAsync(batch.Usage, cancellationToken);
+        if (batch.Payments.Count > 0)
+        {
+            await activity.UpsertPaymentsAsync(batch.Payments, cancellationToken);
+        }
+
+        var touched = batch.Usage.Select(u => u.AccountId).Concat(batch.Payments.Select(p => p.AccountId)).ToHashSet(StringComparer.Ordinal);
+        IReadOnlyList<RiskChange> changes = applied + batch.Payments.Count == 0 ? [] : await risk.RefreshAsync(touched, cancellationToken);
+        IReadOnlyList<Alert> alerts = await engine.OnRiskChangesAsync(changes, clock.GetUtcNow(), cancellationToken);
+        return new EventIngestResult(batch.Count, applied, batch.Usage.Count - applied, batch.Payments.Count, batch.Errors, changes.Count, alerts);
+    }
+}
