@@ -18,8 +18,11 @@ public sealed class DirectLineBot
 {
     public const string ChannelId = "directline";
 
-    /// <summary>The channel name the agent sees (audit, memory).</summary>
-    public const string TurnChannel = "webchat";
+    /// <summary>
+    /// The channel name the agent (audit, memory) and proactive messages see. Not "webchat": that is the Bot Framework
+    /// channel id of Azure's hosted Web Chat, whose messages go through the Bot Connector instead.
+    /// </summary>
+    public const string TurnChannel = ChannelId;
 
     private readonly DirectLineOptions _options;
     private readonly IChannelWorkQueue _queue;
@@ -72,6 +75,30 @@ public sealed class DirectLineBot
         var typing = new List<string> { IdOf(AppendTyping(conversation)) };
         await _queue.EnqueueAsync(ct => RunTurnAsync(conversation, inbound, turn, clickedCard, typing, agent, ct), cancellationToken);
     }
+
+    /// <summary>
+    /// Posts a reply nobody asked for (an approval request) into a running conversation; returns the id of the message
+    /// holding its cards (or its text), which <see cref="TryUpdate"/> can replace later.
+    /// </summary>
+    public string Post(DirectLineConversation conversation, TurnReply reply)
+    {
+        var unprompted = new Activity
+        {
+            Type = ActivityTypes.Message,
+            ChannelId = ChannelId,
+            Conversation = new ConversationAccount(conversation.Id),
+            From = new ChannelAccount(conversation.UserId) { Role = "user" },
+            Recipient = Account,
+        };
+        IReadOnlyList<Activity> posted = Append(conversation, unprompted, reply);
+        return IdOf(posted.FirstOrDefault(a => a.Attachments is { Count: > 0 }) ?? posted[0]);
+    }
+
+    /// <summary>Replaces the whole message <paramref name="activityId"/> with the reply's first card (the reply's words on it); false when it is gone.</summary>
+    public bool TryUpdate(DirectLineConversation conversation, string activityId, TurnReply reply) =>
+        reply.Cards.Count > 0
+            ? TryReplaceCard(conversation, new CardLocation(activityId, 0), reply, whole: true)
+            : conversation.Replace(activityId, old => old.From?.Id == Account.Id ? old with { Text = reply.Text, TextFormat = "markdown", Attachments = null, AttachmentLayout = null } : null) is not null;
 
     private async Task RunTurnAsync(
         DirectLineConversation conversation,
@@ -138,7 +165,7 @@ public sealed class DirectLineBot
     /// The clicked card becomes the reply's first card, with the reply's words on it (as a Teams invoke response does). A
     /// message that held only that card is replaced whole (its text described the old card); otherwise only that card is.
     /// </summary>
-    private bool TryReplaceCard(DirectLineConversation conversation, CardLocation clicked, TurnReply reply)
+    private bool TryReplaceCard(DirectLineConversation conversation, CardLocation clicked, TurnReply reply, bool whole = false)
     {
         Card card = reply.Cards[0];
         if (!string.IsNullOrWhiteSpace(reply.Text) && reply.Text != card.Title)
@@ -167,13 +194,13 @@ public sealed class DirectLineBot
             }
 
             Attachment replacement = ForWebChat(rendered, clicked.ActivityId, clicked.Index);
-            return attachments.Count == 1
+            return attachments.Count == 1 || whole
                 ? old with { Text = null, TextFormat = null, Attachments = [replacement] }
                 : old with { Attachments = attachments.Select((a, i) => i == clicked.Index ? replacement : a).ToList() };
         }) is not null;
     }
 
-    private void Append(DirectLineConversation conversation, Activity inbound, TurnReply reply)
+    private List<Activity> Append(DirectLineConversation conversation, Activity inbound, TurnReply reply)
     {
         IReadOnlyList<Activity> activities;
         try
@@ -187,18 +214,15 @@ public sealed class DirectLineBot
             activities = _adapter.ToActivities(reply with { Cards = [], Text = reply.Text + "\n\n(The details card could not be shown.)" }, inbound);
         }
 
-        foreach (Activity activity in activities)
+        return activities.Select(activity => conversation.Append((id, timestamp) => activity with
         {
-            conversation.Append((id, timestamp) => activity with
-            {
-                Id = id,
-                Timestamp = timestamp,
-                ChannelId = ChannelId,
-                ServiceUrl = null,
-                ChannelData = null,
-                Attachments = activity.Attachments?.Select((a, i) => ForWebChat(a, id, i)).ToList(),
-            });
-        }
+            Id = id,
+            Timestamp = timestamp,
+            ChannelId = ChannelId,
+            ServiceUrl = null,
+            ChannelData = null,
+            Attachments = activity.Attachments?.Select((a, i) => ForWebChat(a, id, i)).ToList(),
+        })).ToList();
     }
 
     private Activity AppendTyping(DirectLineConversation conversation) => conversation.Append((id, timestamp) => new Activity

@@ -27,6 +27,7 @@ public sealed class DirectLineEndpoint
     private readonly DirectLineTokens _tokens;
     private readonly DirectLineConversationStore _store;
     private readonly DirectLineBot _bot;
+    private readonly IConversationReferenceSink _references;
     private readonly ILogger _logger;
 
     public DirectLineEndpoint(
@@ -34,12 +35,14 @@ public sealed class DirectLineEndpoint
         DirectLineTokens tokens,
         DirectLineConversationStore store,
         DirectLineBot bot,
-        ILogger<DirectLineEndpoint>? logger = null)
+        ILogger<DirectLineEndpoint>? logger = null,
+        IConversationReferenceSink? references = null)
     {
         _options = options;
         _tokens = tokens;
         _store = store;
         _bot = bot;
+        _references = references ?? NullConversationReferenceSink.Instance;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -159,6 +162,7 @@ public sealed class DirectLineEndpoint
         if (created)
         {
             _logger.LogInformation("Direct Line conversation {Conversation} started for user {User}", conversation.Id, conversation.UserId);
+            await RememberAsync(conversation, conversation.UserId, context.RequestAborted);
             await _bot.StartAsync(conversation, agent, context.RequestAborted);
         }
 
@@ -246,6 +250,7 @@ public sealed class DirectLineEndpoint
 
         if (posted.Type == ActivityTypes.Message && ToTurn(conversation, userId, posted) is var (turn, clickedCard) && turn is not null)
         {
+            await RememberAsync(conversation, userId, context.RequestAborted);
             await _bot.RespondAsync(conversation, stored, turn, clickedCard, agent, context.RequestAborted);
         }
 
@@ -326,6 +331,22 @@ public sealed class DirectLineEndpoint
 
     internal static Task ErrorAsync(HttpContext context, int status, string code, string message) =>
         EndpointResponses.ErrorAsync(context.Response, status, code, message, context.RequestAborted);
+
+    /// <summary>
+    /// Tells the host where the user was last seen (this conversation), so proactive messages such as approval requests reach
+    /// the page they have open; a failure to save only costs that.
+    /// </summary>
+    private async Task RememberAsync(DirectLineConversation conversation, string userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _references.RememberAsync(userId, new ProactiveTarget(DirectLineBot.TurnChannel, conversation.Id, DirectLineProactiveChannel.Reference(conversation.Id)), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning(ex, "Conversation reference not saved");
+        }
+    }
 
     private static (TurnRequest? Turn, CardLocation? ClickedCard) ToTurn(DirectLineConversation conversation, string userId, Activity posted)
     {

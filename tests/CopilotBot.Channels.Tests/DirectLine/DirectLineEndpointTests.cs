@@ -65,7 +65,7 @@ public sealed class DirectLineEndpointTests
         Assert.Equal("markdown", (string?)reply["textFormat"]);
         Assert.True(string.CompareOrdinal((string?)echo["timestamp"], (string?)reply["timestamp"]) < 0);
         var turn = host.Agent.Requests.Last();
-        Assert.Equal(("webchat", conversationId, "jamie.ortiz", "hello there"), (turn.Channel, turn.ConversationId, turn.UserId, turn.Text));
+        Assert.Equal(("directline", conversationId, "jamie.ortiz", "hello there"), (turn.Channel, turn.ConversationId, turn.UserId, turn.Text));
         Assert.Empty(DirectLineTestHost.OfType(history, "typing"));
     }
 

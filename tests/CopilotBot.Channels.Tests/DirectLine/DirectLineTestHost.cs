@@ -46,7 +46,9 @@ public sealed class DirectLineTestHost : IAsyncDisposable
 
     public DirectLineConversationStore Store => _app.Services.GetRequiredService<DirectLineConversationStore>();
 
-    public static async Task<DirectLineTestHost> StartAsync(Dictionary<string, string?>? settings = null)
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<DirectLineTestHost> StartAsync(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var agent = new ScriptedAgent();
         var clock = new ManualClock();
@@ -56,6 +58,7 @@ public sealed class DirectLineTestHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["DirectLine:Secret"] = Secret });
         builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.Services.AddKeyedSingleton<TimeProvider>(DirectLineServiceCollectionExtensions.ClockKey, clock);
+        services?.Invoke(builder.Services);
         builder.Services.AddCopilotChannels(builder.Configuration);
         WebApplication app = builder.Build();
         app.MapCopilotDirectLine(agent.HandleAsync);
