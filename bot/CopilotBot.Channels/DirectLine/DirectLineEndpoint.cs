@@ -206,7 +206,7 @@ public sealed class DirectLineEndpoint
         try
         {
             byte[] body = await ReadBodyAsync(context, _options.MaxActivityBytes);
-            posted = ActivityParserForDirectLine(body);
+            posted = ParseActivity(body);
         }
         catch (ChannelRequestException ex)
         {
@@ -308,6 +308,12 @@ public sealed class DirectLineEndpoint
             return null;
         }
 
+        if (auth.Claims is { } claims && claims.UserId != conversation.UserId)
+        {
+            await ErrorAsync(context, 403, "Forbidden", "The conversation belongs to another user.");
+            return null;
+        }
+
         return (auth, conversation);
     }
 
@@ -361,7 +367,7 @@ public sealed class DirectLineEndpoint
     }
 
     /// <summary>An activity posted by a Direct Line client: a JSON object with a string <c>type</c>; fields of the wrong type are a 400.</summary>
-    private static Activity ActivityParserForDirectLine(byte[] body)
+    private static Activity ParseActivity(byte[] body)
     {
         if (body.Length == 0)
         {

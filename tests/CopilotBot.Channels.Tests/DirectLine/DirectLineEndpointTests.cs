@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using CopilotBot.Channels.DirectLine;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CopilotBot.Channels.Tests.DirectLine;
 
@@ -179,6 +180,20 @@ public sealed class DirectLineEndpointTests
         Assert.Equal(HttpStatusCode.Forbidden, garbage.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, tampered.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_Return403_WhenTheTokensUserIsNotTheConversations()
+    {
+        await using DirectLineTestHost host = await DirectLineTestHost.StartAsync();
+        host.Store.GetOrStart("shared-id", "jamie.ortiz");
+        (string token, _) = host.Services.GetRequiredService<DirectLineTokens>().Mint("dana.whitfield", "shared-id", DirectLineTokens.ConversationScope);
+
+        HttpResponseMessage poll = await host.SendAsync(HttpMethod.Get, "/v3/directline/conversations/shared-id/activities", token);
+        HttpResponseMessage start = await host.SendAsync(HttpMethod.Post, "/v3/directline/conversations", token);
+
+        Assert.Equal(HttpStatusCode.Forbidden, poll.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, start.StatusCode);
     }
 
     [Fact]
