@@ -131,9 +131,10 @@ public sealed class CopilotRuntime
         IAlertDelivery? alertDelivery = null)
     {
         TimeProvider clock = settings.Clock();
-        CopilotWorkspace workspace = CopilotWorkspace.Open(settings.WorkspaceDirectory);
+        configuration ??= new ConfigurationBuilder().Build();
+        CopilotWorkspace workspace = WorkspaceFactory.Open(settings.WorkspaceDirectory, configuration);
         workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
-        var runtime = new CopilotRuntime(settings, workspace, clock, configuration ?? new ConfigurationBuilder().Build(), logging, approvals, alertDelivery);
+        var runtime = new CopilotRuntime(settings, workspace, clock, configuration, logging, approvals, alertDelivery);
         if (runtime.Models.Versions().Count == 0 && workspace.IsDemoAsync().GetAwaiter().GetResult())
         {
             runtime.Risk.EnsureModelAsync(training, CancellationToken.None).GetAwaiter().GetResult();

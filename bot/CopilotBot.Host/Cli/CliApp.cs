@@ -264,7 +264,8 @@ public static class CliApp
     private static CopilotRuntime Open(ParseResult parse, TextWriter stderr)
     {
         HostSettings settings = Settings(parse);
-        bool fresh = !File.Exists(Path.Combine(settings.WorkspaceDirectory, CopilotWorkspace.DatabaseFileName));
+        IConfiguration configuration = EnvironmentConfiguration.Build();
+        bool fresh = WorkspaceFactory.IsNew(settings.WorkspaceDirectory, configuration);
         if (fresh)
         {
             stderr.WriteLine($"Creating workspace in {Path.GetFullPath(settings.WorkspaceDirectory)} with a demo portfolio (seed {settings.Seed}).");
@@ -275,7 +276,7 @@ public static class CliApp
             settings,
             fresh ? new ConsoleProgress("Seeding demo portfolio", writer) : null,
             new ConsoleProgress("Training churn model", writer),
-            EnvironmentConfiguration.Build());
+            configuration);
     }
 
     /// <summary>Turns the errors a person can fix into a one-line message and exit code 2; never a stack trace.</summary>

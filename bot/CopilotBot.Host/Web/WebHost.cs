@@ -54,7 +54,7 @@ public static class WebHost
                 Now = config["Copilot:Now"] is { } now ? HostSettings.Resolve(null, now, null, null).Now : cliSettings.Now,
             };
             ILogger logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("CopilotBot");
-            bool fresh = !File.Exists(Path.Combine(settings.WorkspaceDirectory, CopilotWorkspace.DatabaseFileName));
+            bool fresh = WorkspaceFactory.IsNew(settings.WorkspaceDirectory, config);
             if (fresh)
             {
                 logger.LogInformation("Creating workspace in {Workspace} with the demo portfolio", Path.GetFullPath(settings.WorkspaceDirectory));
@@ -81,6 +81,10 @@ public static class WebHost
         builder.Services.AddHostedService<AgentScheduler>();
         builder.Services.AddSingleton<AlertDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
+        // Instances sharing a PostgreSQL workspace deduplicate channel retries in it, whichever instance a retry reaches.
+        builder.Services.AddSingleton<IInboundDeduplicator>(sp => WorkspaceFactory.IsShared(sp.GetRequiredService<IConfiguration>())
+            ? new WorkspaceInboundDeduplicator(() => sp.GetRequiredService<CopilotRuntime>().Workspace.InboundEvents, TimeProvider.System)
+            : new MemoryInboundDeduplicator());
         builder.Services.AddCopilotChannels(builder.Configuration);
 
         WebApplication app = builder.Build();

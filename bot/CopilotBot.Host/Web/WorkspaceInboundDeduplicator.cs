@@ -1,0 +1,29 @@
+using CopilotBot.Channels.Common;
+using CopilotBot.Workspace.Storage;
+
+namespace CopilotBot.Host.Web;
+
+/// <summary>
+/// Inbound delivery ids (Slack event ids, Bot Framework activity ids) recorded in the workspace's shared database, so a
+/// retry that reaches another instance is still handled once. Used when several instances share a PostgreSQL database;
+/// keys older than the time-to-live are pruned (at most once a minute per instance) and may then be claimed again.
+/// </summary>
+internal sealed class WorkspaceInboundDeduplicator(Func<IInboundEventLog> log, TimeProvider clock) : IInboundDeduplicator
+{
+    private static readonly TimeSpan TimeToLive = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+    private long _nextPruneTicks;
+
+    public async ValueTask<bool> TryClaimAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        DateTimeOffset now = clock.GetUtcNow();
+        long next = Interlocked.Read(ref _nextPruneTicks);
+        if (now.UtcTicks >= next && Interlocked.CompareExchange(ref _nextPruneTicks, (now + PruneEvery).UtcTicks, next) == next)
+        {
+            await log().PruneAsync(now - TimeToLive, cancellationToken);
+        }
+
+        return await log().TryMarkSeenAsync(key, now, cancellationToken);
+    }
+}
