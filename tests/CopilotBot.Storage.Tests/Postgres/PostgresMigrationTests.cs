@@ -1,0 +1,126 @@
+using CopilotBot.Storage.Tests.Infrastructure;
+using CopilotBot.Workspace;
+using CopilotBot.Workspace.Postgres;
+using Npgsql;
+
+namespace CopilotBot.Storage.Tests.Postgres;
+
+[PostgresTests]
+[Trait("Category", "Integration")]
+public sealed class PostgresMigrationTests : IAsyncLifetime
+{
+    private string _database = string.Empty;
+
+    public async Task InitializeAsync() => _database = await PostgresServer.CreateDatabaseAsync("migrate");
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await PostgresServer.DropDatabaseAsync(_database);
+    }
+
+    [StoreFact]
+    public async Task OpenAsync_AppliesEachMigrationOnce_WhenEightInstancesStartTogether()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<PostgresWorkspaceStores>[] starting = [.. Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            await gate.Task;
+            return await PostgresWorkspaceStores.OpenAsync(_database);
+        }))];
+        gate.SetResult();
+
+        PostgresWorkspaceStores[] instances = await Task.WhenAll(starting);
+        List<(int Version, string Description)> applied = await MigrationsAsync();
+        foreach (PostgresWorkspaceStores instance in instances)
+        {
+            instance.Dispose();
+        }
+
+        Assert.Equal([1, 2, 3], applied.Select(m => m.Version));
+        Assert.All(applied, m => Assert.False(string.IsNullOrWhiteSpace(m.Description)));
+    }
+
+    [StoreFact]
+    public async Task OpenAsync_Refuses_WhenTheDatabaseHasANewerSchema()
+    {
+        using (await PostgresWorkspaceStores.OpenAsync(_database))
+        {
+        }
+
+        await ExecuteAsync("INSERT INTO schema_migrations(version, description) VALUES(99, 'from the future')");
+
+        WorkspaceException error = await Assert.ThrowsAsync<WorkspaceException>(() => PostgresWorkspaceStores.OpenAsync(_database));
+
+        Assert.Contains("schema version 99, newer than this build knows (3)", error.Message, StringComparison.Ordinal);
+    }
+
+    [StoreFact]
+    public async Task OpenAsync_SaysWhereItCannotConnect_WithoutThePassword()
+    {
+        string unreachable = new NpgsqlConnectionStringBuilder(_database) { Port = 1, Password = "s3cret-pw", Timeout = 3 }.ConnectionString;
+
+        WorkspaceException refused = await Assert.ThrowsAsync<WorkspaceException>(() => PostgresWorkspaceStores.OpenAsync(unreachable));
+        WorkspaceException malformed = await Assert.ThrowsAsync<WorkspaceException>(() => PostgresWorkspaceStores.OpenAsync("Host=x;Password=s3cret-pw;Nonsense=1"));
+
+        Assert.Contains(":1/", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pw", refused.Message + malformed.Message, StringComparison.Ordinal);
+        Assert.Contains("not a valid PostgreSQL connection string", malformed.Message, StringComparison.Ordinal);
+    }
+
+    [StoreFact]
+    public async Task Schema_UsesNativeTypes_ForTimesDatesAndMoney()
+    {
+        using (await PostgresWorkspaceStores.OpenAsync(_database))
+        {
+        }
+
+        await using var c = new NpgsqlConnection(_database);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' " +
+            "AND (table_name, column_name) IN (('conversations','started_at'), ('accounts','renewal_date'), ('accounts','arr'), " +
+            "('usage_monthly','feature_adoption'), ('audit_log','seq'), ('accounts','id')) ORDER BY 1", c);
+        await using NpgsqlDataReader r = await cmd.ExecuteReaderAsync();
+        var types = new Dictionary<string, string>();
+        while (await r.ReadAsync())
+        {
+            types[r.GetString(0)] = r.GetString(1);
+        }
+
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["accounts.arr"] = "numeric",
+                ["accounts.id"] = "text",
+                ["accounts.renewal_date"] = "date",
+                ["audit_log.seq"] = "bigint",
+                ["conversations.started_at"] = "timestamp with time zone",
+                ["usage_monthly.feature_adoption"] = "double precision",
+            },
+            types);
+    }
+
+    private async Task<List<(int, string)>> MigrationsAsync()
+    {
+        await using var c = new NpgsqlConnection(_database);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT version, description FROM schema_migrations ORDER BY version", c);
+        await using NpgsqlDataReader r = await cmd.ExecuteReaderAsync();
+        var rows = new List<(int, string)>();
+        while (await r.ReadAsync())
+        {
+            rows.Add((r.GetInt32(0), r.GetString(1)));
+        }
+
+        return rows;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var c = new NpgsqlConnection(_database);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
