@@ -38,6 +38,18 @@ try
     double genMs = Median(generate), seedMs = Median(seed);
     Console.WriteLine($"seeding: median {seedMs:0} ms (generation alone {genMs:0} ms; seeding/generation ratio {seedMs / genMs:0.00})");
 
+    // The same seed into PostgreSQL, when a server is given (a scratch database is created and dropped).
+    if (Environment.GetEnvironmentVariable("COPILOT_TEST_POSTGRES") is { Length: > 0 } server)
+    {
+        var postgres = new List<double>();
+        for (int run = 0; run < 3; run++)
+        {
+            postgres.Add(await SeedPostgresAsync(server, Path.Combine(root, "pg" + run), asOf));
+        }
+
+        Console.WriteLine($"seeding into PostgreSQL: median {Median(postgres):0} ms");
+    }
+
     // Import: a CSV of N turns (turn per row, 4 turns per conversation), into a workspace holding 1,000 accounts.
     string file = Path.Combine(root, "turns.csv");
     WriteTurns(file, turns);
@@ -65,6 +77,35 @@ finally
 {
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     Directory.Delete(root, recursive: true);
+}
+
+static async Task<double> SeedPostgresAsync(string server, string folder, DateOnly asOf)
+{
+    var admin = new Npgsql.NpgsqlConnectionStringBuilder(server) { Pooling = false };
+    string name = "copilot_bench_" + Guid.NewGuid().ToString("N")[..10];
+    await using (var c = new Npgsql.NpgsqlConnection(admin.ConnectionString))
+    {
+        await c.OpenAsync();
+        await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", c);
+        await create.ExecuteNonQueryAsync();
+    }
+
+    try
+    {
+        string database = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        using CopilotWorkspace ws = CopilotWorkspace.Open(folder, await CopilotBot.Workspace.Postgres.PostgresWorkspaceStores.OpenAsync(database));
+        var sw = Stopwatch.StartNew();
+        ws.EnsureSeeded(42, asOf);
+        return sw.Elapsed.TotalMilliseconds;
+    }
+    finally
+    {
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var c = new Npgsql.NpgsqlConnection(admin.ConnectionString);
+        await c.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", c);
+        await drop.ExecuteNonQueryAsync();
+    }
 }
 
 static double Median(List<double> xs)
