@@ -94,19 +94,7 @@ public sealed class ProactiveApprovalTests(SeededWorkspaceFixture fixture)
         Assert.Contains(connector.BaseUrl, samuel.Reference, StringComparison.Ordinal);
     }
 
-    private string CopyOfFixture()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        string target = Path.Combine(Path.GetTempPath(), "copilot-proactive-" + Guid.NewGuid().ToString("N")[..10]);
-        foreach (string file in Directory.EnumerateFiles(fixture.Directory, "*", SearchOption.AllDirectories))
-        {
-            string to = Path.Combine(target, Path.GetRelativePath(fixture.Directory, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
-
-        return target;
-    }
+    private string CopyOfFixture() => SeededWorkspaceFixture.Copy(fixture.Directory);
 
     private static RecordedRequest Single(LoopbackServer connector, string method, string pathPart, string bodyPart) =>
         Assert.Single(connector.Requests, r => r.Method == method && r.RawTarget.Contains(pathPart, StringComparison.Ordinal) && r.Body.Contains(bodyPart, StringComparison.Ordinal));

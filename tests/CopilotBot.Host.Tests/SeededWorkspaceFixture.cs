@@ -19,6 +19,21 @@ public sealed class SeededWorkspaceFixture : IDisposable
 
     public string Directory { get; }
 
+    /// <summary>A private copy of a workspace folder, for tests that write (proactive references, events, alerts).</summary>
+    public static string Copy(string source)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        string target = Path.Combine(Path.GetTempPath(), "copilot-copy-" + Guid.NewGuid().ToString("N")[..10]);
+        foreach (string file in System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string to = Path.Combine(target, Path.GetRelativePath(source, file));
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+
+        return target;
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -39,14 +39,23 @@ public sealed class EventIngestor(IActivityStore activity, IAccountStore account
 
     public async Task<EventIngestResult> IngestAsync(EventBatch batch, CancellationToken cancellationToken)
     {
-        int applied = batch.Usage.Count == 0 ? 0 : await activity.ApplyUsageEventsAsync(batch.Usage, cancellationToken);
-        if (batch.Payments.Count > 0)
+        int applied = 0;
+        var touched = batch.Usage.Select(u => u.AccountId).Concat(batch.Payments.Select(p => p.AccountId)).ToHashSet(StringComparer.Ordinal);
+        IReadOnlyList<RiskChange> changes = await risk.RefreshAsync(touched, async () =>
         {
-            await activity.UpsertPaymentsAsync(batch.Payments, cancellationToken);
+            applied = batch.Usage.Count == 0 ? 0 : await activity.ApplyUsageEventsAsync(batch.Usage, cancellationToken);
+            if (batch.Payments.Count > 0)
+            {
+                await activity.UpsertPaymentsAsync(batch.Payments, cancellationToken);
+            }
+        }, cancellationToken);
+
+        // A batch of re-sent events changed nothing: no rescoring to report.
+        if (applied + batch.Payments.Count == 0)
+        {
+            changes = [];
         }
 
-        var touched = batch.Usage.Select(u => u.AccountId).Concat(batch.Payments.Select(p => p.AccountId)).ToHashSet(StringComparer.Ordinal);
-        IReadOnlyList<RiskChange> changes = applied + batch.Payments.Count == 0 ? [] : await risk.RefreshAsync(touched, cancellationToken);
         IReadOnlyList<Alert> alerts = await engine.OnRiskChangesAsync(changes, clock.GetUtcNow(), cancellationToken);
         return new EventIngestResult(batch.Count, applied, batch.Usage.Count - applied, batch.Payments.Count, batch.Errors, changes.Count, alerts);
     }

@@ -64,26 +64,28 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
 
     /// <summary>
     /// Rescores some accounts with the current model after new data arrived (usage or payment events), without retraining
-    /// and without rescoring the whole book; returns each account's risk before and after.
+    /// and without rescoring the whole book; returns each account's risk before <paramref name="write"/> stored the new
+    /// data and after.
     /// </summary>
-    public async Task<IReadOnlyList<RiskChange>> RefreshAsync(IReadOnlyCollection<string> accountIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RiskChange>> RefreshAsync(IReadOnlyCollection<string> accountIds, Func<Task> write, CancellationToken cancellationToken)
     {
-        if (accountIds.Count == 0)
+        // The scores before the write: taken first, so a snapshot built after the write cannot hide the change.
+        var ids = accountIds.ToHashSet(StringComparer.Ordinal);
+        var before = (await GetSnapshotAsync(cancellationToken)).Risks.Where(r => ids.Contains(r.Account.Id)).ToDictionary(r => r.Account.Id, StringComparer.Ordinal);
+        await write();
+        if (ids.Count == 0)
         {
             return [];
         }
 
-        await GetSnapshotAsync(cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
             Snapshot current = _cache!;
-            var ids = accountIds.ToHashSet(StringComparer.Ordinal);
             IReadOnlyList<AccountHistory> fresh = ids.Count > BulkReloadAbove
                 ? (await loader.LoadAsync(cancellationToken)).Where(h => ids.Contains(h.Account.Id)).ToList()
                 : await loader.LoadAsync(ids, cancellationToken);
             IReadOnlyList<AccountRisk> rescored = Score(current.Bundle, fresh, current.Today);
-            var before = current.Risks.Where(r => ids.Contains(r.Account.Id)).ToDictionary(r => r.Account.Id, StringComparer.Ordinal);
             var after = rescored.ToDictionary(r => r.Account.Id, StringComparer.Ordinal);
             var risks = current.Risks.Where(r => !ids.Contains(r.Account.Id)).Concat(rescored).OrderByDescending(r => r.Probability).ToList();
             var histories = current.Histories.Where(h => !ids.Contains(h.Account.Id)).Concat(fresh).ToList();
