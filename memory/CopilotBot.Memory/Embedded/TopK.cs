@@ -1,15 +1,33 @@
 namespace CopilotBot.Memory.Embedded;
 
-/// <summary>The k best (score, slot) pairs seen so far, as a min-heap: the root is the score to beat.</summary>
-internal sealed class TopK(int k)
+/// <summary>
+/// The k best (score, slot) pairs seen so far, as a bounded min-heap whose root is the pair to beat. "Better" means a
+/// higher score, or the same score and a lower slot, so the kept set does not depend on the order points arrive in: a
+/// partitioned scan, a merge of partitions and a re-scored candidate list all keep exactly what one sorted pass would.
+/// </summary>
+internal sealed class TopK
 {
-    private readonly float[] _scores = new float[Math.Max(1, k)];
-    private readonly int[] _slots = new int[Math.Max(1, k)];
-    private readonly int _k = Math.Max(1, k);
+    private readonly float[] _scores;
+    private readonly int[] _slots;
+    private readonly int _k;
+
+    public TopK(int k)
+    {
+        _k = Math.Max(1, k);
+        _scores = new float[_k];
+        _slots = new int[_k];
+    }
+
+    public int K => _k;
 
     public int Count { get; private set; }
 
+    public bool IsFull => Count == _k;
+
+    /// <summary>The score to beat once full (a tie can still enter with a lower slot); -infinity before.</summary>
     public float Threshold => Count < _k ? float.NegativeInfinity : _scores[0];
+
+    public void Clear() => Count = 0;
 
     public void Add(float score, int slot)
     {
@@ -21,7 +39,7 @@ internal sealed class TopK(int k)
             while (i > 0)
             {
                 int parent = (i - 1) / 2;
-                if (_scores[parent] <= _scores[i])
+                if (!Worse(i, parent))
                 {
                     break;
                 }
@@ -30,7 +48,7 @@ internal sealed class TopK(int k)
                 i = parent;
             }
         }
-        else if (score > _scores[0])
+        else if (score > _scores[0] || (score == _scores[0] && slot < _slots[0]))
         {
             _scores[0] = score;
             _slots[0] = slot;
@@ -46,7 +64,7 @@ internal sealed class TopK(int k)
         }
     }
 
-    /// <summary>Best first; equal scores by slot so results are deterministic.</summary>
+    /// <summary>Best first; equal scores by slot, so results are deterministic.</summary>
     public (int Slot, float Score)[] Sorted()
     {
         var items = new (int Slot, float Score)[Count];
@@ -59,6 +77,9 @@ internal sealed class TopK(int k)
         return items;
     }
 
+    // Heap order: the root is the worst kept pair.
+    private bool Worse(int a, int b) => _scores[a] < _scores[b] || (_scores[a] == _scores[b] && _slots[a] > _slots[b]);
+
     private void SiftDown()
     {
         int i = 0;
@@ -70,14 +91,14 @@ internal sealed class TopK(int k)
                 return;
             }
 
-            int smallest = left + 1 < Count && _scores[left + 1] < _scores[left] ? left + 1 : left;
-            if (_scores[i] <= _scores[smallest])
+            int worst = left + 1 < Count && Worse(left + 1, left) ? left + 1 : left;
+            if (!Worse(worst, i))
             {
                 return;
             }
 
-            Swap(i, smallest);
-            i = smallest;
+            Swap(i, worst);
+            i = worst;
         }
     }
 
