@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CopilotBot.Memory;
 
 /// <summary>Settings of the embedded vector store.</summary>
@@ -6,20 +8,25 @@ public sealed record EmbeddedStoreOptions
     public const string SectionName = "Memory:Embedded";
 
     /// <summary>
-    /// Points at which <see cref="SearchStrategy.Auto"/> switches from exact to quantised search. Below it an exact scan
-    /// costs a few milliseconds, so approximation buys little.
+    /// Points from which <see cref="SearchStrategy.Auto"/> answers from an IVF index (built when a collection reaches
+    /// it) instead of exact search. Below it exact search (a sketch scan with float re-scoring) stays within a few
+    /// milliseconds, so approximation buys little; see the memory bench.
     /// </summary>
-    public int AnnThreshold { get; init; } = 50_000;
-
-    /// <summary>Candidates a quantised scan re-scores with floats (at least 10 × the limit).</summary>
-    public int QuantizedCandidates { get; init; } = 100;
+    [Range(1, int.MaxValue)]
+    public int AnnThreshold { get; init; } = 1_000_000;
 
     /// <summary>IVF lists (<see cref="SearchStrategy.Ivf"/>); 0 picks about sqrt(points) when the index is built.</summary>
+    [Range(0, 65_536)]
     public int NList { get; init; }
 
-    /// <summary>IVF lists scanned per query; 0 picks max(8, nlist / 12).</summary>
+    /// <summary>IVF lists scanned per query; 0 uses the nprobe calibrated at build time for <see cref="TargetRecall"/>.</summary>
+    [Range(0, 65_536)]
     public int NProbe { get; init; }
 
-    /// <summary>Seed of k-means, so index builds (and results) are reproducible.</summary>
+    /// <summary>Recall@10 against exact search that the IVF index's nprobe is calibrated for.</summary>
+    [Range(0.5, 1.0)]
+    public double TargetRecall { get; init; } = 0.97;
+
+    /// <summary>Seed of k-means and of the sketch rotation, so index builds (and results) are reproducible.</summary>
     public int Seed { get; init; } = 17;
 }

@@ -103,11 +103,12 @@ internal sealed class CollectionFile : IDisposable
         transaction.Commit();
     }
 
-    public VectorCollection Load()
+    /// <summary>Reads every point into a new in-memory collection (sketches use <paramref name="seed"/>'s rotation).</summary>
+    public VectorCollection Load(int seed)
     {
         using SqliteCommand count = _connection.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM points";
-        var collection = new VectorCollection(Dimensions, (int)(long)count.ExecuteScalar()!);
+        var collection = new VectorCollection(Dimensions, (int)(long)count.ExecuteScalar()!, seed);
         using SqliteCommand command = _connection.CreateCommand();
         command.CommandText = "SELECT id, conversation_id, account_id, ts, topic, sentiment, chunk_index, text, vector FROM points";
         using SqliteDataReader reader = command.ExecuteReader();

@@ -3,9 +3,11 @@ using System.Numerics.Tensors;
 namespace CopilotBot.Memory.Embedded;
 
 /// <summary>
-/// The default vector store: one SQLite file per collection in a folder, mirrored in memory for search. Exact search
-/// (filter first, then SIMD dot products) below <see cref="EmbeddedStoreOptions.AnnThreshold"/> points, an int8
-/// quantised scan with float re-scoring above it; an IVF index on request. Thread-safe: many readers or one writer per
+/// The default vector store: one SQLite file per collection in a folder, mirrored in memory for search. Search is exact
+/// below <see cref="EmbeddedStoreOptions.AnnThreshold"/> points: the filter's posting lists or a float scan for few
+/// points, otherwise a scan of 1-bit sketches with error bounds whose candidates are re-scored with floats. From the
+/// threshold on, an IVF index (built automatically, its nprobe calibrated for
+/// <see cref="EmbeddedStoreOptions.TargetRecall"/>) answers instead. Thread-safe: many readers or one writer per
 /// collection.
 /// </summary>
 public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
@@ -59,7 +61,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
                 file = CollectionFile.Create(PathOf(collection), dimensions);
             }
 
-            _collections[collection] = new Collection(new VectorCollection(dimensions), file);
+            _collections[collection] = new Collection(new VectorCollection(dimensions, seed: _options.Seed), file);
         }
 
         return Task.CompletedTask;
@@ -141,57 +143,10 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
 
     /// <summary>
     /// Synchronous query with an explicit strategy (benchmarks and recall checks compare them); <paramref name="nprobe"/>
-    /// overrides <see cref="EmbeddedStoreOptions.NProbe"/> when positive.
+    /// overrides <see cref="EmbeddedStoreOptions.NProbe"/> and the calibrated value when positive.
     /// </summary>
-    public IReadOnlyList<VectorHit> Query(string collection, float[] vector, int limit, VectorFilter? filter, SearchStrategy strategy, int nprobe = 0)
-    {
-        ArgumentNullException.ThrowIfNull(vector);
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        Collection target = Get(collection);
-        VectorValidation.Vector(vector, target.Data.Dimensions, collection);
-        if (filter?.MatchesNothing == true)
-        {
-            return [];
-        }
-
-        float[] query = Normalise(vector);
-        target.Gate.EnterReadLock();
-        try
-        {
-            VectorCollection data = target.Data;
-            SlotFilter? slotFilter = filter is null || filter.IsEmpty ? null : new SlotFilter(filter, data);
-            if (strategy == SearchStrategy.Auto)
-            {
-                strategy = data.Count >= _options.AnnThreshold ? SearchStrategy.Quantized : SearchStrategy.Exact;
-            }
-
-            TopK top;
-            if (strategy == SearchStrategy.Quantized)
-            {
-                top = data.SearchQuantized(query, limit, slotFilter, Math.Max(_options.QuantizedCandidates, limit * 10));
-            }
-            else if (strategy == SearchStrategy.Ivf && data.Ivf is not null)
-            {
-                top = new TopK(limit);
-                data.Ivf.Search(data, query, nprobe > 0 ? Math.Min(nprobe, data.Ivf.NList) : NProbe(data.Ivf), slotFilter, top);
-                // A selective filter can leave the probed lists short of matches: fall back to exact.
-                if (top.Count < limit && slotFilter is not null)
-                {
-                    top = data.SearchExact(query, limit, slotFilter);
-                }
-            }
-            else
-            {
-                top = data.SearchExact(query, limit, slotFilter);
-            }
-
-            return [.. top.Sorted().Select(h => new VectorHit(data.Chunk(h.Slot), h.Score))];
-        }
-        finally
-        {
-            target.Gate.ExitReadLock();
-        }
-    }
+    public IReadOnlyList<VectorHit> Query(string collection, float[] vector, int limit, VectorFilter? filter, SearchStrategy strategy, int nprobe = 0) =>
+        Query(collection, vector, limit, filter, strategy, nprobe, stats: null);
 
     /// <summary>The scalar-loop scan without filters: the bench's baseline for the SIMD exact search.</summary>
     public IReadOnlyList<VectorHit> QueryNaive(string collection, float[] vector, int limit)
@@ -211,8 +166,9 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
     }
 
     /// <summary>
-    /// Builds (or rebuilds) the IVF index for <see cref="SearchStrategy.Ivf"/>; returns its list count. Once built it is
-    /// kept up to date on writes and retrained when the collection doubles or halves.
+    /// Builds (or rebuilds) the IVF index and calibrates its nprobe; returns its list count. <see cref="SearchStrategy.Auto"/>
+    /// builds it by itself once a collection reaches <see cref="EmbeddedStoreOptions.AnnThreshold"/>. Once built it is kept
+    /// up to date on writes and retrained when the collection doubles or halves.
     /// </summary>
     public int BuildAnnIndex(string collection)
     {
@@ -220,12 +176,112 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
         target.Gate.EnterWriteLock();
         try
         {
-            target.Data.BuildIvf(NList(target.Data.Count), _options.Seed);
+            BuildIndex(target.Data);
             return target.Data.Ivf!.NList;
         }
         finally
         {
             target.Gate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>The query behind the public overloads; <paramref name="stats"/> (bench, tests) learns which path ran.</summary>
+    internal IReadOnlyList<VectorHit> Query(
+        string collection, float[] vector, int limit, VectorFilter? filter, SearchStrategy strategy, int nprobe, SearchStats? stats)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        Collection target = Get(collection);
+        VectorValidation.Vector(vector, target.Data.Dimensions, collection);
+        if (filter?.MatchesNothing == true)
+        {
+            return [];
+        }
+
+        float[] query = Normalise(vector);
+        target.Gate.EnterReadLock();
+        try
+        {
+            VectorCollection data = target.Data;
+            SlotFilter? slotFilter = filter is null || filter.IsEmpty ? null : new SlotFilter(filter, data);
+            bool automatic = strategy == SearchStrategy.Auto;
+            if (automatic)
+            {
+                strategy = data.Ivf is not null && data.Count >= _options.AnnThreshold ? SearchStrategy.Ivf : SearchStrategy.Quantized;
+            }
+
+            TopK top;
+            if (strategy == SearchStrategy.Ivf && data.Ivf is not null)
+            {
+                IvfIndex ivf = data.Ivf;
+                top = data.SearchIvf(query, limit, slotFilter, NProbe(ivf, nprobe), stats);
+                // A selective filter can leave the probed lists short of matches: fall back to exact.
+                if (top.Count < limit && slotFilter is not null)
+                {
+                    top = data.Search(query, limit, slotFilter, stats);
+                }
+
+                if (automatic && nprobe <= 0 && _options.NProbe <= 0 && ivf.Monitor.ShouldSample())
+                {
+                    // Teach the index how many lists queries like this one need; an exact search, so not on this caller's time.
+                    ThreadPool.QueueUserWorkItem(static state => state.Store.SampleRecall(state.Target, state.Index, state.Query), (Store: this, Target: target, Index: ivf, Query: query), preferLocal: false);
+                }
+            }
+            else if (strategy == SearchStrategy.Exact)
+            {
+                top = data.SearchExact(query, limit, slotFilter);
+                stats?.Record("float", data.Count, data.Count);
+            }
+            else
+            {
+                top = data.Search(query, limit, slotFilter, stats);
+            }
+
+            return [.. top.Sorted().Select(h => new VectorHit(data.Chunk(h.Slot), h.Score))];
+        }
+        finally
+        {
+            target.Gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>The collection's IVF index, if any (bench and tests read its calibration).</summary>
+    internal IvfIndex? AnnIndex(string collection) => Get(collection).Data.Ivf;
+
+    /// <summary>
+    /// Feeds sample queries to the IVF index's recall monitor, as <see cref="SearchStrategy.Auto"/> queries do in the
+    /// background (the bench warms it up with questions it does not measure).
+    /// </summary>
+    internal void SampleAnnRecall(string collection, IEnumerable<float[]> queries)
+    {
+        Collection target = Get(collection);
+        foreach (float[] query in queries)
+        {
+            SampleRecall(target, target.Data.Ivf ?? throw new InvalidOperationException("No ANN index to sample."), Normalise(query));
+        }
+    }
+
+    private void SampleRecall(Collection target, IvfIndex index, float[] query)
+    {
+        try
+        {
+            target.Gate.EnterReadLock();
+            try
+            {
+                // The index may have been rebuilt meanwhile; a sample of the old one teaches nothing.
+                if (target.Data.Ivf == index)
+                {
+                    index.Sample(query);
+                }
+            }
+            finally
+            {
+                target.Gate.ExitReadLock();
+            }
+        }
+        catch (ObjectDisposedException) when (_disposed)
+        {
+            // The store was disposed while this sample waited for a thread: nothing left to teach.
         }
     }
 
@@ -323,20 +379,36 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
         }
     }
 
-    // Retrain an IVF index (if one was asked for) when the collection has doubled or halved since training, as the
-    // centroids no longer fit the data. Runs under the write lock, at most once per doubling.
+    // Build the IVF index when the collection reaches the threshold (this write pays for it, once), retrain it when the
+    // collection has doubled or halved since training, as the centroids no longer fit the data, and drop it when the
+    // collection falls well below the threshold (exact search answers there).
     private void MaintainIndex(VectorCollection data)
     {
-        if (data.Ivf is not null && (data.Count > data.Ivf.TrainedCount * 2 || data.Count < data.Ivf.TrainedCount / 2))
+        if (data.Ivf is null)
         {
-            data.BuildIvf(NList(data.Count), _options.Seed);
+            if (data.Count >= _options.AnnThreshold)
+            {
+                BuildIndex(data);
+            }
+        }
+        else if (data.Count < _options.AnnThreshold / 2)
+        {
+            data.DropIvf();
+        }
+        else if (data.Count > data.Ivf.TrainedCount * 2 || data.Count < data.Ivf.TrainedCount / 2)
+        {
+            BuildIndex(data);
         }
     }
 
-    private int NList(int count) => _options.NList > 0 ? _options.NList : Math.Clamp((int)Math.Sqrt(count), 1, 4096);
+    private void BuildIndex(VectorCollection data)
+    {
+        int nlist = _options.NList > 0 ? _options.NList : Math.Clamp((int)Math.Sqrt(data.Count), 1, 4096);
+        data.BuildIvf(nlist, _options.Seed, _options.TargetRecall);
+    }
 
-    private int NProbe(IvfIndex index) =>
-        Math.Min(index.NList, _options.NProbe > 0 ? _options.NProbe : Math.Max(8, index.NList / 12));
+    private int NProbe(IvfIndex index, int requested) =>
+        Math.Min(index.NList, requested > 0 ? requested : _options.NProbe > 0 ? _options.NProbe : index.Monitor.NProbe);
 
     private Collection Get(string collection)
     {
@@ -362,7 +434,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
 
         // First use since the process started: load the file into memory.
         CollectionFile file = CollectionFile.Open(PathOf(collection));
-        var loaded = new Collection(file.Load(), file);
+        var loaded = new Collection(file.Load(_options.Seed), file);
         _collections[collection] = loaded;
         return loaded;
     }

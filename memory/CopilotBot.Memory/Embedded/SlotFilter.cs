@@ -1,6 +1,12 @@
+using System.Numerics;
+
 namespace CopilotBot.Memory.Embedded;
 
-/// <summary>A <see cref="VectorFilter"/> compiled against one collection's interned keys: int and long compares per point.</summary>
+/// <summary>
+/// A <see cref="VectorFilter"/> compiled against one collection's interned keys: int and long compares per point. When
+/// the filter names accounts or topics, their posting lists bound the matches ("seeds"), so a filter on one account
+/// visits that account's points only.
+/// </summary>
 internal sealed class SlotFilter
 {
     private readonly bool[]? _accounts;
@@ -12,6 +18,8 @@ internal sealed class SlotFilter
     private readonly int[] _topicKeys;
     private readonly int[] _conversationKeys;
     private readonly long[] _timestamps;
+    private readonly Postings? _seedPostings;
+    private readonly int[] _seedKeys = [];
 
     public SlotFilter(VectorFilter filter, VectorCollection collection)
     {
@@ -28,8 +36,31 @@ internal sealed class SlotFilter
         _topicKeys = collection.TopicKeys;
         _conversationKeys = collection.ConversationKeys;
         _timestamps = collection.Timestamps;
+
+        // Seed from whichever of accounts and topics lists fewer points.
+        SeedCount = -1;
+        foreach ((bool[]? mask, Postings postings) in new[] { (_accounts, collection.AccountPostings), (_topics, collection.TopicPostings) })
+        {
+            if (mask is null)
+            {
+                continue;
+            }
+
+            int[] keys = [.. Enumerable.Range(0, mask.Length).Where(k => mask[k])];
+            int count = keys.Sum(postings.Count);
+            if (SeedCount < 0 || count < SeedCount)
+            {
+                SeedCount = count;
+                _seedPostings = postings;
+                _seedKeys = keys;
+            }
+        }
     }
 
+    /// <summary>Points in the posting lists that contain every match, or -1 when the filter names no account or topic.</summary>
+    public int SeedCount { get; }
+
+    /// <summary>Payload conditions only: the caller checks that the slot is live.</summary>
     public bool Pass(int slot)
     {
         long ts = _timestamps[slot];
@@ -37,6 +68,48 @@ internal sealed class SlotFilter
             && (_accounts is null || (_accountKeys[slot] is int a && a >= 0 && _accounts[a]))
             && (_topics is null || (_topicKeys[slot] is int t && t >= 0 && _topics[t]))
             && (_excluded is null || !_excluded.Contains(_conversationKeys[slot]));
+    }
+
+    /// <summary>Calls <paramref name="visit"/> for every live slot that passes, seeds only when there are seeds.</summary>
+    public void ForEachMatch<TState>(ReadOnlySpan<ulong> live, ref TState state, Visitor<TState> visit)
+        where TState : allows ref struct
+    {
+        if (_seedPostings is not null)
+        {
+            foreach (int key in _seedKeys)
+            {
+                foreach (int slot in _seedPostings.Slots(key))
+                {
+                    if (Pass(slot))
+                    {
+                        visit(ref state, slot);
+                    }
+                }
+            }
+
+            return;
+        }
+
+        for (int word = 0; word < live.Length; word++)
+        {
+            ulong bits = live[word];
+            while (bits != 0)
+            {
+                int slot = word * 64 + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                if (Pass(slot))
+                {
+                    visit(ref state, slot);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sets the bit of every live slot that passes (the rest of <paramref name="eligible"/> is cleared).</summary>
+    public void Fill(Span<ulong> eligible, ReadOnlySpan<ulong> live)
+    {
+        eligible.Clear();
+        ForEachMatch(live, ref eligible, static (ref Span<ulong> bits, int slot) => bits[slot >> 6] |= 1UL << slot);
     }
 
     private static bool[]? Mask(IReadOnlyCollection<string>? values, Interner interner)
@@ -58,4 +131,7 @@ internal sealed class SlotFilter
 
         return mask;
     }
+
+    public delegate void Visitor<TState>(ref TState state, int slot)
+        where TState : allows ref struct;
 }

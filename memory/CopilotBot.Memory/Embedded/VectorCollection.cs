@@ -1,35 +1,46 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace CopilotBot.Memory.Embedded;
 
 /// <summary>
-/// One collection in memory: vectors in one contiguous array (slot × dims, normalised), payload in parallel arrays.
-/// Deleted slots are reused, so slot numbers stay stable for the IVF lists. Not thread-safe: the store locks around it.
+/// One collection in memory: normalised vectors in one contiguous array (slot × dims), a sign sketch per slot, payload
+/// in parallel arrays with posting lists per account and topic, and a bitset of live slots. Deleted slots are reused,
+/// so slot numbers stay stable for the IVF lists. Not thread-safe for writes: the store locks around it; any number of
+/// searches may run at once.
 /// </summary>
 internal sealed class VectorCollection
 {
+    /// <summary>Below this many points a float scan costs about as much as the sketch scan's fixed costs.</summary>
+    internal const int SketchThreshold = 4_096;
+
     private const int ParallelScanThreshold = 65_536;
 
     private readonly Dictionary<Guid, int> _slots = [];
     private readonly Stack<int> _free = new();
+    private readonly RandomRotation _rotation;
+    private readonly SignSketch _sketch;
+    private readonly float[] _rotated;
     private float[] _vectors;
-    private sbyte[] _codes;
-    private float[] _scales;
     private MemoryChunk?[] _chunks;
+    private ulong[] _live;
     private IvfIndex? _ivf;
 
-    public VectorCollection(int dimensions, int capacity = 1024)
+    public VectorCollection(int dimensions, int capacity = 1024, int seed = 17)
     {
         Dimensions = dimensions;
-        capacity = Math.Max(16, capacity);
+        capacity = RoundUp(Math.Max(64, capacity));
         _vectors = new float[(long)capacity * dimensions];
-        _codes = new sbyte[(long)capacity * dimensions];
-        _scales = new float[capacity];
         _chunks = new MemoryChunk?[capacity];
+        _live = new ulong[capacity / 64];
         AccountKeys = new int[capacity];
         TopicKeys = new int[capacity];
         ConversationKeys = new int[capacity];
         Timestamps = new long[capacity];
+        _rotation = new RandomRotation(dimensions, seed);
+        _sketch = new SignSketch(_rotation.PaddedDimensions, capacity);
+        _rotated = new float[_rotation.PaddedDimensions];
     }
 
     public int Dimensions { get; }
@@ -47,6 +58,10 @@ internal sealed class VectorCollection
 
     public Interner Conversations { get; } = new();
 
+    public Postings AccountPostings { get; } = new();
+
+    public Postings TopicPostings { get; } = new();
+
     public int[] AccountKeys { get; private set; }
 
     public int[] TopicKeys { get; private set; }
@@ -54,6 +69,13 @@ internal sealed class VectorCollection
     public int[] ConversationKeys { get; private set; }
 
     public long[] Timestamps { get; private set; }
+
+    /// <summary>Bit s set when slot s holds a point.</summary>
+    public ReadOnlySpan<ulong> Live => _live;
+
+    public RandomRotation Rotation => _rotation;
+
+    public SignSketch Sketch => _sketch;
 
     public IvfIndex? Ivf => _ivf;
 
@@ -63,12 +85,14 @@ internal sealed class VectorCollection
 
     public MemoryChunk Chunk(int slot) => _chunks[slot]!;
 
-    /// <summary>Stores a copy of <paramref name="vector"/>, normalised (cosine becomes a dot product).</summary>
+    /// <summary>Stores a copy of <paramref name="vector"/>, normalised (cosine becomes a dot product), and its sketch.</summary>
     public void Upsert(MemoryChunk chunk, ReadOnlySpan<float> vector)
     {
         if (_slots.TryGetValue(chunk.Id, out int slot))
         {
             _ivf?.Remove(slot);
+            AccountPostings.Remove(AccountKeys[slot], slot);
+            TopicPostings.Remove(TopicKeys[slot], slot);
         }
         else
         {
@@ -92,12 +116,16 @@ internal sealed class VectorCollection
             target.Clear();
         }
 
-        _scales[slot] = Int8Dot.Quantize(target, _codes.AsSpan(slot * Dimensions, Dimensions));
+        _rotation.Rotate(target, _rotated);
+        _sketch.Set(slot, _rotated);
         _chunks[slot] = chunk;
         AccountKeys[slot] = Accounts.Intern(chunk.AccountId);
         TopicKeys[slot] = Topics.Intern(chunk.Topic);
         ConversationKeys[slot] = Conversations.Intern(chunk.ConversationId);
         Timestamps[slot] = chunk.Timestamp;
+        AccountPostings.Add(AccountKeys[slot], slot);
+        TopicPostings.Add(TopicKeys[slot], slot);
+        _live[slot >> 6] |= 1UL << slot;
         _ivf?.Add(slot, target);
     }
 
@@ -109,6 +137,9 @@ internal sealed class VectorCollection
         }
 
         _ivf?.Remove(slot);
+        AccountPostings.Remove(AccountKeys[slot], slot);
+        TopicPostings.Remove(TopicKeys[slot], slot);
+        _live[slot >> 6] &= ~(1UL << slot);
         _chunks[slot] = null;
         _free.Push(slot);
         return true;
@@ -116,16 +147,8 @@ internal sealed class VectorCollection
 
     public List<Guid> IdsMatching(VectorFilter filter)
     {
-        var filterBySlot = new SlotFilter(filter, this);
         var ids = new List<Guid>();
-        for (int slot = 0; slot < HighWater; slot++)
-        {
-            if (_chunks[slot] is MemoryChunk chunk && filterBySlot.Pass(slot))
-            {
-                ids.Add(chunk.Id);
-            }
-        }
-
+        new SlotFilter(filter, this).ForEachMatch(_live, ref ids, (ref List<Guid> list, int slot) => list.Add(_chunks[slot]!.Id));
         return ids;
     }
 
@@ -136,20 +159,58 @@ internal sealed class VectorCollection
             return Count;
         }
 
-        var filterBySlot = new SlotFilter(filter, this);
         long count = 0;
-        for (int slot = 0; slot < HighWater; slot++)
-        {
-            if (_chunks[slot] is not null && filterBySlot.Pass(slot))
-            {
-                count++;
-            }
-        }
-
+        new SlotFilter(filter, this).ForEachMatch(_live, ref count, static (ref long n, int slot) => n++);
         return count;
     }
 
-    /// <summary>Exact top-k: the filter runs first, only passing points are scored.</summary>
+    /// <summary>
+    /// Exact top-k, the fast way: the filter's posting lists when they hold few points, a float scan when the collection
+    /// is small, otherwise the two-pass sketch scan (<see cref="SketchScanner"/>) over the points passing the filter.
+    /// </summary>
+    public TopK Search(ReadOnlySpan<float> query, int k, SlotFilter? filter, SearchStats? stats = null)
+    {
+        var top = new TopK(k);
+        if (FewSeedsIn(HighWater, filter, out int seeds))
+        {
+            ScoreMatches(query, filter, top);
+            stats?.Record("postings", seeds, seeds);
+            return top;
+        }
+
+        if (Count < SketchThreshold)
+        {
+            if (filter is null)
+            {
+                Scan(query, 0, HighWater, null, top);
+            }
+            else
+            {
+                ScoreMatches(query, filter, top);
+            }
+
+            stats?.Record("float", Count, Count);
+            return top;
+        }
+
+        var scratch = QueryScratch.ForThread();
+        scratch.Query.Prepare(_rotation, query);
+        ReadOnlySpan<ulong> eligible = _live;
+        if (filter is not null)
+        {
+            filter.Fill(scratch.Eligible(_live.Length), _live);
+            eligible = scratch.Eligible(_live.Length);
+        }
+
+        SketchScanner scanner = scratch.Scanner;
+        scanner.Begin(scratch.Query, k);
+        scanner.ScanSlots(_sketch, 0, (HighWater + SignSketch.BlockSize - 1) / SignSketch.BlockSize, eligible);
+        scanner.Rerank(this, query, top);
+        stats?.Record("sketch", scanner.Candidates, scanner.Rescored);
+        return top;
+    }
+
+    /// <summary>Exact top-k by float dot products with every point passing the filter (the reference for the others).</summary>
     public TopK SearchExact(ReadOnlySpan<float> query, int k, SlotFilter? filter)
     {
         if (HighWater < ParallelScanThreshold)
@@ -177,50 +238,7 @@ internal sealed class VectorCollection
         return heaps[0];
     }
 
-    /// <summary>
-    /// Approximate top-k in two passes: scan the int8 codes of every point passing the filter for the best
-    /// <paramref name="candidates"/>, then re-score those with the float vectors, so returned scores are exact and only
-    /// the candidate cut can miss (rarely: int8 error is about 1% of a score).
-    /// </summary>
-    public TopK SearchQuantized(ReadOnlySpan<float> query, int k, SlotFilter? filter, int candidates)
-    {
-        var codes = new sbyte[Dimensions];
-        // The query's own scale multiplies every score alike, so ranking ignores it.
-        Int8Dot.Quantize(query, codes);
-        int parts = HighWater < ParallelScanThreshold ? 1 : Math.Max(1, Environment.ProcessorCount);
-        var heaps = new TopK[parts];
-        int size = (HighWater + parts - 1) / parts;
-        Parallel.For(0, parts, p =>
-        {
-            var top = new TopK(candidates);
-            int to = Math.Min(HighWater, (p + 1) * size);
-            for (int slot = p * size; slot < to; slot++)
-            {
-                if (_chunks[slot] is null || (filter is not null && !filter.Pass(slot)))
-                {
-                    continue;
-                }
-
-                top.Add(Int8Dot.Dot(_codes.AsSpan(slot * Dimensions, Dimensions), codes) * _scales[slot], slot);
-            }
-
-            heaps[p] = top;
-        });
-        for (int p = 1; p < parts; p++)
-        {
-            heaps[0].Merge(heaps[p]);
-        }
-
-        var result = new TopK(k);
-        foreach ((int slot, _) in heaps[0].Sorted())
-        {
-            result.Add(TensorPrimitives.Dot(Vector(slot), query), slot);
-        }
-
-        return result;
-    }
-
-    /// <summary>The same scan with a hand-written scalar loop: the bench's baseline for TensorPrimitives.</summary>
+    /// <summary>The same scan with a hand-written scalar loop, one thread, no filter: the bench's baseline.</summary>
     public TopK SearchNaive(ReadOnlySpan<float> query, int k)
     {
         var top = new TopK(k);
@@ -244,7 +262,52 @@ internal sealed class VectorCollection
         return top;
     }
 
-    public void BuildIvf(int nlist, int seed) => _ivf = IvfIndex.Build(this, nlist, seed);
+    /// <summary>
+    /// Approximate top-k through the IVF index (which must exist): only the lists of the nearest centroids. A filter
+    /// whose posting lists hold few points is answered exactly from them instead.
+    /// </summary>
+    public TopK SearchIvf(ReadOnlySpan<float> query, int k, SlotFilter? filter, int nprobe, SearchStats? stats = null)
+    {
+        if (FewSeedsIn(HighWater, filter, out _))
+        {
+            return Search(query, k, filter, stats);
+        }
+
+        var scratch = QueryScratch.ForThread();
+        ReadOnlySpan<ulong> eligible = _live;
+        if (filter is not null)
+        {
+            filter.Fill(scratch.Eligible(_live.Length), _live);
+            eligible = scratch.Eligible(_live.Length);
+        }
+
+        scratch.Query.Prepare(_rotation, query);
+        SketchScanner scanner = scratch.Scanner;
+        scanner.Begin(scratch.Query, k);
+        _ivf!.Scan(query, nprobe, scanner, eligible);
+        var top = new TopK(k);
+        scanner.Rerank(this, query, top);
+        stats?.Record("ivf", scanner.Candidates, scanner.Rescored);
+        return top;
+    }
+
+    public void BuildIvf(int nlist, int seed, double targetRecall) => _ivf = IvfIndex.Build(this, nlist, seed, targetRecall);
+
+    public void DropIvf() => _ivf = null;
+
+    // A float dot product per seed beats scanning sketches of blocks that hold one match each.
+    private static bool FewSeedsIn(int highWater, [NotNullWhen(true)] SlotFilter? filter, out int seeds)
+    {
+        seeds = filter?.SeedCount ?? -1;
+        return seeds >= 0 && seeds <= Math.Max(SketchThreshold, highWater / 32);
+    }
+
+    private void ScoreMatches(ReadOnlySpan<float> query, SlotFilter filter, TopK top)
+    {
+        var state = new MatchScoring(this, query, top);
+        filter.ForEachMatch(_live, ref state, static (ref MatchScoring s, int slot) =>
+            s.Top.Add(TensorPrimitives.Dot(s.Data.Vector(slot), s.Query), slot));
+    }
 
     private void Scan(ReadOnlySpan<float> query, int from, int to, SlotFilter? filter, TopK top)
     {
@@ -263,19 +326,55 @@ internal sealed class VectorCollection
     {
         int capacity = Capacity * 2;
         Array.Resize(ref _vectors, checked(capacity * Dimensions));
-        Array.Resize(ref _codes, capacity * Dimensions);
-        Array.Resize(ref _scales, capacity);
         Array.Resize(ref _chunks, capacity);
+        Array.Resize(ref _live, capacity / 64);
         AccountKeys = Resize(AccountKeys, capacity);
         TopicKeys = Resize(TopicKeys, capacity);
         ConversationKeys = Resize(ConversationKeys, capacity);
         Timestamps = Resize(Timestamps, capacity);
+        _sketch.EnsureCapacity(capacity);
         _ivf?.EnsureCapacity(capacity);
     }
+
+    private static int RoundUp(int capacity) => (capacity + 63) / 64 * 64;
 
     private static T[] Resize<T>(T[] array, int capacity)
     {
         Array.Resize(ref array, capacity);
         return array;
+    }
+
+    private readonly ref struct MatchScoring(VectorCollection data, ReadOnlySpan<float> query, TopK top)
+    {
+        public VectorCollection Data { get; } = data;
+
+        public ReadOnlySpan<float> Query { get; } = query;
+
+        public TopK Top { get; } = top;
+    }
+
+    /// <summary>Per-thread buffers, so a query allocates little more than its result.</summary>
+    private sealed class QueryScratch
+    {
+        [ThreadStatic]
+        private static QueryScratch? _current;
+
+        private ulong[] _eligible = [];
+
+        public SketchQuery Query { get; } = new();
+
+        public SketchScanner Scanner { get; } = new();
+
+        public static QueryScratch ForThread() => _current ??= new QueryScratch();
+
+        public Span<ulong> Eligible(int words)
+        {
+            if (_eligible.Length < words)
+            {
+                _eligible = new ulong[BitOperations.RoundUpToPowerOf2((uint)words)];
+            }
+
+            return _eligible.AsSpan(0, words);
+        }
     }
 }
