@@ -40,7 +40,11 @@ public sealed class EventIngestor(IActivityStore activity, IAccountStore account
     public async Task<EventIngestResult> IngestAsync(EventBatch batch, CancellationToken cancellationToken)
     {
         int applied = 0;
-        var touched = batch.Usage.Select(u => u.AccountId).Concat(batch.Payments.Select(p => p.AccountId)).ToHashSet(StringComparer.Ordinal);
+        // Risk features read ended months only (a partial month would read as a drop in usage): events of the running month
+        // are stored now and count when it ends, so only late-arriving usage and payments need a rescore today.
+        DateOnly today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var touched = batch.Usage.Where(u => EndedBy(u.At, today)).Select(u => u.AccountId)
+            .Concat(batch.Payments.Select(p => p.AccountId)).ToHashSet(StringComparer.Ordinal);
         IReadOnlyList<RiskChange> changes = await risk.RefreshAsync(touched, async () =>
         {
             applied = batch.Usage.Count == 0 ? 0 : await activity.ApplyUsageEventsAsync(batch.Usage, cancellationToken);
@@ -58,5 +62,11 @@ public sealed class EventIngestor(IActivityStore activity, IAccountStore account
 
         IReadOnlyList<Alert> alerts = await engine.OnRiskChangesAsync(changes, clock.GetUtcNow(), cancellationToken);
         return new EventIngestResult(batch.Count, applied, batch.Usage.Count - applied, batch.Payments.Count, batch.Errors, changes.Count, alerts);
+    }
+
+    private static bool EndedBy(DateTimeOffset at, DateOnly today)
+    {
+        DateTime utc = at.UtcDateTime;
+        return new DateOnly(utc.Year, utc.Month, 1).AddMonths(1) <= today;
     }
 }
