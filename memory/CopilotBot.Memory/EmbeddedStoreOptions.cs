@@ -9,11 +9,11 @@ public sealed record EmbeddedStoreOptions
 
     /// <summary>
     /// Points from which <see cref="SearchStrategy.Auto"/> answers from an IVF index (built when a collection reaches
-    /// it) instead of exact search. Below it exact search (a sketch scan with float re-scoring) stays within a few
-    /// milliseconds, so approximation buys little; see the memory bench.
+    /// it) instead of exact search. Exact search (a sketch scan with float re-scoring) costs about 10 ms per million
+    /// points on one core, so below this approximation buys little; see the memory bench.
     /// </summary>
     [Range(1, int.MaxValue)]
-    public int AnnThreshold { get; init; } = 1_000_000;
+    public int AnnThreshold { get; init; } = 500_000;
 
     /// <summary>IVF lists (<see cref="SearchStrategy.Ivf"/>); 0 picks about sqrt(points) when the index is built.</summary>
     [Range(0, 65_536)]

@@ -16,7 +16,8 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
     private readonly EmbeddedStoreOptions _options;
     private readonly Dictionary<string, Collection> _collections = new(StringComparer.Ordinal);
     private readonly Lock _collectionsLock = new();
-    private bool _disposed;
+    private volatile bool _disposed;
+    private int _pendingSamples;
 
     /// <summary>A store persisted in <paramref name="folder"/> (created on first write). No I/O happens here.</summary>
     public EmbeddedVectorStore(string folder, EmbeddedStoreOptions? options = null)
@@ -148,6 +149,12 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
     public IReadOnlyList<VectorHit> Query(string collection, float[] vector, int limit, VectorFilter? filter, SearchStrategy strategy, int nprobe = 0) =>
         Query(collection, vector, limit, filter, strategy, nprobe, stats: null);
 
+    /// <summary>As the public overload; <paramref name="stats"/> learns which path ran, and <paramref name="partitions"/> = 2
+    /// splits a big sketch scan over two threads (the bench compares; on a loaded 2-core machine it does not pay).</summary>
+    internal IReadOnlyList<VectorHit> Query(
+        string collection, float[] vector, int limit, VectorFilter? filter, SearchStrategy strategy, int nprobe, SearchStats? stats, int partitions = 1) =>
+        QueryCore(collection, vector, limit, filter, strategy, nprobe, stats, partitions);
+
     /// <summary>The scalar-loop scan without filters: the bench's baseline for the SIMD exact search.</summary>
     public IReadOnlyList<VectorHit> QueryNaive(string collection, float[] vector, int limit)
     {
@@ -185,9 +192,8 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
         }
     }
 
-    /// <summary>The query behind the public overloads; <paramref name="stats"/> (bench, tests) learns which path ran.</summary>
-    internal IReadOnlyList<VectorHit> Query(
-        string collection, float[] vector, int limit, VectorFilter? filter, SearchStrategy strategy, int nprobe, SearchStats? stats)
+    private IReadOnlyList<VectorHit> QueryCore(
+        string collection, float[] vector, int limit, VectorFilter? filter, SearchStrategy strategy, int nprobe, SearchStats? stats, int partitions)
     {
         ArgumentNullException.ThrowIfNull(vector);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -224,7 +230,8 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
                 if (automatic && nprobe <= 0 && _options.NProbe <= 0 && ivf.Monitor.ShouldSample())
                 {
                     // Teach the index how many lists queries like this one need; an exact search, so not on this caller's time.
-                    ThreadPool.QueueUserWorkItem(static state => state.Store.SampleRecall(state.Target, state.Index, state.Query), (Store: this, Target: target, Index: ivf, Query: query), preferLocal: false);
+                    Interlocked.Increment(ref _pendingSamples);
+                    ThreadPool.QueueUserWorkItem(static state => state.Store.SampleInBackground(state.Target, state.Index, state.Query), (Store: this, Target: target, Index: ivf, Query: query), preferLocal: false);
                 }
             }
             else if (strategy == SearchStrategy.Exact)
@@ -234,7 +241,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
             }
             else
             {
-                top = data.Search(query, limit, slotFilter, stats);
+                top = data.Search(query, limit, slotFilter, stats, partitions);
             }
 
             return [.. top.Sorted().Select(h => new VectorHit(data.Chunk(h.Slot), h.Score))];
@@ -261,27 +268,35 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
         }
     }
 
-    private void SampleRecall(Collection target, IvfIndex index, float[] query)
+    private void SampleInBackground(Collection target, IvfIndex index, float[] query)
     {
         try
         {
-            target.Gate.EnterReadLock();
-            try
+            if (!_disposed)
             {
-                // The index may have been rebuilt meanwhile; a sample of the old one teaches nothing.
-                if (target.Data.Ivf == index)
-                {
-                    index.Sample(query);
-                }
-            }
-            finally
-            {
-                target.Gate.ExitReadLock();
+                SampleRecall(target, index, query);
             }
         }
-        catch (ObjectDisposedException) when (_disposed)
+        finally
         {
-            // The store was disposed while this sample waited for a thread: nothing left to teach.
+            Interlocked.Decrement(ref _pendingSamples);
+        }
+    }
+
+    private static void SampleRecall(Collection target, IvfIndex index, float[] query)
+    {
+        target.Gate.EnterReadLock();
+        try
+        {
+            // The index may have been rebuilt meanwhile; a sample of the old one teaches nothing.
+            if (target.Data.Ivf == index)
+            {
+                index.Sample(query);
+            }
+        }
+        finally
+        {
+            target.Gate.ExitReadLock();
         }
     }
 
@@ -350,6 +365,8 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
         lock (_collectionsLock)
         {
             _disposed = true;
+            // Recall samples queued by queries hold read locks: let them finish before the locks go away.
+            SpinWait.SpinUntil(() => Volatile.Read(ref _pendingSamples) == 0);
             foreach (Collection collection in _collections.Values)
             {
                 collection.File?.Dispose();

@@ -176,12 +176,12 @@ internal sealed class IvfIndex
     }
 
     /// <summary>Pass one of the sketch scan over the lists of the <paramref name="nprobe"/> centroids nearest to the query.</summary>
-    public void Scan(ReadOnlySpan<float> query, int nprobe, SketchScanner scanner, ReadOnlySpan<ulong> eligible)
+    public void Scan(ReadOnlySpan<float> query, int nprobe, SketchScanner scanner, ReadOnlySpan<ulong> eligible, SlotFilter? residual)
     {
         foreach ((int list, _) in NearestLists(query, nprobe))
         {
             InvertedList probed = _lists[list];
-            scanner.ScanEntries(probed.Sketch, probed.Count, probed.Slots, eligible);
+            scanner.ScanEntries(probed.Sketch, probed.Count, probed.Slots, eligible, residual);
         }
     }
 

@@ -41,8 +41,11 @@ internal sealed class SketchScanner
         Rescored = 0;
     }
 
-    /// <summary>Pass one over blocks [<paramref name="fromBlock"/>, <paramref name="toBlock"/>) of a sketch indexed by slot.</summary>
-    public void ScanSlots(SignSketch sketch, int fromBlock, int toBlock, ReadOnlySpan<ulong> eligible)
+    /// <summary>
+    /// Pass one over blocks [<paramref name="fromBlock"/>, <paramref name="toBlock"/>) of a sketch indexed by slot, for
+    /// slots set in <paramref name="eligible"/> that also pass <paramref name="residual"/>'s residual condition.
+    /// </summary>
+    public void ScanSlots(SignSketch sketch, int fromBlock, int toBlock, ReadOnlySpan<ulong> eligible, SlotFilter? residual = null)
     {
         Span<ushort> sums = stackalloc ushort[SignSketch.BlockSize];
         Span<float> estimates = stackalloc float[SignSketch.BlockSize];
@@ -63,13 +66,17 @@ internal sealed class SketchScanner
             {
                 int i = BitOperations.TrailingZeroCount(mask);
                 mask &= mask - 1;
-                Consider(block * SignSketch.BlockSize + i, estimates[i], upper[i]);
+                int slot = block * SignSketch.BlockSize + i;
+                if (residual is null || residual.PassResidual(slot))
+                {
+                    Consider(slot, estimates[i], upper[i]);
+                }
             }
         }
     }
 
     /// <summary>Pass one over the first <paramref name="count"/> entries of a sketch whose entry i is point <paramref name="slots"/>[i].</summary>
-    public void ScanEntries(SignSketch sketch, int count, ReadOnlySpan<int> slots, ReadOnlySpan<ulong> eligible)
+    public void ScanEntries(SignSketch sketch, int count, ReadOnlySpan<int> slots, ReadOnlySpan<ulong> eligible, SlotFilter? residual = null)
     {
         Span<ushort> sums = stackalloc ushort[SignSketch.BlockSize];
         Span<float> estimates = stackalloc float[SignSketch.BlockSize];
@@ -91,7 +98,7 @@ internal sealed class SketchScanner
                 int i = BitOperations.TrailingZeroCount(mask);
                 mask &= mask - 1;
                 int slot = slots[block * SignSketch.BlockSize + i];
-                if ((eligible[slot >> 6] & (1UL << slot)) != 0)
+                if ((eligible[slot >> 6] & (1UL << slot)) != 0 && (residual is null || residual.PassResidual(slot)))
                 {
                     Consider(slot, estimates[i], upper[i]);
                 }

@@ -17,6 +17,9 @@ internal sealed class VectorCollection
 
     private const int ParallelScanThreshold = 65_536;
 
+    /// <summary>Points from which a sketch scan asked for two partitions splits (below, a thread hop costs more than it saves).</summary>
+    private const int ParallelSketchThreshold = 65_536;
+
     private readonly Dictionary<Guid, int> _slots = [];
     private readonly Stack<int> _free = new();
     private readonly RandomRotation _rotation;
@@ -168,13 +171,21 @@ internal sealed class VectorCollection
     /// Exact top-k, the fast way: the filter's posting lists when they hold few points, a float scan when the collection
     /// is small, otherwise the two-pass sketch scan (<see cref="SketchScanner"/>) over the points passing the filter.
     /// </summary>
-    public TopK Search(ReadOnlySpan<float> query, int k, SlotFilter? filter, SearchStats? stats = null)
+    public TopK Search(ReadOnlySpan<float> query, int k, SlotFilter? filter, SearchStats? stats = null, int partitions = 1)
     {
         var top = new TopK(k);
         if (FewSeedsIn(HighWater, filter, out int seeds))
         {
             ScoreMatches(query, filter, top);
             stats?.Record("postings", seeds, seeds);
+            return top;
+        }
+
+        if (IsZero(query))
+        {
+            // Every score is 0, so the k lowest matching slots win (no sketch bound could rule anything out).
+            ZeroScores(filter, top);
+            stats?.Record("zero", 0, 0);
             return top;
         }
 
@@ -194,17 +205,28 @@ internal sealed class VectorCollection
         }
 
         var scratch = QueryScratch.ForThread();
+        ReadOnlySpan<ulong> eligible = Eligible(filter, scratch);
         scratch.Query.Prepare(_rotation, query);
-        ReadOnlySpan<ulong> eligible = _live;
-        if (filter is not null)
-        {
-            filter.Fill(scratch.Eligible(_live.Length), _live);
-            eligible = scratch.Eligible(_live.Length);
-        }
-
         SketchScanner scanner = scratch.Scanner;
         scanner.Begin(scratch.Query, k);
-        scanner.ScanSlots(_sketch, 0, (HighWater + SignSketch.BlockSize - 1) / SignSketch.BlockSize, eligible);
+        int blocks = (HighWater + SignSketch.BlockSize - 1) / SignSketch.BlockSize;
+        if (partitions > 1 && HighWater >= ParallelSketchThreshold)
+        {
+            // The second half runs on a pool thread with its own scanner; the two candidate sets merge before re-scoring.
+            int half = blocks / 2;
+            SketchScanner second = scratch.Second;
+            second.Begin(scratch.Query, k);
+            ulong[] bits = filter is null ? _live : scratch.EligibleArray;
+            Task other = Task.Run(() => second.ScanSlots(_sketch, half, blocks, bits, filter));
+            scanner.ScanSlots(_sketch, 0, half, eligible, filter);
+            other.GetAwaiter().GetResult();
+            scanner.Merge(second);
+        }
+        else
+        {
+            scanner.ScanSlots(_sketch, 0, blocks, eligible, filter);
+        }
+
         scanner.Rerank(this, query, top);
         stats?.Record("sketch", scanner.Candidates, scanner.Rescored);
         return top;
@@ -268,23 +290,17 @@ internal sealed class VectorCollection
     /// </summary>
     public TopK SearchIvf(ReadOnlySpan<float> query, int k, SlotFilter? filter, int nprobe, SearchStats? stats = null)
     {
-        if (FewSeedsIn(HighWater, filter, out _))
+        if (FewSeedsIn(HighWater, filter, out _) || IsZero(query))
         {
             return Search(query, k, filter, stats);
         }
 
         var scratch = QueryScratch.ForThread();
-        ReadOnlySpan<ulong> eligible = _live;
-        if (filter is not null)
-        {
-            filter.Fill(scratch.Eligible(_live.Length), _live);
-            eligible = scratch.Eligible(_live.Length);
-        }
-
+        ReadOnlySpan<ulong> eligible = Eligible(filter, scratch);
         scratch.Query.Prepare(_rotation, query);
         SketchScanner scanner = scratch.Scanner;
         scanner.Begin(scratch.Query, k);
-        _ivf!.Scan(query, nprobe, scanner, eligible);
+        _ivf!.Scan(query, nprobe, scanner, eligible, filter);
         var top = new TopK(k);
         scanner.Rerank(this, query, top);
         stats?.Record("ivf", scanner.Candidates, scanner.Rescored);
@@ -301,6 +317,37 @@ internal sealed class VectorCollection
         seeds = filter?.SeedCount ?? -1;
         return seeds >= 0 && seeds <= Math.Max(SketchThreshold, highWater / 32);
     }
+
+    private ReadOnlySpan<ulong> Eligible(SlotFilter? filter, QueryScratch scratch)
+    {
+        if (filter is null)
+        {
+            return _live;
+        }
+
+        Span<ulong> eligible = scratch.Eligible(_live.Length);
+        filter.Fill(eligible, _live);
+        return eligible;
+    }
+
+    private void ZeroScores(SlotFilter? filter, TopK top)
+    {
+        if (filter is not null)
+        {
+            filter.ForEachMatch(_live, ref top, static (ref TopK t, int slot) => t.Add(0, slot));
+            return;
+        }
+
+        for (int word = 0; word < _live.Length && !top.IsFull; word++)
+        {
+            for (ulong bits = _live[word]; bits != 0 && !top.IsFull; bits &= bits - 1)
+            {
+                top.Add(0, word * 64 + BitOperations.TrailingZeroCount(bits));
+            }
+        }
+    }
+
+    private static bool IsZero(ReadOnlySpan<float> query) => TensorPrimitives.IndexOfMaxMagnitude(query) is int i && query[i] == 0;
 
     private void ScoreMatches(ReadOnlySpan<float> query, SlotFilter filter, TopK top)
     {
@@ -364,6 +411,11 @@ internal sealed class VectorCollection
         public SketchQuery Query { get; } = new();
 
         public SketchScanner Scanner { get; } = new();
+
+        public SketchScanner Second { get; } = new();
+
+        /// <summary>The buffer behind <see cref="Eligible"/>, for the pool thread of a partitioned scan.</summary>
+        public ulong[] EligibleArray => _eligible;
 
         public static QueryScratch ForThread() => _current ??= new QueryScratch();
 

@@ -54,6 +54,26 @@ public sealed class SketchSearchTests
         Assert.True(hits > 0);
     }
 
+    [Theory]
+    [InlineData("none")]
+    [InlineData("time range")]
+    [InlineData("one account")]
+    public async Task Query_ReturnsLowestMatchingSlotsScoringZero_WhenQueryIsZero(string name)
+    {
+        using var store = EmbeddedVectorStore.InMemory();
+        await store.EnsureCollectionAsync("c", Dims);
+        await store.UpsertAsync("c", Records);
+        VectorFilter filter = FilterNamed(name);
+        var stats = new SearchStats();
+
+        IReadOnlyList<VectorHit> exact = store.Query("c", new float[Dims], 10, filter, SearchStrategy.Exact);
+        IReadOnlyList<VectorHit> fast = store.Query("c", new float[Dims], 10, filter, SearchStrategy.Quantized, 0, stats);
+
+        Assert.Equal(exact.Select(h => h.Chunk.Id), fast.Select(h => h.Chunk.Id));
+        Assert.All(fast, h => Assert.Equal(0f, h.Score));
+        Assert.Equal(name == "one account" ? "postings" : "zero", stats.Path);
+    }
+
     [Fact]
     public async Task Query_ReranksFewPoints_WhenSketchScanIsUsed()
     {
