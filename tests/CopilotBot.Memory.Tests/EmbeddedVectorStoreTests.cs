@@ -33,7 +33,7 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
     }
 
     [Theory]
-    [InlineData(SearchStrategy.Quantized, 0.97)]
+    [InlineData(SearchStrategy.Quantized, 0.99)]
     [InlineData(SearchStrategy.Ivf, 0.9)]
     public async Task Query_HasHighRecallAgainstExact_WhenApproximate(SearchStrategy strategy, double minimumRecall)
     {

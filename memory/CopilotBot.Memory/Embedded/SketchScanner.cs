@@ -126,21 +126,60 @@ internal sealed class SketchScanner
             if (_upper[i] >= threshold)
             {
                 _slots[kept] = _slots[i];
-                _order[kept] = -_upper[i];
+                _order[kept] = _upper[i];
                 kept++;
             }
         }
 
-        Array.Sort(_order, _slots, 0, kept);
-        for (int i = 0; i < kept; i++)
+        // Usually a few hundred of tens of thousands of candidates get re-scored: a max-heap (built in linear time)
+        // hands them out in order for less than a full sort.
+        for (int i = kept / 2 - 1; i >= 0; i--)
         {
-            if (result.IsFull && -_order[i] < result.Threshold)
+            SiftDown(i, kept);
+        }
+
+        while (kept > 0)
+        {
+            float upper = _order[0];
+            int slot = _slots[0];
+            if (result.IsFull && upper < result.Threshold)
             {
                 break;
             }
 
-            result.Add(TensorPrimitives.Dot(data.Vector(_slots[i]), query), _slots[i]);
+            result.Add(TensorPrimitives.Dot(data.Vector(slot), query), slot);
             Rescored++;
+            kept--;
+            _order[0] = _order[kept];
+            _slots[0] = _slots[kept];
+            SiftDown(0, kept);
+        }
+    }
+
+    // Max-heap on upper bounds over the first `count` entries of _order/_slots.
+    private void SiftDown(int i, int count)
+    {
+        while (true)
+        {
+            int child = 2 * i + 1;
+            if (child >= count)
+            {
+                return;
+            }
+
+            if (child + 1 < count && _order[child + 1] > _order[child])
+            {
+                child++;
+            }
+
+            if (_order[i] >= _order[child])
+            {
+                return;
+            }
+
+            (_order[i], _order[child]) = (_order[child], _order[i]);
+            (_slots[i], _slots[child]) = (_slots[child], _slots[i]);
+            i = child;
         }
     }
 
