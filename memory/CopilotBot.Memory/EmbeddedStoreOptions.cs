@@ -8,12 +8,14 @@ public sealed record EmbeddedStoreOptions
     public const string SectionName = "Memory:Embedded";
 
     /// <summary>
-    /// Points from which <see cref="SearchStrategy.Auto"/> answers from an IVF index (built when a collection reaches
-    /// it) instead of exact search. Exact search (a sketch scan with float re-scoring) costs about 10 ms per million
-    /// points on one core, so below this approximation buys little; see the memory bench.
+    /// Points of 1,024 dimensions from which <see cref="SearchStrategy.Auto"/> answers from an IVF index (built when a
+    /// collection reaches it) instead of exact search. Exact search reads a 1-bit sketch of every point, so its cost
+    /// grows with points × dimensions: shorter vectors switch at proportionally more points (256 dimensions: 4×).
+    /// At the default, exact search reads about 50 MB of sketches, roughly 10 ms on one core (see the memory bench);
+    /// below it approximation buys little.
     /// </summary>
     [Range(1, int.MaxValue)]
-    public int AnnThreshold { get; init; } = 500_000;
+    public int AnnThreshold { get; init; } = 400_000;
 
     /// <summary>IVF lists (<see cref="SearchStrategy.Ivf"/>); 0 picks about sqrt(points) when the index is built.</summary>
     [Range(0, 65_536)]

@@ -4,8 +4,8 @@ namespace CopilotBot.Memory;
 public enum SearchStrategy
 {
     /// <summary>
-    /// <see cref="Quantized"/> below <see cref="EmbeddedStoreOptions.AnnThreshold"/> points, <see cref="Ivf"/> from there
-    /// on (the store builds the index when a collection reaches the threshold).
+    /// <see cref="Quantized"/> below <see cref="EmbeddedStoreOptions.AnnThreshold"/>, <see cref="Ivf"/> from there on (the
+    /// store builds the index when a collection reaches the threshold).
     /// </summary>
     Auto,
 

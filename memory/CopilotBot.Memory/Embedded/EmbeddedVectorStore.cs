@@ -4,7 +4,7 @@ namespace CopilotBot.Memory.Embedded;
 
 /// <summary>
 /// The default vector store: one SQLite file per collection in a folder, mirrored in memory for search. Search is exact
-/// below <see cref="EmbeddedStoreOptions.AnnThreshold"/> points: the filter's posting lists or a float scan for few
+/// below <see cref="EmbeddedStoreOptions.AnnThreshold"/> (points of 1,024 dimensions): the filter's posting lists or a float scan for few
 /// points, otherwise a scan of 1-bit sketches with error bounds whose candidates are re-scored with floats. From the
 /// threshold on, an IVF index (built automatically, its nprobe calibrated for
 /// <see cref="EmbeddedStoreOptions.TargetRecall"/>) answers instead. Thread-safe: many readers or one writer per
@@ -213,7 +213,7 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
             bool automatic = strategy == SearchStrategy.Auto;
             if (automatic)
             {
-                strategy = data.Ivf is not null && data.Count >= _options.AnnThreshold ? SearchStrategy.Ivf : SearchStrategy.Quantized;
+                strategy = data.Ivf is not null && AboveAnnThreshold(data, 1) ? SearchStrategy.Ivf : SearchStrategy.Quantized;
             }
 
             TopK top;
@@ -403,12 +403,12 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
     {
         if (data.Ivf is null)
         {
-            if (data.Count >= _options.AnnThreshold)
+            if (AboveAnnThreshold(data, 1))
             {
                 BuildIndex(data);
             }
         }
-        else if (data.Count < _options.AnnThreshold / 2)
+        else if (!AboveAnnThreshold(data, 0.5))
         {
             data.DropIvf();
         }
@@ -417,6 +417,11 @@ public sealed class EmbeddedVectorStore : IVectorStore, IDisposable
             BuildIndex(data);
         }
     }
+
+    // Exact search reads one sketch bit per (padded) dimension of every point, so its cost follows points × dimensions;
+    // the threshold counts points of 1,024 dimensions.
+    private bool AboveAnnThreshold(VectorCollection data, double fraction) =>
+        (double)data.Count * data.Sketch.Bits >= fraction * _options.AnnThreshold * 1024.0;
 
     private void BuildIndex(VectorCollection data)
     {

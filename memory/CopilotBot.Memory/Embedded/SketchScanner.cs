@@ -116,8 +116,11 @@ internal sealed class SketchScanner
         }
     }
 
-    /// <summary>Pass two: exact scores for candidates, best upper bound first, into <paramref name="result"/>.</summary>
-    public void Rerank(VectorCollection data, ReadOnlySpan<float> query, TopK result)
+    /// <summary>
+    /// Pass two: exact scores for candidates, best upper bound first, into <paramref name="result"/>. Returns false if it
+    /// stopped after <paramref name="budget"/> re-scores without finishing (the caller then knows pass one went wrong).
+    /// </summary>
+    public bool Rerank(VectorCollection data, ReadOnlySpan<float> query, TopK result, int budget = int.MaxValue)
     {
         float threshold = _lowerBounds.Threshold;
         int kept = 0;
@@ -147,6 +150,11 @@ internal sealed class SketchScanner
                 break;
             }
 
+            if (Rescored == budget)
+            {
+                return false;
+            }
+
             result.Add(TensorPrimitives.Dot(data.Vector(slot), query), slot);
             Rescored++;
             kept--;
@@ -154,6 +162,8 @@ internal sealed class SketchScanner
             _slots[0] = _slots[kept];
             SiftDown(0, kept);
         }
+
+        return true;
     }
 
     // Max-heap on upper bounds over the first `count` entries of _order/_slots.

@@ -17,6 +17,9 @@ internal sealed class VectorCollection
 
     private const int ParallelScanThreshold = 65_536;
 
+    /// <summary>Re-scores after which an IVF query gives up on its lists and searches exactly (at least; n / 512 above).</summary>
+    private const int IvfRescoreBudget = 1_024;
+
     /// <summary>Points from which a sketch scan asked for two partitions splits (below, a thread hop costs more than it saves).</summary>
     private const int ParallelSketchThreshold = 65_536;
 
@@ -170,6 +173,7 @@ internal sealed class VectorCollection
     /// <summary>
     /// Exact top-k, the fast way: the filter's posting lists when they hold few points, a float scan when the collection
     /// is small, otherwise the two-pass sketch scan (<see cref="SketchScanner"/>) over the points passing the filter.
+    /// The query must be unit length (or zero), as the store makes it: the sketch bounds assume so.
     /// </summary>
     public TopK Search(ReadOnlySpan<float> query, int k, SlotFilter? filter, SearchStats? stats = null, int partitions = 1)
     {
@@ -288,7 +292,7 @@ internal sealed class VectorCollection
     /// Approximate top-k through the IVF index (which must exist): only the lists of the nearest centroids. A filter
     /// whose posting lists hold few points is answered exactly from them instead.
     /// </summary>
-    public TopK SearchIvf(ReadOnlySpan<float> query, int k, SlotFilter? filter, int nprobe, SearchStats? stats = null)
+    public TopK SearchIvf(ReadOnlySpan<float> query, int k, SlotFilter? filter, int nprobe, SearchStats? stats = null, int rescoreBudget = 0)
     {
         if (FewSeedsIn(HighWater, filter, out _) || IsZero(query))
         {
@@ -302,8 +306,20 @@ internal sealed class VectorCollection
         scanner.Begin(scratch.Query, k);
         _ivf!.Scan(query, nprobe, scanner, eligible, filter);
         var top = new TopK(k);
-        scanner.Rerank(this, query, top);
-        stats?.Record("ivf", scanner.Candidates, scanner.Rescored);
+        // Thousands of points within reach of the k-th bound mean the probed lists missed this query's neighbourhood
+        // (their best is weak and many points come close): the lists cannot answer it well, so exact search does,
+        // costing about as much again instead of many times more.
+        if (scanner.Rerank(this, query, top, rescoreBudget > 0 ? rescoreBudget : Math.Max(IvfRescoreBudget, HighWater / 512)))
+        {
+            stats?.Record("ivf", scanner.Candidates, scanner.Rescored);
+            return top;
+        }
+
+        // The exact search below reuses this thread's scanner: count the IVF part first.
+        (int candidates, int rescored) = (scanner.Candidates, scanner.Rescored);
+        SearchStats? exact = stats is null ? null : new SearchStats();
+        top = Search(query, k, filter, exact);
+        stats?.Record("ivf", candidates + (exact?.Candidates ?? 0), rescored + (exact?.Rescored ?? 0), fellBack: true);
         return top;
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using CopilotBot.Memory.Embedded;
 
 namespace CopilotBot.Memory.Tests.Embedded;
@@ -59,7 +60,8 @@ public sealed class IvfIndexTests
     [Fact]
     public async Task QueryAsync_UsesAnnIndexBuiltOnItsOwn_WhenCollectionReachesThreshold()
     {
-        using var store = EmbeddedVectorStore.InMemory(new EmbeddedStoreOptions { AnnThreshold = 5_000 });
+        // The threshold counts points of 1,024 dimensions: 78 of those are about 5,000 points of 16.
+        using var store = EmbeddedVectorStore.InMemory(new EmbeddedStoreOptions { AnnThreshold = 78 });
         var records = EmbeddedVectorStoreTests.ClusteredRecords(6_000, 16, clusters: 20, seed: 6);
         await store.EnsureCollectionAsync("ann", 16);
         await store.UpsertAsync("ann", records.Take(4_000).ToList());
@@ -74,6 +76,29 @@ public sealed class IvfIndexTests
         Assert.Equal("float", below.Path);
         Assert.Equal("ivf", above.Path);
         Assert.Null(store.AnnIndex("ann"));
+    }
+
+    [Fact]
+    public void SearchIvf_AnswersExactly_WhenListsNeedMoreReScoringThanBudget()
+    {
+        var records = EmbeddedVectorStoreTests.ClusteredRecords(8_000, 32, clusters: 40, seed: 12);
+        var data = new VectorCollection(32, seed: 17);
+        foreach (VectorRecord record in records)
+        {
+            data.Upsert(record.Chunk, record.Vector);
+        }
+
+        data.BuildIvf(nlist: 90, seed: 17, targetRecall: 0.9);
+        // Between two clusters: one probed list cannot hold its neighbours.
+        float[] query = [.. records[5].Vector.Select((x, i) => x + records[6000].Vector[i])];
+        TensorPrimitives.Divide(query, TensorPrimitives.Norm(query), query);
+        var stats = new SearchStats();
+
+        TopK ivf = data.SearchIvf(query, 10, null, nprobe: 1, stats, rescoreBudget: 3);
+        TopK exact = data.SearchExact(query, 10, null);
+
+        Assert.Equal(1, stats.FallBacks);
+        Assert.Equal(exact.Sorted(), ivf.Sorted());
     }
 
     [Fact]
