@@ -12,7 +12,10 @@ namespace CopilotBot.Memory.Embedded;
 /// <remarks>
 /// Hashed n-gram vectors cluster weakly, so the nprobe that reaches a recall differs a lot between data sets and query
 /// mixes: it is calibrated for a target recall, first on pseudo-queries at build time (<see cref="Calibrate"/>), then
-/// from a sample of real queries (<see cref="Monitor"/>), instead of being a fixed fraction of the lists.
+/// from a sample of real queries (<see cref="Monitor"/>), instead of being a fixed fraction of the lists. On TwACS
+/// hashed vectors 0.97 takes about 45% of the lists, so IVF only pays where exact search reads many sketch bytes.
+/// A query whose probed lists miss its neighbourhood shows it by needing thousands of re-scores; it is then answered
+/// exactly (<see cref="VectorCollection.SearchIvf"/>), which raises recall and caps its cost.
 /// </remarks>
 internal sealed class IvfIndex
 {
