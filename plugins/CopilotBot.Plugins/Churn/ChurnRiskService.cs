@@ -69,14 +69,17 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
     /// </summary>
     public async Task<IReadOnlyList<RiskChange>> RefreshAsync(IReadOnlyCollection<string> accountIds, Func<Task> write, CancellationToken cancellationToken)
     {
-        // The scores before the write: taken first, so a snapshot built after the write cannot hide the change.
         var ids = accountIds.ToHashSet(StringComparer.Ordinal);
-        var before = (await GetSnapshotAsync(cancellationToken)).Risks.Where(r => ids.Contains(r.Account.Id)).ToDictionary(r => r.Account.Id, StringComparer.Ordinal);
-        await write();
         if (ids.Count == 0)
         {
+            // Nothing to rescore (e.g. only running-month usage): no snapshot is needed, cold or warm.
+            await write();
             return [];
         }
+
+        // The scores before the write: taken first, so a snapshot built after the write cannot hide the change.
+        var before = (await GetSnapshotAsync(cancellationToken)).Risks.Where(r => ids.Contains(r.Account.Id)).ToDictionary(r => r.Account.Id, StringComparer.Ordinal);
+        await write();
 
         await _gate.WaitAsync(cancellationToken);
         try

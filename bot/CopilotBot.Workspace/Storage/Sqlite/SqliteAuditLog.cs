@@ -18,12 +18,7 @@ public sealed class SqliteAuditLog(SqliteDb db) : IAuditLog
     {
         using SqliteConnection c = db.Open();
         // The write lock is taken before reading the chain's tip, so concurrent appenders cannot fork it.
-        using (SqliteCommand begin = c.Command("BEGIN IMMEDIATE"))
-        {
-            begin.ExecuteNonQuery();
-        }
-
-        try
+        return Task.FromResult(c.Immediate(() =>
         {
             long seq = 1;
             string prev = GenesisHash;
@@ -39,27 +34,13 @@ public sealed class SqliteAuditLog(SqliteDb db) : IAuditLog
 
             string atText = at.Db();
             string hash = ComputeHash(seq, atText, actor, action, target, details, prev);
-            using (SqliteCommand insert = c.Command(
-                "INSERT INTO audit_log(seq, at, actor, action, target, details, prev_hash, hash) VALUES($s,$at,$actor,$action,$t,$d,$p,$h)"))
-            {
-                insert.With("$s", seq).With("$at", atText).With("$actor", actor).With("$action", action)
-                    .With("$t", target).With("$d", details).With("$p", prev).With("$h", hash);
-                insert.ExecuteNonQuery();
-            }
-
-            using (SqliteCommand commit = c.Command("COMMIT"))
-            {
-                commit.ExecuteNonQuery();
-            }
-
-            return Task.FromResult(new AuditEntry(seq, at, actor, action, target, details, prev, hash));
-        }
-        catch
-        {
-            using SqliteCommand rollback = c.Command("ROLLBACK");
-            rollback.ExecuteNonQuery();
-            throw;
-        }
+            using SqliteCommand insert = c.Command(
+                "INSERT INTO audit_log(seq, at, actor, action, target, details, prev_hash, hash) VALUES($s,$at,$actor,$action,$t,$d,$p,$h)");
+            insert.With("$s", seq).With("$at", atText).With("$actor", actor).With("$action", action)
+                .With("$t", target).With("$d", details).With("$p", prev).With("$h", hash);
+            insert.ExecuteNonQuery();
+            return new AuditEntry(seq, at, actor, action, target, details, prev, hash);
+        }));
     }
 
     public Task<IReadOnlyList<AuditEntry>> ReadAsync(

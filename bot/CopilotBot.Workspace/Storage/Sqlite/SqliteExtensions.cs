@@ -15,6 +15,33 @@ internal static class SqliteExtensions
         return command;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in a <c>BEGIN IMMEDIATE</c> transaction: the write lock is taken before anything is
+    /// read, so a check-then-write (next id, chain tip, hourly cap) cannot interleave with another writer's, in this
+    /// process or another. Commits on return, rolls back on an exception.
+    /// </summary>
+    public static T Immediate<T>(this SqliteConnection connection, Func<T> work)
+    {
+        using (SqliteCommand begin = connection.Command("BEGIN IMMEDIATE"))
+        {
+            begin.ExecuteNonQuery();
+        }
+
+        try
+        {
+            T result = work();
+            using SqliteCommand commit = connection.Command("COMMIT");
+            commit.ExecuteNonQuery();
+            return result;
+        }
+        catch
+        {
+            using SqliteCommand rollback = connection.Command("ROLLBACK");
+            rollback.ExecuteNonQuery();
+            throw;
+        }
+    }
+
     public static SqliteCommand With(this SqliteCommand command, string name, object? value)
     {
         command.Parameters.AddWithValue(name, value ?? DBNull.Value);

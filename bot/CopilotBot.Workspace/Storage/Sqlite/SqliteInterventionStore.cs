@@ -74,14 +74,8 @@ public sealed class SqliteInterventionStore(SqliteDb db) : IInterventionStore
     public Task<GuardedCreate> TryCreateAsync(Intervention intervention, int maxPerHour, int dedupeDays, CancellationToken cancellationToken = default)
     {
         using SqliteConnection c = db.Open();
-        using (SqliteCommand begin = c.Command("BEGIN IMMEDIATE"))
+        return Task.FromResult(c.Immediate(() =>
         {
-            begin.ExecuteNonQuery();
-        }
-
-        try
-        {
-            GuardedCreate result;
             // Everything created in the hour before this one counts, and so does anything stamped later by a concurrent
             // run whose clock was ahead: an upper bound here would let two overlapping runs each count only their own.
             using SqliteCommand recent = c.Command(
@@ -92,28 +86,17 @@ public sealed class SqliteInterventionStore(SqliteDb db) : IInterventionStore
                 .With("$a", intervention.AccountId).With("$since", intervention.CreatedAt.AddDays(-dedupeDays).Db());
             if (Convert.ToInt64(duplicate.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0)
             {
-                result = GuardedCreate.Duplicate;
-            }
-            else if (Convert.ToInt64(recent.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= maxPerHour)
-            {
-                result = GuardedCreate.RateLimited;
-            }
-            else
-            {
-                WriteOne(c, intervention);
-                result = GuardedCreate.Created;
+                return GuardedCreate.Duplicate;
             }
 
-            using SqliteCommand commit = c.Command("COMMIT");
-            commit.ExecuteNonQuery();
-            return Task.FromResult(result);
-        }
-        catch
-        {
-            using SqliteCommand rollback = c.Command("ROLLBACK");
-            rollback.ExecuteNonQuery();
-            throw;
-        }
+            if (Convert.ToInt64(recent.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= maxPerHour)
+            {
+                return GuardedCreate.RateLimited;
+            }
+
+            WriteOne(c, intervention);
+            return GuardedCreate.Created;
+        }));
     }
 
     private static void WriteOne(SqliteConnection c, Intervention i)

@@ -63,46 +63,28 @@ public sealed class SqliteAlertStore(SqliteDb db) : IAlertStore
     public Task<AlertRaise> TryRaiseAsync(Alert alert, int maxImmediatePerHour, CancellationToken cancellationToken = default)
     {
         using SqliteConnection c = db.Open();
-        using (SqliteCommand begin = c.Command("BEGIN IMMEDIATE"))
+        return Task.FromResult(c.Immediate(() =>
         {
-            begin.ExecuteNonQuery();
-        }
-
-        try
-        {
-            AlertRaise result;
             using SqliteCommand exists = c.Command("SELECT 1 FROM alerts WHERE dedupe_key = $k").With("$k", alert.DedupeKey);
             if (exists.ExecuteScalar() is not null)
             {
-                result = AlertRaise.Duplicate;
-            }
-            else
-            {
-                using SqliteCommand recent = c.Command(
-                    "SELECT count(*) FROM alerts WHERE recipient_id = $r AND raised_at > $since AND delivery IN ('pending', 'sent')")
-                    .With("$r", alert.RecipientId).With("$since", alert.RaisedAt.AddHours(-1).Db());
-                bool held = alert.Delivery == AlertDelivery.Pending
-                    && Convert.ToInt64(recent.ExecuteScalar(), CultureInfo.InvariantCulture) >= maxImmediatePerHour;
-                Alert stored = held ? alert with { Delivery = AlertDelivery.Digest } : alert;
-                using SqliteCommand insert = c.Command(
-                    $"INSERT INTO alerts({Columns}) VALUES($id, $t, $a, $r, $p, $s, $k, $at, $d, $dat, $via)")
-                    .With("$id", stored.Id).With("$t", stored.Trigger).With("$a", stored.AccountId).With("$r", stored.RecipientId)
-                    .With("$p", stored.Priority).With("$s", stored.Summary).With("$k", stored.DedupeKey).With("$at", stored.RaisedAt.Db())
-                    .With("$d", Vocabulary.ToSnake(stored.Delivery)).With("$dat", stored.DeliveredAt.Db()).With("$via", stored.DeliveredVia);
-                insert.ExecuteNonQuery();
-                result = held ? AlertRaise.Held : AlertRaise.Raised;
+                return AlertRaise.Duplicate;
             }
 
-            using SqliteCommand commit = c.Command("COMMIT");
-            commit.ExecuteNonQuery();
-            return Task.FromResult(result);
-        }
-        catch
-        {
-            using SqliteCommand rollback = c.Command("ROLLBACK");
-            rollback.ExecuteNonQuery();
-            throw;
-        }
+            using SqliteCommand recent = c.Command(
+                "SELECT count(*) FROM alerts WHERE recipient_id = $r AND raised_at > $since AND delivery IN ('pending', 'sent')")
+                .With("$r", alert.RecipientId).With("$since", alert.RaisedAt.AddHours(-1).Db());
+            bool held = alert.Delivery == AlertDelivery.Pending
+                && Convert.ToInt64(recent.ExecuteScalar(), CultureInfo.InvariantCulture) >= maxImmediatePerHour;
+            Alert stored = held ? alert with { Delivery = AlertDelivery.Digest } : alert;
+            using SqliteCommand insert = c.Command(
+                $"INSERT INTO alerts({Columns}) VALUES($id, $t, $a, $r, $p, $s, $k, $at, $d, $dat, $via)")
+                .With("$id", stored.Id).With("$t", stored.Trigger).With("$a", stored.AccountId).With("$r", stored.RecipientId)
+                .With("$p", stored.Priority).With("$s", stored.Summary).With("$k", stored.DedupeKey).With("$at", stored.RaisedAt.Db())
+                .With("$d", Vocabulary.ToSnake(stored.Delivery)).With("$dat", stored.DeliveredAt.Db()).With("$via", stored.DeliveredVia);
+            insert.ExecuteNonQuery();
+            return held ? AlertRaise.Held : AlertRaise.Raised;
+        }));
     }
 
     public Task<Alert?> GetAsync(string id, CancellationToken cancellationToken = default)

@@ -60,28 +60,15 @@ public sealed class SqliteTaskStore(SqliteDb db) : ITaskStore
     {
         using SqliteConnection c = db.Open();
         // IMMEDIATE takes the write lock up front so two creators cannot pick the same next id.
-        using (SqliteCommand begin = c.Command("BEGIN IMMEDIATE"))
-        {
-            begin.ExecuteNonQuery();
-        }
-
-        try
+        return Task.FromResult(c.Immediate(() =>
         {
             using SqliteCommand next = c.Command(
                 "SELECT coalesce(max(CAST(substr(id, 2) AS INTEGER)), 0) + 1 FROM tasks WHERE id GLOB 'T[0-9]*'");
             long n = Convert.ToInt64(next.ExecuteScalar(), CultureInfo.InvariantCulture);
             CrmTask task = draft with { Id = "T" + n.ToString(CultureInfo.InvariantCulture) };
             Write(c, null, [task]);
-            using SqliteCommand commit = c.Command("COMMIT");
-            commit.ExecuteNonQuery();
-            return Task.FromResult(task);
-        }
-        catch
-        {
-            using SqliteCommand rollback = c.Command("ROLLBACK");
-            rollback.ExecuteNonQuery();
-            throw;
-        }
+            return task;
+        }));
     }
 
     public Task<int> UpsertAsync(IReadOnlyList<CrmTask> tasks, CancellationToken cancellationToken = default)
