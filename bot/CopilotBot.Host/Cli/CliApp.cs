@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CopilotBot.Conversation;
+using CopilotBot.Plugins.Alerts;
 using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Import;
@@ -137,6 +138,12 @@ public static class CliApp
             }
 
             CopilotRuntime runtime = Open(parse, stderr);
+            string path = parse.GetValue(file)!;
+            if (importKind is ImportKind.Usage or ImportKind.Payments && File.Exists(path) && EventParser.LooksLikeEvents(RowReader.Columns(path).ToList()))
+            {
+                return await ImportEventsAsync(runtime, path, parse.GetValue(json), stdout, stderr, ct);
+            }
+
             var importer = new WorkspaceImporter(runtime.Workspace, runtime.Today);
             var progress = new ConsoleProgress($"Importing {importKind.ToString().ToLowerInvariant()}", stderr == Console.Error ? null : stderr);
             ImportReport report = await importer.ImportAsync(
@@ -183,6 +190,102 @@ public static class CliApp
             return report.Rejected > 0 ? 1 : 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// An events file (rows with a timestamp <c>at</c> or a <c>type</c>, as the events API takes): applied like events posted to
+    /// <c>/api/events</c> — stored once each by id, the touched accounts rescored with the current model and the alert triggers
+    /// run — in batches of <see cref="EventParser.MaxEventsPerBatch"/>, bad rows reported by line and the rest kept.
+    /// </summary>
+    private static async Task<int> ImportEventsAsync(CopilotRuntime runtime, string path, bool asJson, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var progress = new ConsoleProgress("Importing usage events", stderr == Console.Error ? null : stderr);
+        var errors = new List<(int Line, string Message)>();
+        int received = 0, applied = 0, duplicates = 0, payments = 0, rescored = 0, alerts = 0;
+        var rows = new List<SourceRow>(EventParser.MaxEventsPerBatch);
+        double fraction = 0;
+
+        async Task FlushAsync()
+        {
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            EventParser parser = await runtime.Events.ParserAsync(ct);
+            EventIngestResult result = await runtime.Events.IngestAsync(parser.ParseRows(rows), ct);
+            received += result.Received;
+            applied += result.Applied;
+            duplicates += result.Duplicates;
+            payments += result.Payments;
+            rescored += result.AccountsRescored;
+            alerts += result.Alerts.Count;
+            errors.AddRange(result.Rejected.Select(e => (e.Index, string.Join("; ", e.Problems))));
+            rows.Clear();
+            progress.Report(fraction);
+        }
+
+        foreach (RowReader.Item item in RowReader.Read(path, ct))
+        {
+            fraction = item.Fraction;
+            if (item.Error is { } unreadable)
+            {
+                received++;
+                errors.Add((unreadable.Line, unreadable.Message));
+            }
+            else if (item.Row is { } row)
+            {
+                rows.Add(row);
+                if (rows.Count == EventParser.MaxEventsPerBatch)
+                {
+                    await FlushAsync();
+                }
+            }
+        }
+
+        await FlushAsync();
+        progress.Report(1);
+        errors.Sort((a, b) => a.Line.CompareTo(b.Line));
+        User user = await runtime.ActingUserAsync(ct);
+        await runtime.Workspace.Audit.AppendAsync(
+            user.Id, "import.events", Path.GetFileName(path),
+            $"{{\"read\":{received},\"applied\":{applied},\"duplicates\":{duplicates},\"payments\":{payments},\"rejected\":{errors.Count},\"alerts\":{alerts}}}",
+            runtime.Clock.GetUtcNow(), ct);
+        if (asJson)
+        {
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                kind = "events",
+                file = Path.GetFullPath(path),
+                rows = received,
+                applied,
+                duplicates,
+                payments,
+                accounts_rescored = rescored,
+                alerts,
+                rejected = errors.Count,
+                errors = errors.Select(e => new { line = e.Line, message = e.Message }),
+            }));
+        }
+        else
+        {
+            await stdout.WriteLineAsync(
+                $"Imported {applied + payments} events from {Path.GetFullPath(path)} ({applied} usage, {payments} payments, {duplicates} already stored, " +
+                $"{errors.Count} rejected) in {started.Elapsed.TotalSeconds:0.0}s; {rescored} accounts rescored, {alerts} alerts raised" +
+                (alerts > 0 ? " (the running bot delivers them within a minute)." : "."));
+            foreach ((int line, string message) in errors.Take(50))
+            {
+                await stdout.WriteLineAsync($"  line {line}: {message}");
+            }
+
+            if (errors.Count > 50)
+            {
+                await stdout.WriteLineAsync($"  … and {errors.Count - 50} more problems (use --json for all).");
+            }
+        }
+
+        return errors.Count > 0 ? 1 : 0;
     }
 
     private static Command SupportCommand(TextWriter stdout, TextWriter stderr)
