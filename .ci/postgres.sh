@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL cluster on loopback for the storage tests and prints the connection string.
-#   .ci/postgres.sh start   -> initdb in a temp dir, start on 127.0.0.1:$PGPORT, create the test role; prints
+#   .ci/postgres.sh start   -> initdb in a temp dir, start on 127.0.0.1:$PGPORT (default: the first free port from 55432), create the test role; prints
 #                              COPILOT_TEST_POSTGRES=... and COPILOT_PG_DIR=... (eval the output)
 #   .ci/postgres.sh stop DIR -> stop that cluster and delete DIR
 # initdb refuses to run as root, so as root the cluster runs as the unprivileged `postgres` user.
 set -euo pipefail
 
 port="${PGPORT:-55432}"
+# Without an explicit PGPORT, step past ports another cluster (or anything else) already listens on.
+if [ -z "${PGPORT:-}" ]; then
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    port=$((port + 1))
+  done
+fi
 password="copilot-ci"
 
 bindir() {
