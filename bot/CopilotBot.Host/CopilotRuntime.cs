@@ -56,7 +56,9 @@ public sealed class CopilotRuntime
         AlertOptions = configuration.GetSection(AlertOptions.SectionName).Get<AlertOptions>() ?? new AlertOptions();
         Alerts = new AlertEngine(workspace.Alerts, workspace.Conversations, workspace.Activity, workspace.Meta, AlertOptions, alertDelivery);
         Events = new EventIngestor(workspace.Activity, workspace.Accounts, Risk, Alerts, clock);
-        var policy = new AccessPolicy(workspace.Users, workspace.Accounts);
+        // Task ids resolve where tasks live (the embedded CRM or HubSpot), so the filter judges them by their account.
+        Policy = new AccessPolicy(workspace.Users, workspace.Accounts, workspace.Interventions, Crm.GetTaskAsync);
+        AccessPolicy policy = Policy;
         Kernel = new Kernel(
             [
                 KernelPlugin.FromObject("churn", new ChurnPlugin(Risk, workspace.Accounts, workspace.Users, workspace.Conversations)),
@@ -106,6 +108,9 @@ public sealed class CopilotRuntime
     public IApprovalNotifier Approvals { get; }
 
     public Kernel Kernel { get; }
+
+    /// <summary>Who may see which accounts and records; the authorization filter and the agent use it.</summary>
+    public AccessPolicy Policy { get; }
 
     public CopilotAgent Agent { get; }
 
