@@ -158,6 +158,9 @@ public sealed class CopilotRuntime
         }
 
         return await Workspace.Users.GetAsync(id, cancellationToken)
+            ?? (await Workspace.Users.FindByIdentityAsync(IdentityChannels.Alias, id, cancellationToken) is { } alias
+                ? await Workspace.Users.GetAsync(alias, cancellationToken)
+                : null)
             ?? throw new WorkspaceException($"--as '{id}': no such user. Run `copilot users` to see who is in this workspace.");
     }
 }
