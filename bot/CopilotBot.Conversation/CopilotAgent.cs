@@ -41,7 +41,10 @@ public sealed class CopilotAgent(
         DateTimeOffset now = clock.GetUtcNow();
         var caller = new CallerContext(user, request.Channel, request.ConversationId, DateOnly.FromDateTime(now.UtcDateTime), now,
             await policy.ScopeAsync(user, cancellationToken));
-        ConversationMemory memory = MemoryCodec.Deserialize(await workspace.ConversationState.GetAsync(request.ConversationId, cancellationToken));
+        // Memory is per person within a conversation: in a group chat (one conversation id, several people) what one
+        // person was shown never resolves "the second one" or "them" for another, and no one's turn erases another's.
+        string memoryKey = MemoryKey(request.ConversationId, user.Id);
+        ConversationMemory memory = MemoryCodec.Deserialize(await workspace.ConversationState.GetAsync(memoryKey, cancellationToken));
         (AccountNameIndex index, IReadOnlyDictionary<string, Account> byId) = await directory.GetAsync(cancellationToken);
 
         TurnReply reply;
@@ -62,7 +65,7 @@ public sealed class CopilotAgent(
             {
                 // An explicit command, not a guess: it runs as typed, through every filter (/agent: admins only).
                 (reply, _) = await InvokeAsync(command, commandArgs, caller, InvocationSource.Confirmed, 1.0, cancellationToken);
-                await workspace.ConversationState.SetAsync(request.ConversationId, MemoryCodec.Serialize(next), now, cancellationToken);
+                await workspace.ConversationState.SetAsync(memoryKey, MemoryCodec.Serialize(next), now, cancellationToken);
                 return demo ? LabelDemo(reply) : reply;
             }
 
@@ -90,7 +93,7 @@ public sealed class CopilotAgent(
             }
         }
 
-        await workspace.ConversationState.SetAsync(request.ConversationId, MemoryCodec.Serialize(next), now, cancellationToken);
+        await workspace.ConversationState.SetAsync(memoryKey, MemoryCodec.Serialize(next), now, cancellationToken);
         return demo ? LabelDemo(reply) : reply;
     }
 
@@ -245,6 +248,9 @@ public sealed class CopilotAgent(
 
         return result;
     }
+
+    /// <summary>Where one person's memory of one conversation is kept.</summary>
+    public static string MemoryKey(string conversationId, string userId) => conversationId + "|" + userId.ToLowerInvariant();
 
     private static AccountRef? Ref(string id, IReadOnlyDictionary<string, Account> byId) =>
         byId.TryGetValue(id, out Account? a) ? new AccountRef(a.Id, a.Name) : null;

@@ -41,12 +41,19 @@ public sealed class WorkspaceAccountDirectory(IAccountStore accounts)
     }
 
     /// <summary>
-    /// A directory for one caller: ids resolve for any account (so the authorization filter can say "no access"),
-    /// but names only match accounts the caller may see, so a clarifying question never lists someone else's accounts.
+    /// A directory for one caller: ids resolve for any account (so the authorization filter can say "no access"), but an
+    /// account outside the caller's scope resolves without its name (the id stands in), so no question, task title or
+    /// remembered account ever carries it; names only match accounts the caller may see, so a name outside the scope
+    /// reads as a name that matches nothing.
     /// </summary>
     public sealed class Scoped(AccountNameIndex index, IReadOnlyDictionary<string, Account> byId, Kernel.AccessScope scope) : IAccountDirectory
     {
-        public AccountRef? FindById(string id) => index.FindById(id);
+        public AccountRef? FindById(string id) => index.FindById(id) switch
+        {
+            null => null,
+            { } found when scope.OwnerIds is null || (byId.TryGetValue(found.Id, out Account? a) && scope.Allows(a)) => found,
+            { } hidden => new AccountRef(hidden.Id, hidden.Id),
+        };
 
         public IReadOnlyList<AccountMatch> FindByName(string text, int max) =>
             index.Find(text, scope.OwnerIds is null ? max : max * 4)

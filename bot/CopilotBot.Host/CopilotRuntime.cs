@@ -56,7 +56,9 @@ public sealed class CopilotRuntime
         AlertOptions = configuration.GetSection(AlertOptions.SectionName).Get<AlertOptions>() ?? new AlertOptions();
         Alerts = new AlertEngine(workspace.Alerts, workspace.Conversations, workspace.Activity, workspace.Meta, AlertOptions, alertDelivery);
         Events = new EventIngestor(workspace.Activity, workspace.Accounts, Risk, Alerts, clock);
-        var policy = new AccessPolicy(workspace.Users, workspace.Accounts);
+        // Task ids resolve where tasks live (the embedded CRM or HubSpot), so the filter judges them by their account.
+        Policy = new AccessPolicy(workspace.Users, workspace.Accounts, workspace.Interventions, Crm.GetTaskAsync);
+        AccessPolicy policy = Policy;
         Kernel = new Kernel(
             [
                 KernelPlugin.FromObject("churn", new ChurnPlugin(Risk, workspace.Accounts, workspace.Users, workspace.Conversations)),
@@ -107,6 +109,9 @@ public sealed class CopilotRuntime
 
     public Kernel Kernel { get; }
 
+    /// <summary>Who may see which accounts and records; the authorization filter and the agent use it.</summary>
+    public AccessPolicy Policy { get; }
+
     public CopilotAgent Agent { get; }
 
     /// <summary>The retrieval index over support conversations (embedded by default, Qdrant when configured).</summary>
@@ -153,6 +158,9 @@ public sealed class CopilotRuntime
         }
 
         return await Workspace.Users.GetAsync(id, cancellationToken)
+            ?? (await Workspace.Users.FindByIdentityAsync(IdentityChannels.Alias, id, cancellationToken) is { } alias
+                ? await Workspace.Users.GetAsync(alias, cancellationToken)
+                : null)
             ?? throw new WorkspaceException($"--as '{id}': no such user. Run `copilot users` to see who is in this workspace.");
     }
 }

@@ -75,5 +75,10 @@ internal static class PostgresSchema
                 user_id {T} NOT NULL, trigger {T} NOT NULL, account_id {T} NOT NULL, at timestamptz NOT NULL,
                 PRIMARY KEY(user_id, trigger, account_id));
             """),
+        ("channel identities of users", $"""
+            CREATE TABLE user_identities(channel {T} NOT NULL, external_id {T} NOT NULL, user_id {T} NOT NULL);
+            CREATE UNIQUE INDEX user_identities_key ON user_identities(channel, lower(external_id));
+            CREATE INDEX user_identities_user ON user_identities(user_id);
+            """),
     ];
 }

@@ -34,6 +34,46 @@ public sealed class PostgresUserStore(NpgsqlDataSource db) : IUserStore
     public Task<int> UpsertAsync(IReadOnlyList<User> users, CancellationToken cancellationToken = default) =>
         PgTransactions.WriteAsync(db, (c, tx) => PgUpserts.UsersAsync(c, tx, users, cancellationToken), cancellationToken);
 
+    public Task<int> UpsertIdentitiesAsync(IReadOnlyList<UserIdentity> identities, CancellationToken cancellationToken = default) =>
+        PgTransactions.WriteAsync(db, async (c, tx) =>
+        {
+            int inserted = 0;
+            foreach (UserIdentity identity in identities)
+            {
+                await using NpgsqlCommand cmd = c.Command(
+                    "INSERT INTO user_identities(channel, external_id, user_id) VALUES(@channel, @external, @user) " +
+                    "ON CONFLICT(channel, lower(external_id)) DO UPDATE SET external_id = excluded.external_id, user_id = excluded.user_id " +
+                    "RETURNING (xmax = 0)",
+                    tx)
+                    .Text("channel", identity.Channel).Text("external", identity.ExternalId).Text("user", identity.UserId);
+                inserted += await cmd.ExecuteScalarAsync(cancellationToken) is true ? 1 : 0;
+            }
+
+            return inserted;
+        }, cancellationToken);
+
+    public async Task<string?> FindByIdentityAsync(string channel, string externalId, CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlConnection c = await db.OpenConnectionAsync(cancellationToken);
+        await using NpgsqlCommand cmd = c.Command("SELECT user_id FROM user_identities WHERE channel = @channel AND lower(external_id) = lower(@external COLLATE \"C\")")
+            .Text("channel", channel).Text("external", externalId);
+        return await cmd.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public async Task<IReadOnlyList<UserIdentity>> ListIdentitiesAsync(CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlConnection c = await db.OpenConnectionAsync(cancellationToken);
+        await using NpgsqlCommand cmd = c.Command("SELECT channel, external_id, user_id FROM user_identities ORDER BY user_id, channel, lower(external_id)");
+        await using NpgsqlDataReader r = await cmd.ExecuteReaderAsync(cancellationToken);
+        var list = new List<UserIdentity>();
+        while (await r.ReadAsync(cancellationToken))
+        {
+            list.Add(new UserIdentity(r.GetString(0), r.GetString(1), r.GetString(2)));
+        }
+
+        return list;
+    }
+
     private static User Read(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), Vocabulary.FromSnake<UserRole>(r.GetString(3)), r.Text(4));
 }

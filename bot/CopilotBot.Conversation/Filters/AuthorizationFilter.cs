@@ -4,12 +4,15 @@ using CopilotBot.Workspace.Domain;
 namespace CopilotBot.Conversation.Filters;
 
 /// <summary>
-/// Who may call what: the function's minimum role, and for any function given an account, whether that account is in
-/// the caller's scope. A refusal names nothing about the account, so nothing leaks.
+/// Who may call what: the function's minimum role, and for every record a call names — an account, an intervention
+/// (approval request) or a task, under whatever spelling of the argument the kernel would bind — whether it is in the
+/// caller's scope. A refusal names nothing about the record, so nothing leaks.
 /// </summary>
 public sealed class AuthorizationFilter(AccessPolicy policy) : IFunctionInvocationFilter
 {
     public const string NoAccess = "You don't have access to that account.";
+    public const string NoAccessToTask = "You don't have access to that task.";
+    public const string NoAccessToRequest = "You don't have access to that request.";
 
     public async Task OnFunctionInvocationAsync(FunctionInvocationContext context, Func<FunctionInvocationContext, Task> next)
     {
@@ -24,11 +27,35 @@ public sealed class AuthorizationFilter(AccessPolicy policy) : IFunctionInvocati
             return;
         }
 
-        if (context.Arguments.TryGetValue("account", out object? value) && value?.ToString() is { Length: > 0 } accountId
-            && !await policy.CanSeeAccountAsync(context.Caller.Scope, accountId, CancellationToken.None))
+        AccessScope scope = context.Caller.Scope;
+        foreach ((string name, object? value) in context.Arguments)
         {
-            context.Result = PluginResult.Refuse(NoAccess);
-            return;
+            if (scope.OwnerIds is null || value?.ToString() is not { Length: > 0 } id)
+            {
+                continue;
+            }
+
+            // The same matching as the kernel's binding (case and underscores ignored), so "Account" or "task_id" cannot slip past.
+            string key = Kernel.Kernel.ArgumentKey(name);
+            string? refusal = null;
+            if (key == "account" && !await policy.CanSeeAccountAsync(scope, id, CancellationToken.None))
+            {
+                refusal = NoAccess;
+            }
+            else if (key == "intervention" && !await policy.CanSeeInterventionAsync(scope, id, CancellationToken.None))
+            {
+                refusal = NoAccessToRequest;
+            }
+            else if (key == "taskid" && !await policy.CanSeeTaskAsync(scope, id, CancellationToken.None))
+            {
+                refusal = NoAccessToTask;
+            }
+
+            if (refusal is not null)
+            {
+                context.Result = PluginResult.Refuse(refusal);
+                return;
+            }
         }
 
         await next(context);

@@ -63,10 +63,10 @@ public sealed class Kernel
         foreach (System.Reflection.ParameterInfo p in context.Function.Parameters)
         {
             // Catalog arguments are snake_case (horizon_days); C# parameters are camelCase (horizonDays).
-            string key = p.Name!.Replace("_", string.Empty, StringComparison.Ordinal);
+            string key = ArgumentKey(p.Name!);
             foreach ((string name, object? value) in context.Arguments)
             {
-                if (string.Equals(name.Replace("_", string.Empty, StringComparison.Ordinal), key, StringComparison.OrdinalIgnoreCase))
+                if (ArgumentKey(name) == key)
                 {
                     args[p.Name!] = value;
                 }
@@ -86,6 +86,12 @@ public sealed class Kernel
                 $"I couldn't run {context.Function.FullName} with those details: {InputProblem(ex, context.Function)}");
         }
     }
+
+    /// <summary>
+    /// How an argument name binds to a parameter: case and underscores ignored (<c>horizon_days</c>, <c>horizonDays</c> and
+    /// <c>HorizonDays</c> are one parameter). Filters that check arguments use the same key, so no spelling slips past them.
+    /// </summary>
+    public static string ArgumentKey(string name) => name.Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
 
     private static string InputProblem(Exception ex, KernelFunction function)
     {

@@ -2,13 +2,15 @@ using CopilotBot.Channels.BotFramework;
 using CopilotBot.Channels.Common;
 using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
+using CopilotBot.Workspace.Storage;
 
 namespace CopilotBot.Host.Web;
 
 /// <summary>
 /// Maps a Teams or Slack identity to a workspace user: an explicit mapping in configuration
-/// (<c>Channels:Users:{channel id or Entra object id} = user id</c>), else a user whose id, email or name matches,
-/// else <c>Channels:DefaultUser</c>; in anonymous local mode (no Bot app id) Bot Framework clients such as the
+/// (<c>Channels:Users:{channel id or Entra object id} = user id</c>, which wins), else the workspace's identity map
+/// (<c>import users</c> with <c>teams_aad_id</c>, <c>slack_id</c>, <c>aliases</c>), else a user whose id, email or name
+/// matches, else <c>Channels:DefaultUser</c>; in anonymous local mode (no Bot app id) Bot Framework clients such as the
 /// Agents Playground act as the workspace admin. Anyone else stays unknown and is told so by the agent.
 /// </summary>
 public sealed class WorkspaceUserResolver(CopilotRuntime runtime, IConfiguration configuration, BotOptions bot, ILogger<WorkspaceUserResolver> logger) : IChannelUserResolver
@@ -23,6 +25,11 @@ public sealed class WorkspaceUserResolver(CopilotRuntime runtime, IConfiguration
             {
                 return mapped;
             }
+        }
+
+        if (await MappedAsync(user, cancellationToken) is { } known)
+        {
+            return known;
         }
 
         IReadOnlyList<User> users = await runtime.Workspace.Users.ListAsync(cancellationToken);
@@ -51,5 +58,27 @@ public sealed class WorkspaceUserResolver(CopilotRuntime runtime, IConfiguration
         }
 
         return PassThroughUserResolver.Default(user);
+    }
+
+    /// <summary>The workspace's identity map: Entra object id (Teams), Slack member id, then aliases (id or display name).</summary>
+    private async Task<string?> MappedAsync(ChannelUser user, CancellationToken cancellationToken)
+    {
+        IUserStore users = runtime.Workspace.Users;
+        (string Channel, string? Id)[] lookups =
+        [
+            (IdentityChannels.Teams, user.AadObjectId),
+            (IdentityChannels.Slack, user.Channel == "slack" ? user.Id : null),
+            (IdentityChannels.Alias, user.Id),
+            (IdentityChannels.Alias, user.Name),
+        ];
+        foreach ((string channel, string? id) in lookups)
+        {
+            if (id is { Length: > 0 } && await users.FindByIdentityAsync(channel, id, cancellationToken) is { } mapped)
+            {
+                return mapped;
+            }
+        }
+
+        return null;
     }
 }

@@ -3,6 +3,27 @@ namespace CopilotBot.Workspace.Domain;
 /// <summary>A person who talks to the bot; CSMs own accounts, managers own CSMs.</summary>
 public sealed record User(string Id, string Name, string Email, UserRole Role, string? ManagerId);
 
+/// <summary>
+/// Who a user is on a channel: <see cref="Channel"/> is one of <see cref="IdentityChannels"/>, <see cref="ExternalId"/>
+/// the channel's id for them (compared ignoring ASCII case). One channel id belongs to one user at a time.
+/// </summary>
+public sealed record UserIdentity(string Channel, string ExternalId, string UserId);
+
+/// <summary>The channels a user can be mapped from.</summary>
+public static class IdentityChannels
+{
+    /// <summary>Microsoft Teams / Bot Framework: the Entra (Azure AD) object id, <c>from.aadObjectId</c>.</summary>
+    public const string Teams = "teams";
+
+    /// <summary>Slack: the member id, <c>U…</c> (or <c>W…</c>).</summary>
+    public const string Slack = "slack";
+
+    /// <summary>Any other name a person goes by on the web chat or the command line.</summary>
+    public const string Alias = "alias";
+
+    public static readonly IReadOnlyList<string> All = [Teams, Slack, Alias];
+}
+
 /// <summary>A customer account in the book of business.</summary>
 public sealed record Account(
     string Id,

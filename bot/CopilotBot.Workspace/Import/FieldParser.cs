@@ -14,6 +14,8 @@ internal sealed class FieldParser(SourceRow row)
 
     public bool Ok => Problems.Count == 0;
 
+    public int Line => row.Line;
+
     public string? Optional(params string[] names) => row.Get(names);
 
     public string Required(string label, params string[] names)

@@ -10,7 +10,7 @@ public static class ImportColumns
         new Dictionary<ImportKind, (string[], string[])>
         {
             [ImportKind.Accounts] = (["id", "name", "tier", "arr", "region"], ["industry", "owner", "renewal_date", "signup_date", "seats", "status", "churned_on"]),
-            [ImportKind.Users] = (["id", "name", "role"], ["email", "manager"]),
+            [ImportKind.Users] = (["id", "name", "role"], ["email", "manager", "teams_aad_id", "slack_id", "aliases"]),
             [ImportKind.Usage] = (["account_id", "month", "active_users"], ["logins", "feature_adoption"]),
             [ImportKind.Payments] = (["id", "account_id", "due_date", "amount"], ["paid_date", "status"]),
             [ImportKind.Conversations] = (["conversation_id"], ["account_id", "timestamp", "speaker", "text", "turn", "topic", "sentiment", "channel", "subject", "turns (JSONL: [{speaker, text, timestamp}])"]),

@@ -34,6 +34,7 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
         var batch = new List<object>(BatchSize);
         var conversations = new Dictionary<string, ConversationBuilder>(StringComparer.Ordinal);
         var conversationOrder = new List<string>();
+        var identities = new Dictionary<(string Channel, string Id), (UserIdentity Identity, int Line)>();
         int rows = 0, inserted = 0, total = 0;
 
         foreach (RowReader.Item item in RowReader.Read(path, cancellationToken))
@@ -61,7 +62,7 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
                 object? record = kind switch
                 {
                     ImportKind.Accounts => ParseAccount(fields, lookups),
-                    ImportKind.Users => ParseUser(fields),
+                    ImportKind.Users => ParseUser(fields, identities),
                     ImportKind.Usage => ParseUsage(fields, lookups),
                     ImportKind.Payments => ParsePayment(fields, lookups, today),
                     ImportKind.Tasks => ParseTask(fields, lookups),
@@ -121,6 +122,12 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
         {
             inserted += await WriteAsync(kind, batch, cancellationToken);
             total += batch.Count;
+        }
+
+        if (identities.Count > 0)
+        {
+            // Written once every user of the file is: a channel id given to someone else before moves to this user.
+            await workspace.Users.UpsertIdentitiesAsync(identities.Values.Select(v => v.Identity).ToList(), cancellationToken);
         }
 
         progress?.Report(new ImportProgress(rows, 1.0));
@@ -207,14 +214,72 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
         return f.Ok ? new Account(id, name, tier, arr ?? 0, region, industry, owner, renewal, signup, seats, status, churnedOn) : null;
     }
 
-    private static User? ParseUser(FieldParser f)
+    private static User? ParseUser(FieldParser f, Dictionary<(string Channel, string Id), (UserIdentity Identity, int Line)> identities)
     {
         string id = f.Required("id", "id", "userid");
         string name = f.Required("name", "name");
         UserRole role = f.Enum<UserRole>("role", f.Required("role", "role"), Vocabulary.TryParseRole, "csm, manager, approver, admin", UserRole.Csm);
         string email = f.Optional("email") ?? id;
         string? manager = f.Optional("manager", "managerid");
-        return f.Ok ? new User(id, name, email, role, manager) : null;
+
+        // Channel identities (optional): the Teams user's Entra object id, the Slack member id, and other names (web, CLI).
+        var mine = new List<UserIdentity>();
+        if (f.Optional("teamsaadid", "aadobjectid", "teamsid", "entraid") is { } aad)
+        {
+            if (Guid.TryParse(aad, out _))
+            {
+                mine.Add(new UserIdentity(IdentityChannels.Teams, aad.Trim(), id));
+            }
+            else
+            {
+                f.Problems.Add($"'teams_aad_id' '{aad}' is not an Entra object id (a GUID such as 6b1d3c9a-0f2e-4c1b-9e8d-7a6b5c4d3e2f; Teams sends it as from.aadObjectId)");
+            }
+        }
+
+        if (f.Optional("slackid", "slackuserid", "slack") is { } slack)
+        {
+            string s = slack.Trim();
+            if (s.Length is >= 3 and <= 32 && s[0] is 'U' or 'W' or 'u' or 'w' && s.All(char.IsAsciiLetterOrDigit))
+            {
+                mine.Add(new UserIdentity(IdentityChannels.Slack, s, id));
+            }
+            else
+            {
+                f.Problems.Add($"'slack_id' '{slack}' is not a Slack member id (such as U024BE7LH: the profile's \"Copy member ID\")");
+            }
+        }
+
+        foreach (string alias in (f.Optional("aliases", "alias") ?? string.Empty).Split([';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (alias.Length > 100)
+            {
+                f.Problems.Add($"alias '{alias[..20]}…' is longer than 100 characters");
+                continue;
+            }
+
+            mine.Add(new UserIdentity(IdentityChannels.Alias, alias, id));
+        }
+
+        foreach (UserIdentity identity in mine)
+        {
+            if (identities.TryGetValue((identity.Channel, identity.ExternalId.ToLowerInvariant()), out var earlier)
+                && !string.Equals(earlier.Identity.UserId, id, StringComparison.OrdinalIgnoreCase))
+            {
+                f.Problems.Add($"{identity.Channel} id '{identity.ExternalId}' is already given to {earlier.Identity.UserId} on line {earlier.Line}; one channel id maps to one user");
+            }
+        }
+
+        if (!f.Ok)
+        {
+            return null;
+        }
+
+        foreach (UserIdentity identity in mine)
+        {
+            identities[(identity.Channel, identity.ExternalId.ToLowerInvariant())] = (identity, f.Line);
+        }
+
+        return new User(id, name, email, role, manager);
     }
 
     private static UsageMonth? ParseUsage(FieldParser f, Lookups lookups)

@@ -31,6 +31,18 @@ public interface IUserStore
     Task<IReadOnlyList<User>> ListAsync(CancellationToken cancellationToken = default);
 
     Task<int> UpsertAsync(IReadOnlyList<User> users, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Maps channel identities to users, by (channel, external id): a new one is added, an existing one moves to the
+    /// given user. Returns how many were new.
+    /// </summary>
+    Task<int> UpsertIdentitiesAsync(IReadOnlyList<UserIdentity> identities, CancellationToken cancellationToken = default);
+
+    /// <summary>The user id mapped to this channel identity (external id compared ignoring ASCII case), or null.</summary>
+    Task<string?> FindByIdentityAsync(string channel, string externalId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every mapped identity, ordered by user, channel and external id.</summary>
+    Task<IReadOnlyList<UserIdentity>> ListIdentitiesAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>Monthly usage and payment history.</summary>

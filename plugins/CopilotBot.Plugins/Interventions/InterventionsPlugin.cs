@@ -206,8 +206,14 @@ public sealed class InterventionsPlugin(
             .Where(i => i.Status == InterventionStatus.PendingApproval && i.CreatedAt >= expiry).ToList();
         var cards = new List<Card>();
         var shown = new List<string>();
-        foreach (Intervention i in pending.Take(10))
+        // The first ten the caller may see (not the first ten overall, which could all be someone else's).
+        foreach (Intervention i in pending)
         {
+            if (cards.Count == 10)
+            {
+                break;
+            }
+
             Account? a = await accounts.GetAsync(i.AccountId, cancellationToken);
             if (a is null || !caller.Scope.Allows(a))
             {

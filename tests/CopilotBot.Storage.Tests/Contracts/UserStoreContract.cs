@@ -36,4 +36,47 @@ public abstract class UserStoreContract(StoreProvider provider) : StoreContract(
 
         Assert.Equal(["C", "a", "b"], (await Stores.Users.ListAsync()).Select(u => u.Id));
     }
+
+    [StoreFact]
+    public async Task Identities_MapChannelIdsToUsers_IgnoringCase_AndMoveWhenReassigned()
+    {
+        await Stores.Users.UpsertAsync([Samples.User("sofia.marino"), Samples.User("lukas.weber")]);
+
+        int first = await Stores.Users.UpsertIdentitiesAsync(
+        [
+            new UserIdentity(IdentityChannels.Teams, "6B1D3C9A-0F2E-4C1B-9E8D-7A6B5C4D3E2F", "sofia.marino"),
+            new UserIdentity(IdentityChannels.Slack, "U024BE7LH", "sofia.marino"),
+            new UserIdentity(IdentityChannels.Alias, "Sofia M", "sofia.marino"),
+            new UserIdentity(IdentityChannels.Slack, "U0G9QF9C6", "lukas.weber"),
+        ]);
+        // The same Slack id, differently cased, moves to another user; nothing is duplicated.
+        int second = await Stores.Users.UpsertIdentitiesAsync([new UserIdentity(IdentityChannels.Slack, "u0g9qf9c6", "sofia.marino")]);
+
+        Assert.Equal(4, first);
+        Assert.Equal(0, second);
+        Assert.Equal("sofia.marino", await Stores.Users.FindByIdentityAsync(IdentityChannels.Teams, "6b1d3c9a-0f2e-4c1b-9e8d-7a6b5c4d3e2f"));
+        Assert.Equal("sofia.marino", await Stores.Users.FindByIdentityAsync(IdentityChannels.Slack, "U0G9QF9C6"));
+        Assert.Equal("sofia.marino", await Stores.Users.FindByIdentityAsync(IdentityChannels.Alias, "sofia m"));
+        // Channels are separate namespaces, and unknown ids map to nobody.
+        Assert.Null(await Stores.Users.FindByIdentityAsync(IdentityChannels.Teams, "U024BE7LH"));
+        Assert.Null(await Stores.Users.FindByIdentityAsync(IdentityChannels.Slack, "U999"));
+        Assert.Equal(
+            [
+                new UserIdentity(IdentityChannels.Alias, "Sofia M", "sofia.marino"),
+                new UserIdentity(IdentityChannels.Slack, "U024BE7LH", "sofia.marino"),
+                new UserIdentity(IdentityChannels.Slack, "u0g9qf9c6", "sofia.marino"),
+                new UserIdentity(IdentityChannels.Teams, "6B1D3C9A-0F2E-4C1B-9E8D-7A6B5C4D3E2F", "sofia.marino"),
+            ],
+            await Stores.Users.ListIdentitiesAsync());
+    }
+
+    [StoreFact]
+    public async Task Identities_AreEmptyInANewWorkspace_AndLeaveUsersAlone()
+    {
+        await Stores.Users.UpsertAsync([Samples.User("a")]);
+
+        Assert.Empty(await Stores.Users.ListIdentitiesAsync());
+        Assert.Null(await Stores.Users.FindByIdentityAsync(IdentityChannels.Slack, "a"));
+        Assert.Single(await Stores.Users.ListAsync());
+    }
 }

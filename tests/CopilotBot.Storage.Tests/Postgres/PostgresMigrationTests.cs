@@ -37,7 +37,7 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
             instance.Dispose();
         }
 
-        Assert.Equal([1, 2, 3], applied.Select(m => m.Version));
+        Assert.Equal([1, 2, 3, 4], applied.Select(m => m.Version));
         Assert.All(applied, m => Assert.False(string.IsNullOrWhiteSpace(m.Description)));
     }
 
@@ -52,7 +52,7 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
 
         WorkspaceException error = await Assert.ThrowsAsync<WorkspaceException>(() => PostgresWorkspaceStores.OpenAsync(_database));
 
-        Assert.Contains("schema version 99, newer than this build knows (3)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 99, newer than this build knows (4)", error.Message, StringComparison.Ordinal);
     }
 
     [StoreFact]

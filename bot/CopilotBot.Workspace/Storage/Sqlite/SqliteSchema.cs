@@ -66,6 +66,12 @@ internal static class SqliteSchema
             user_id TEXT NOT NULL, trigger TEXT NOT NULL, account_id TEXT NOT NULL, at TEXT NOT NULL,
             PRIMARY KEY(user_id, trigger, account_id)) WITHOUT ROWID;
         """,
+        """
+        CREATE TABLE user_identities(
+            channel TEXT NOT NULL, external_id TEXT NOT NULL COLLATE NOCASE, user_id TEXT NOT NULL,
+            PRIMARY KEY(channel, external_id)) WITHOUT ROWID;
+        CREATE INDEX user_identities_user ON user_identities(user_id);
+        """,
     ];
 
     /// <summary>The data tables, in the order a canonical dump lists them (with their key columns).</summary>
