@@ -48,7 +48,8 @@ public sealed class CopilotRuntime
                 configuration.GetSection(HubSpotOptions.SectionName + ":Companies").GetChildren().ToDictionary(c => c.Key, c => c.Value ?? string.Empty))
             : new EmbeddedCrmClient(workspace.Tasks);
         var drafts = new DraftWriter(PromptLibrary.Default(), workspace.Activity, workspace.Conversations, workspace.Users);
-        AgentOptions = new AgentOptions();
+        // Agent:* (RiskThreshold, MaxPerHour, CooldownDays, ResumeAfter, …) override the guardrails' defaults.
+        AgentOptions = configuration.GetSection("Agent").Get<AgentOptions>() ?? new AgentOptions();
         // Approval requests reach approvers where they chat when the host has channels (the web host); on the command line
         // they wait in the approval queue.
         Approvals = approvals?.Invoke(workspace, clock) ?? QueueOnlyApprovalNotifier.Instance;
