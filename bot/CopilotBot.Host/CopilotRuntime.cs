@@ -74,6 +74,10 @@ public sealed class CopilotRuntime
             ? new OpenAiModelRouter(llm!, Kernel, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "prompts", "system.md")), logging?.CreateLogger<OpenAiModelRouter>())
             : null;
         Agent = new CopilotAgent(workspace, Kernel, Router.Value, new WorkspaceAccountDirectory(workspace.Accounts), policy, clock, ModelRouter);
+        if (logging?.CreateLogger<CopilotAgent>() is { } agentLog)
+        {
+            Agent.StoreFaulted = ex => agentLog.LogError(ex, "The workspace store failed during a turn; the user was told to try again");
+        }
     }
 
     /// <summary>The router's model is loaded once per process and shared.</summary>
