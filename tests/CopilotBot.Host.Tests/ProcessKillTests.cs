@@ -96,7 +96,7 @@ public sealed class ProcessKillTests(SeededWorkspaceFixture fixture) : IDisposab
     [Fact]
     public async Task Import_killed_midway_then_run_again_equals_one_clean_import()
     {
-        const int Rows = 120_000;
+        const int Rows = 60_000;
         string killed = CopyWorkspace();
         string clean = CopyWorkspace();
         string file = Path.Combine(killed, "payments-big.csv");
