@@ -29,7 +29,38 @@ public sealed class CopilotAgent(
 
     public Kernel.Kernel Kernel => kernel;
 
+    /// <summary>
+    /// Answers one turn. When the workspace's store fails underneath it (file gone, database down) the person gets a
+    /// plain reply saying so — that nothing was changed, or, if a function with side effects had already run, that it
+    /// did and what could not be recorded — never an exception; the next turn works again once the store is back.
+    /// </summary>
     public async Task<TurnReply> HandleAsync(TurnRequest request, CancellationToken cancellationToken = default)
+    {
+        var ledger = new TurnLedger();
+        TurnLedger.Current.Value = ledger;
+        try
+        {
+            return await HandleTurnAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (WorkspaceUnavailable.Is(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            StoreFaulted?.Invoke(ex);
+            return ledger.SideEffect is { } done
+                ? TurnReply.Plain(
+                    $"That was done ({done}), but then I lost the workspace before I could record it. Check before doing it again — I should be back in a minute.",
+                    tool: null, confidence: 0)
+                : TurnReply.Plain(WorkspaceUnavailable.Reply, tool: null, confidence: 0);
+        }
+        finally
+        {
+            TurnLedger.Current.Value = null;
+        }
+    }
+
+    /// <summary>Told about store failures that became a "can't reach the workspace" reply, so the host can log them.</summary>
+    public Action<Exception>? StoreFaulted { get; set; }
+
+    private async Task<TurnReply> HandleTurnAsync(TurnRequest request, CancellationToken cancellationToken)
     {
         bool demo = await workspace.IsDemoAsync(cancellationToken);
         User? user = await workspace.Users.GetAsync(request.UserId, cancellationToken);

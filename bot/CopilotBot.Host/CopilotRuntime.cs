@@ -48,7 +48,8 @@ public sealed class CopilotRuntime
                 configuration.GetSection(HubSpotOptions.SectionName + ":Companies").GetChildren().ToDictionary(c => c.Key, c => c.Value ?? string.Empty))
             : new EmbeddedCrmClient(workspace.Tasks);
         var drafts = new DraftWriter(PromptLibrary.Default(), workspace.Activity, workspace.Conversations, workspace.Users);
-        AgentOptions = new AgentOptions();
+        // Agent:* (RiskThreshold, MaxPerHour, CooldownDays, ResumeAfter, …) override the guardrails' defaults.
+        AgentOptions = configuration.GetSection("Agent").Get<AgentOptions>() ?? new AgentOptions();
         // Approval requests reach approvers where they chat when the host has channels (the web host); on the command line
         // they wait in the approval queue.
         Approvals = approvals?.Invoke(workspace, clock) ?? QueueOnlyApprovalNotifier.Instance;
@@ -75,6 +76,10 @@ public sealed class CopilotRuntime
             ? new OpenAiModelRouter(llm!, Kernel, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "prompts", "system.md")), logging?.CreateLogger<OpenAiModelRouter>())
             : null;
         Agent = new CopilotAgent(workspace, Kernel, Router.Value, new WorkspaceAccountDirectory(workspace.Accounts), policy, clock, ModelRouter);
+        if (logging?.CreateLogger<CopilotAgent>() is { } agentLog)
+        {
+            Agent.StoreFaulted = ex => agentLog.LogError(ex, "The workspace store failed during a turn; the user was told to try again");
+        }
     }
 
     /// <summary>The router's model is loaded once per process and shared.</summary>

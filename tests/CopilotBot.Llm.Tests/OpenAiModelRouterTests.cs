@@ -381,6 +381,21 @@ public sealed class OpenAiModelRouterTests
     }
 
     [Fact]
+    public async Task RouteAsync_ReturnsFallbackNote_WhenTheAnswerStreamsForever()
+    {
+        await using Harness h = await Harness.StartAsync();
+        // Headers and the start of a completion arrive at once, then one byte every 100 ms, for ever.
+        h.Server.Enqueue(new ScriptedResponse(200, """{"id":"x","object":"chat.completion","choices":[""", Endless: true));
+        var stopwatch = Stopwatch.StartNew();
+
+        ModelRoute? route = await h.RouteAsync("hello", o => o.TimeoutSeconds = 1);
+
+        Assert.Null(route!.Reply);
+        Assert.Equal("The language model didn't answer in time, so I used the built-in router.", route.FallbackNote);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
     public async Task RouteAsync_Throws_WhenCallerCancels()
     {
         await using Harness h = await Harness.StartAsync();
@@ -425,6 +440,11 @@ public sealed class OpenAiModelRouterTests
     [InlineData(503, "error", "The language model had a server error")]
     [InlineData(200, "BODY-MARKER this is not JSON test-key", "The language model's answer couldn't be read")]
     [InlineData(200, """{"id":"x","object":"chat.completion","choices":[],"note":"BODY-MARKER test-key"}""", "The language model's answer couldn't be read")]
+    [InlineData(200, """{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"BODY-MARKER cut of""", "The language model's answer couldn't be read")]
+    [InlineData(200, """{"id":"x","object":"chat.completion","choices":"BODY-MARKER not a list"}""", "The language model's answer couldn't be read")]
+    [InlineData(200, """{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":42,"tool_calls":"BODY-MARKER"},"finish_reason":"stop"}]}""", "The language model's answer couldn't be read")]
+    [InlineData(200, """["BODY-MARKER", 1, 2]""", "The language model's answer couldn't be read")]
+    [InlineData(200, "", "The language model's answer couldn't be read")]
     public async Task RouteAsync_ReturnsNoteWithoutKeyOrBody_WhenResponseFails(int status, string body, string expectedNote)
     {
         await using Harness h = await Harness.StartAsync();

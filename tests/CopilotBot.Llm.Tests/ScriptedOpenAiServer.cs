@@ -17,7 +17,8 @@ public sealed record RecordedRequest(IReadOnlyDictionary<string, string> Headers
 }
 
 /// <summary>A scripted response: a status, a raw body, and an optional delay before answering.</summary>
-public sealed record ScriptedResponse(int Status, string Body, TimeSpan Delay = default);
+/// <param name="Endless">Send the status and the start of <paramref name="Body"/>, then a space every 100 ms, never ending.</param>
+public sealed record ScriptedResponse(int Status, string Body, TimeSpan Delay = default, bool Endless = false);
 
 /// <summary>
 /// A real OpenAI-compatible server (Kestrel on 127.0.0.1, a free port) that answers <c>POST /v1/chat/completions</c>
@@ -89,6 +90,19 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
         context.Response.StatusCode = response.Status;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(response.Body);
+        while (response.Endless && !context.RequestAborted.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(100, context.RequestAborted);
+                await context.Response.WriteAsync(" ", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                return;
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

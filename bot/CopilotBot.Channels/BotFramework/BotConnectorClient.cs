@@ -63,6 +63,7 @@ public sealed class BotConnectorClient(HttpClient http, IBotTokenSource tokens, 
         }
 
         bool refreshed = false;
+        TimeSpan waited = TimeSpan.Zero;
         for (int attempt = 1; ; attempt++)
         {
             using var request = new HttpRequestMessage(method, target) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
@@ -88,11 +89,13 @@ public sealed class BotConnectorClient(HttpClient http, IBotTokenSource tokens, 
             }
 
             string error = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (!RetryPolicy.IsRetryable(response.StatusCode) || attempt >= _retry.MaxAttempts || _retry.NextDelay(attempt, response) is not { } delay)
+            if (!RetryPolicy.IsRetryable(response.StatusCode) || attempt >= _retry.MaxAttempts || _retry.NextDelay(attempt, response, waited) is not { } delay)
             {
-                throw new BotConnectorException(response.StatusCode, $"{method} {target.AbsolutePath} failed with {(int)response.StatusCode}.", error);
+                throw new BotConnectorException(
+                    response.StatusCode, $"{method} {target.AbsolutePath} failed with {(int)response.StatusCode} after {attempt} attempt(s) over {waited.TotalSeconds:0.#} s.", error);
             }
 
+            waited += delay;
             await _retry.Delay(delay, cancellationToken);
         }
     }

@@ -19,6 +19,12 @@ public sealed record RetryPolicy
     /// <summary>A <c>Retry-After</c> longer than this is not waited for: the call fails instead of holding the reply.</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// All the waits of one call together stay under this: a reply that cannot go out within it fails (and is logged)
+    /// rather than arriving long after the question, however the server spaces its Retry-After answers.
+    /// </summary>
+    public TimeSpan MaxTotalWait { get; init; } = TimeSpan.FromSeconds(90);
+
     public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = static (d, ct) => Task.Delay(d, ct);
 
     /// <summary>
@@ -40,6 +46,10 @@ public sealed record RetryPolicy
         double jittered = exponential * (0.8 + (Random.Shared.NextDouble() * 0.4));
         return TimeSpan.FromMilliseconds(Math.Min(jittered, MaxDelay.TotalMilliseconds));
     }
+
+    /// <summary>The wait before the next attempt, or null to give up: too long a Retry-After, or over <see cref="MaxTotalWait"/> in all.</summary>
+    public TimeSpan? NextDelay(int attempt, HttpResponseMessage response, TimeSpan waitedSoFar) =>
+        NextDelay(attempt, response) is { } delay && waitedSoFar + delay <= MaxTotalWait ? delay : null;
 
     internal static TimeSpan? RetryAfter(HttpResponseMessage response)
     {

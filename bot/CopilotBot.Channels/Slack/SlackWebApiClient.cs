@@ -110,6 +110,7 @@ public sealed class SlackWebApiClient(HttpClient http, SlackOptions options, Ret
     private async Task<HttpResponseMessage> SendAsync(string url, JsonObject body, string? token, string method, CancellationToken cancellationToken)
     {
         string json = body.ToJsonString();
+        TimeSpan waited = TimeSpan.Zero;
         for (int attempt = 1; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
@@ -125,7 +126,7 @@ public sealed class SlackWebApiClient(HttpClient http, SlackOptions options, Ret
             }
 
             bool retryable = response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500;
-            TimeSpan? delay = retryable && attempt < _retry.MaxAttempts ? _retry.NextDelay(attempt, response) : null;
+            TimeSpan? delay = retryable && attempt < _retry.MaxAttempts ? _retry.NextDelay(attempt, response, waited) : null;
             HttpStatusCode status = response.StatusCode;
             response.Dispose();
             if (delay is null)
@@ -133,6 +134,7 @@ public sealed class SlackWebApiClient(HttpClient http, SlackOptions options, Ret
                 throw new SlackApiException(method, status == HttpStatusCode.TooManyRequests ? "ratelimited" : $"http_{(int)status}", status);
             }
 
+            waited += delay.Value;
             await _retry.Delay(delay.Value, cancellationToken);
         }
     }

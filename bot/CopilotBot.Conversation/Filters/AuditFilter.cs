@@ -14,6 +14,11 @@ public sealed class AuditFilter(IAuditLog audit) : IFunctionInvocationFilter
         {
             await next(context);
             outcome = context.Result?.IsRefusal == true ? "refused" : context.Exception is not null ? "invalid_input" : "ok";
+            if (outcome == "ok" && context.Function.HasSideEffects)
+            {
+                // From here the change is made: if the audit append or anything after it fails, the reply must not say otherwise.
+                TurnLedger.Current.Value?.Ran(context.Function.FullName);
+            }
         }
         catch
         {

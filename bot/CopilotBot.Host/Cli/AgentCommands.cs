@@ -32,7 +32,7 @@ internal static class AgentCommands
 
             foreach (AgentDecision d in report.Decisions)
             {
-                await stdout.WriteLineAsync($"{d.Risk.Account.Id,-8} {d.Risk.Account.Tier,-8} {d.Risk.Probability,6:P0} {AccountRisk.Badge(d.Risk.Urgency),-12} {d.Outcome}{(d.InterventionId is null ? string.Empty : " " + d.InterventionId)}");
+                await stdout.WriteLineAsync($"{d.Risk.Account.Id,-8} {d.Risk.Account.Tier,-8} {d.Risk.Probability,6:P0} {AccountRisk.Badge(d.Risk.Urgency),-12} {d.Outcome}{(d.InterventionId is null ? string.Empty : " " + d.InterventionId)}{(d.Resumed ? " (finished after an interrupted run)" : string.Empty)}");
             }
 
             await stdout.WriteLineAsync(report.DryRun

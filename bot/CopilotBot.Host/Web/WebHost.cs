@@ -42,6 +42,7 @@ public static class WebHost
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<WorkspaceUnavailableHandler>();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         builder.Services.AddSingleton(sp =>
         {

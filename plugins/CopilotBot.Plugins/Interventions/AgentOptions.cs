@@ -19,4 +19,11 @@ public sealed record AgentOptions
 
     /// <summary>Follow-up task due this many days after the intervention.</summary>
     public int FollowUpDays { get; init; } = 7;
+
+    /// <summary>
+    /// An intervention the agent created whose follow-up (task, audit entry, approval request) is missing and is at least
+    /// this old belongs to a run that died mid-account (process killed, store gone): the next run finishes it instead of
+    /// creating another. Longer than any live run spends on one account, so two overlapping live runs never both finish it.
+    /// </summary>
+    public TimeSpan ResumeAfter { get; init; } = TimeSpan.FromMinutes(10);
 }

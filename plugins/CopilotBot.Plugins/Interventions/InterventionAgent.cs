@@ -14,7 +14,8 @@ public sealed record AgentRunReport(bool DryRun, bool Stopped, IReadOnlyList<Age
     public int QueuedForApproval => Decisions.Count(d => d.Outcome == AgentOutcome.QueuedForApproval);
 }
 
-public sealed record AgentDecision(AccountRisk Risk, AgentOutcome Outcome, string? InterventionId);
+/// <param name="Resumed">True when this run finished an intervention an interrupted run had created (no new intervention).</param>
+public sealed record AgentDecision(AccountRisk Risk, AgentOutcome Outcome, string? InterventionId, bool Resumed = false);
 
 public enum AgentOutcome
 {
@@ -93,9 +94,20 @@ public sealed class InterventionAgent(
         var existing = (await interventions.ListAsync(null, cancellationToken))
             .Where(i => i.CreatedAt > now.AddDays(-options.CooldownDays)).Select(i => i.AccountId).ToHashSet();
         var decisions = new List<AgentDecision>();
+        var resumed = new HashSet<string>(StringComparer.Ordinal);
+        if (!dryRun)
+        {
+            await ResumeUnfinishedAsync(requestedBy, now, options, decisions, resumed, cancellationToken);
+        }
+
         foreach (AccountRisk r in eligible)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (resumed.Contains(r.Account.Id))
+            {
+                continue;
+            }
+
             bool platinum = r.Account.Tier == Tier.Platinum;
             if (dryRun)
             {
@@ -121,7 +133,7 @@ public sealed class InterventionAgent(
                     break;
                 case GuardedCreate.Created:
                     CrmTask task = await crm.CreateTaskAsync(
-                        r.Account.Id, $"Follow up on retention email to {r.Account.Name}", today.AddDays(options.FollowUpDays),
+                        r.Account.Id, FollowUpTitle(r.Account), today.AddDays(options.FollowUpDays),
                         r.Account.OwnerId ?? requestedBy, AgentOptions.ActorId, now, cancellationToken);
                     await audit.AppendAsync(AgentOptions.ActorId, "agent.intervention", r.Account.Id, details + $" task {task.Id} intervention {intervention.Id}", now, cancellationToken);
                     decisions.Add(new AgentDecision(r, AgentOutcome.Acted, intervention.Id));
@@ -137,6 +149,75 @@ public sealed class InterventionAgent(
         }
 
         return new AgentRunReport(dryRun, false, decisions);
+    }
+
+    private static string FollowUpTitle(Account account) => $"Follow up on retention email to {account.Name}";
+
+    /// <summary>
+    /// Finishes what a run that died mid-account left undone. Per account the agent commits the intervention first (the
+    /// guarded create: that is what the cap and the cooldown count), then the follow-up task, then the audit entry; a run
+    /// killed between those steps leaves an intervention without its audit entry. The next run completes it — the task
+    /// only if the CRM has none for it yet, then the audit entry — and never creates a second intervention for the account.
+    /// </summary>
+    private async Task ResumeUnfinishedAsync(
+        string requestedBy, DateTimeOffset now, AgentOptions options, List<AgentDecision> decisions, HashSet<string> resumed, CancellationToken cancellationToken)
+    {
+        DateTimeOffset windowStart = now.AddDays(-options.CooldownDays);
+        var candidates = (await interventions.ListAsync(null, cancellationToken))
+            .Where(i => i.CreatedBy == AgentOptions.ActorId && i.CreatedAt > windowStart && i.CreatedAt <= now - options.ResumeAfter
+                && i.Status is InterventionStatus.Pending or InterventionStatus.PendingApproval)
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            return;
+        }
+
+        DateTimeOffset from = candidates.Min(i => i.CreatedAt);
+        var finished = (await audit.ReadAsync(from, null, cancellationToken))
+            .Where(e => e.Actor == AgentOptions.ActorId && e.Action is "agent.intervention" or "agent.approval_requested" && e.Target is not null)
+            .GroupBy(e => e.Target!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Max(e => e.At), StringComparer.Ordinal);
+        Dictionary<string, AccountRisk>? risks = null;
+        foreach (Intervention i in candidates.OrderBy(i => i.CreatedAt))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (finished.TryGetValue(i.AccountId, out DateTimeOffset at) && at >= i.CreatedAt)
+            {
+                continue;
+            }
+
+            risks ??= (await risk.ScoreAsync(cancellationToken)).ToDictionary(r => r.Account.Id, StringComparer.Ordinal);
+            if (!risks.TryGetValue(i.AccountId, out AccountRisk? r))
+            {
+                continue;
+            }
+
+            string details = JsonSerializer.Serialize(new { risk = i.Risk, urgency = r.Urgency.ToString(), requested_by = requestedBy, resumed = true, drivers = r.Drivers.Where(d => d.Points > 0).Take(3).Select(d => d.Text) });
+            bool approval = i.Status == InterventionStatus.PendingApproval || i.DecidedBy is not null;
+            if (approval)
+            {
+                await audit.AppendAsync(AgentOptions.ActorId, "agent.approval_requested", i.AccountId, details + $" intervention {i.Id}", now, cancellationToken);
+                if (i.Status == InterventionStatus.PendingApproval)
+                {
+                    await NotifyAsync(i, r, now, cancellationToken);
+                }
+
+                decisions.Add(new AgentDecision(r, AgentOutcome.QueuedForApproval, i.Id, Resumed: true));
+            }
+            else
+            {
+                // The task may already exist if the run died between the task and the audit entry: never a second one.
+                CrmTask? task = (await crm.ListTasksAsync(null, i.AccountId, null, cancellationToken))
+                    .FirstOrDefault(t => t.CreatedBy == AgentOptions.ActorId && t.Title == FollowUpTitle(r.Account) && t.CreatedAt >= i.CreatedAt);
+                task ??= await crm.CreateTaskAsync(
+                    i.AccountId, FollowUpTitle(r.Account), DateOnly.FromDateTime(i.CreatedAt.UtcDateTime).AddDays(options.FollowUpDays),
+                    r.Account.OwnerId ?? requestedBy, AgentOptions.ActorId, now, cancellationToken);
+                await audit.AppendAsync(AgentOptions.ActorId, "agent.intervention", i.AccountId, details + $" task {task.Id} intervention {i.Id}", now, cancellationToken);
+                decisions.Add(new AgentDecision(r, AgentOutcome.Acted, i.Id, Resumed: true));
+            }
+
+            resumed.Add(i.AccountId);
+        }
     }
 
     /// <summary>Puts the request in front of the approvers; if that fails the request still waits in the queue.</summary>

@@ -14,6 +14,13 @@ public sealed class SupportMemory(Func<CancellationToken, Task<MemoryIndexer>> o
     private readonly SemaphoreSlim _gate = new(1, 1);
     private MemoryIndexer? _indexer;
     private int _indexedCount = -1;
+    private long _unavailableUntil;
+
+    /// <summary>
+    /// After the index fails (Qdrant down, refusing, hanging until its timeout), searches fail at once for this long
+    /// instead of each turn waiting through the adapter's retries again; the caller falls back to keyword ranking.
+    /// </summary>
+    public TimeSpan RetryAfterFailure { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Indexes what changed; returns the indexer's report, or null when nothing needed doing.</summary>
     public async Task<IndexReport?> EnsureIndexedAsync(IProgress<IndexProgress>? progress, CancellationToken cancellationToken)
@@ -50,8 +57,22 @@ public sealed class SupportMemory(Func<CancellationToken, Task<MemoryIndexer>> o
 
     public async Task<IReadOnlyList<MemorySearchResult>> SearchAsync(MemoryQuery query, CancellationToken cancellationToken)
     {
-        await EnsureIndexedAsync(null, cancellationToken);
-        return await _indexer!.CreateSearch().SearchAsync(query, cancellationToken);
+        long until = Interlocked.Read(ref _unavailableUntil);
+        if (until > Environment.TickCount64)
+        {
+            throw new VectorStoreException($"The retrieval index failed recently; trying it again in {(until - Environment.TickCount64) / 1000.0:0.#} s.", isTransient: true);
+        }
+
+        try
+        {
+            await EnsureIndexedAsync(null, cancellationToken);
+            return await _indexer!.CreateSearch().SearchAsync(query, cancellationToken);
+        }
+        catch (Exception ex) when (ex is VectorStoreException or EmbeddingException or IOException)
+        {
+            Interlocked.Exchange(ref _unavailableUntil, Environment.TickCount64 + (long)RetryAfterFailure.TotalMilliseconds);
+            throw;
+        }
     }
 
     public void Dispose()

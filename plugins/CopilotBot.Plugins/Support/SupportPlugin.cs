@@ -66,10 +66,12 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             .Select(i => current.Items[i])
             .ToList();
         var matched = keywordMatch ? ranked : current.Items;
+        bool indexDown = false;
         if (keywordMatch && memory is not null)
         {
             // The evidence comes from hybrid retrieval (vectors + BM25, fused), inside the same scope and filters.
-            ranked = await RetrieveAsync(question!, account, topic, start, end, current, cancellationToken) ?? ranked;
+            (List<Item>? retrieved, indexDown) = await RetrieveAsync(question!, account, topic, start, end, current, cancellationToken);
+            ranked = retrieved ?? ranked;
         }
 
         int negative = matched.Count(i => i.Conversation.Sentiment < NegativeBelow);
@@ -97,7 +99,8 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             (keywordMatch ? $" mention {string.Join(", ", KeywordScorer.Words(question ?? string.Empty).Where(w => query.Contains(w.Stem)).Select(w => w.Word).Distinct().Take(4))}" : string.Empty) + ". " +
             $"Negative: {Format.Percent(negShare)} (previous {(days == 1 ? "day" : days + " days")}: {Format.Percent(baseShare)}{(keywordMatch ? $", {baselineItems.Count} conversations" : string.Empty)}). " +
             $"Top topics: {string.Join(", ", topics)}. " +
-            (evidence.Count > 0 ? $"Most relevant: \"{evidence[0].Snippet}\" ({evidence[0].Id}, {evidence[0].Date})." : string.Empty);
+            (evidence.Count > 0 ? $"Most relevant: \"{evidence[0].Snippet}\" ({evidence[0].Id}, {evidence[0].Date})." : string.Empty) +
+            (indexDown ? " " + IndexDownNote : string.Empty);
 
         var rows = evidence.Select(e => (IReadOnlyList<string>)[e.Id, e.Date, current.AccountNames.GetValueOrDefault(e.AccountId ?? string.Empty, e.AccountId ?? "—"), e.Snippet]).ToList();
         var card = new Card(
@@ -189,7 +192,10 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         };
     }
 
-    private async Task<List<Item>?> RetrieveAsync(string question, string? account, string? topic, DateOnly start, DateOnly end, Slice slice, CancellationToken cancellationToken)
+    /// <summary>Said when the retrieval index (e.g. Qdrant) could not be used and keyword ranking stood in.</summary>
+    public const string IndexDownNote = "(The semantic search index is unavailable right now, so these are ranked by keyword match; counts are unaffected.)";
+
+    private async Task<(List<Item>? Items, bool Unavailable)> RetrieveAsync(string question, string? account, string? topic, DateOnly start, DateOnly end, Slice slice, CancellationToken cancellationToken)
     {
         var byId = slice.Items.ToDictionary(i => i.Conversation.Id);
         var filter = new CopilotBot.Memory.VectorFilter
@@ -203,12 +209,13 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         {
             var results = await memory!.SearchAsync(new CopilotBot.Memory.MemoryQuery(question) { Filter = filter, Limit = 5 }, cancellationToken);
             var items = results.Select(r => byId.GetValueOrDefault(r.ConversationId)).OfType<Item>().ToList();
-            return items.Count > 0 ? items : null;
+            return (items.Count > 0 ? items : null, false);
         }
         catch (Exception ex) when (ex is CopilotBot.Memory.VectorStoreException or CopilotBot.Memory.EmbeddingException or IOException)
         {
-            // The index being unavailable costs ranking quality, not the answer: keyword ranking over the slice stands in.
-            return null;
+            // The index being unavailable costs ranking quality, not the answer: keyword ranking over the slice stands in,
+            // and the reply says so.
+            return (null, true);
         }
     }
 

@@ -27,6 +27,22 @@ public sealed class SqliteDb
 
     public SqliteConnection Open()
     {
+        if (!File.Exists(Path))
+        {
+            using var connection = new SqliteConnection(_connectionString);
+            // The file (or its folder) went away under a running process. A pooled connection would still write into the
+            // unlinked file, and a new one would create an empty database: both lose data silently. Fail instead, and
+            // drop the pooled connections so the file is opened afresh once it is back.
+            SqliteConnection.ClearPool(connection);
+            throw new SqliteException($"The workspace database {Path} is not there (moved, deleted or its volume unmounted).", 14);
+        }
+
+        return OpenConnection();
+    }
+
+    /// <summary>Opens (creating the file if needed: only migration, at start-up, may create it).</summary>
+    private SqliteConnection OpenConnection()
+    {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
@@ -38,7 +54,7 @@ public sealed class SqliteDb
 
     private void Migrate()
     {
-        using SqliteConnection connection = Open();
+        using SqliteConnection connection = OpenConnection();
         using SqliteTransaction tx = connection.BeginTransaction();
         using SqliteCommand version = connection.CreateCommand();
         version.Transaction = tx;
