@@ -34,7 +34,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
 
         Slice current = await LoadAsync(caller, account, topic, start, end, cancellationToken);
         int days = end.DayNumber - start.DayNumber + 1;
-        Slice baseline = await LoadAsync(caller, account, topic, start.AddDays(-days), start.AddDays(-1), cancellationToken);
+        Slice baseline = await LoadAsync(caller, account, topic, start.AddDays(-days), start.AddDays(-1), cancellationToken, current.AccountNames);
         string scope = Describe(account, topic, start, end, current.AccountNames);
         if (current.Items.Count == 0)
         {
@@ -230,12 +230,13 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         return start > end ? (default, default, "The start date is after the end date.") : (start, end, null);
     }
 
-    private async Task<Slice> LoadAsync(CallerContext caller, string? account, string? topic, DateOnly start, DateOnly end, CancellationToken cancellationToken)
+    /// <summary>The conversations of a period inside the caller's scope; <paramref name="visible"/> reuses a scope already read for this question.</summary>
+    private async Task<Slice> LoadAsync(CallerContext caller, string? account, string? topic, DateOnly start, DateOnly end, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? visible = null)
     {
         var fromAt = new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var toAt = new DateTimeOffset(end.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         IReadOnlyList<Item> list = await _corpus.SliceAsync(account, fromAt, toAt, cancellationToken);
-        var visible = (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken))
+        visible ??= (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken))
             .Where(caller.Scope.Allows).ToDictionary(a => a.Id, a => a.Name);
         string? topicKey = topic?.Trim().ToLowerInvariant().Replace(' ', '_');
         // A scoped caller sees only conversations of accounts they may see; unlinked conversations only unscoped callers.
