@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 // Usage: dotnet run -c Release --project bench/CopilotBot.Bench.Load [-- warmup=30 measure=60 baseline=20 users=400 concurrency=16 rate=300]
+//        [profile=300 [profileonly=1]]: process CPU per turn kind, sessions run one after another straight into the agent
 var options = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
 TimeSpan warmup = TimeSpan.FromSeconds(options.GetValueOrDefault("warmup", 30)), measure = TimeSpan.FromSeconds(options.GetValueOrDefault("measure", 60));
 TimeSpan baselineFor = TimeSpan.FromSeconds(options.GetValueOrDefault("baseline", 20));
@@ -102,6 +103,7 @@ if (options.TryGetValue("profile", out double profileSessions))
 
     if (options.ContainsKey("profileonly"))
     {
+        await CleanUpAsync();
         return;
     }
 }
@@ -136,13 +138,18 @@ Console.WriteLine($"Summary (target ≥ 300 turns/s, p99 < 250 ms, no errors; ty
 Console.WriteLine($"  closed loop: {closed.Throughput,7:N0} turns/s  p99 {P99(closed),7:N1} ms  errors {closed.Errors}   baseline (help only) {baseline.Throughput:N0} turns/s, ratio {closed.Throughput / baseline.Throughput:0.00}");
 Console.WriteLine($"  open loop:   {open.Throughput,7:N0} turns/s  p99 {P99(open),7:N1} ms  errors {open.Errors}   (offered {rate:N0}/s)");
 
-await bot.StopAsync();
-await bot.DisposeAsync();
-Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-try
+await CleanUpAsync();
+
+async Task CleanUpAsync()
 {
-    Directory.Delete(directory, recursive: true);
-}
-catch (IOException)
-{
+    await bot.StopAsync();
+    await bot.DisposeAsync();
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    try
+    {
+        Directory.Delete(directory, recursive: true);
+    }
+    catch (IOException)
+    {
+    }
 }
