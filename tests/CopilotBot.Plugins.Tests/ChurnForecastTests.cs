@@ -28,6 +28,26 @@ public sealed class ChurnForecastTests
     }
 
     [Fact]
+    public void Simulate_RepeatedInputsGiveTheSameAnswer_AndAChangedInputIsNotServedFromTheCache()
+    {
+        var rng = new Random(3);
+        var accounts = Enumerable.Range(0, 500).Select(_ => (Probability: rng.NextDouble() * 0.3, Arr: 10_000 + (rng.NextDouble() * 500_000))).ToList();
+        var changed = accounts.ToList();
+        changed[250] = (changed[250].Probability + 0.5, changed[250].Arr);
+
+        ForecastDistribution first = ChurnForecast.Simulate(accounts);
+        ForecastDistribution again = ChurnForecast.Simulate(accounts.ToList());
+        ForecastDistribution other = ChurnForecast.Simulate(changed);
+        ForecastDistribution otherSeed = ChurnForecast.Simulate(accounts, seed: 99);
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+        Assert.Equal(first.Expected + (0.5 * changed[250].Arr), other.Expected, 6);
+        Assert.NotEqual(first, otherSeed);
+        Assert.Equal(first.Expected, otherSeed.Expected, 6);
+    }
+
+    [Fact]
     public void Simulate_GivesTheExactExpectation_AndOrderedPercentiles()
     {
         var accounts = new List<(double, double)> { (0.5, 100_000), (0.1, 1_000_000), (0.0, 5_000_000), (1.0, 20_000) };

@@ -81,6 +81,61 @@ internal static class KeywordScorer
         return scores;
     }
 
+    /// <summary>
+    /// The same BM25 scores as <see cref="Score(IReadOnlyList{List{string}}, IReadOnlyCollection{string}, double, double)"/>
+    /// (identical arithmetic), over documents whose term counts were taken once: a question over thousands of cached
+    /// conversations looks each term up instead of scanning every document's words.
+    /// </summary>
+    public static double[] Score(IReadOnlyList<Document> documents, IReadOnlyCollection<string> query, double k1 = 1.2, double b = 0.75)
+    {
+        var scores = new double[documents.Count];
+        if (documents.Count == 0 || query.Count == 0)
+        {
+            return scores;
+        }
+
+        double avg = documents.Average(d => d.Length);
+        foreach (string term in query.Distinct())
+        {
+            int df = 0;
+            for (int i = 0; i < documents.Count; i++)
+            {
+                df += documents[i].Counts.ContainsKey(term) ? 1 : 0;
+            }
+
+            if (df == 0)
+            {
+                continue;
+            }
+
+            double idf = Math.Log(1 + ((documents.Count - df + 0.5) / (df + 0.5)));
+            for (int i = 0; i < documents.Count; i++)
+            {
+                if (documents[i].Counts.TryGetValue(term, out int tf))
+                {
+                    scores[i] += idf * tf * (k1 + 1) / (tf + (k1 * (1 - b + (b * documents[i].Length / Math.Max(1, avg)))));
+                }
+            }
+        }
+
+        return scores;
+    }
+
+    /// <summary>A document's length in terms and how often each term occurs in it.</summary>
+    public sealed record Document(int Length, Dictionary<string, int> Counts)
+    {
+        public static Document Of(List<string> terms)
+        {
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (string term in terms)
+            {
+                counts[term] = counts.GetValueOrDefault(term) + 1;
+            }
+
+            return new Document(terms.Count, counts);
+        }
+    }
+
     /// <summary>A light stemmer: plural s, then -ing/-ed, then a final e, so invoice/invoices/invoiced meet.</summary>
     private static string Stem(string w)
     {

@@ -5,6 +5,7 @@ using CopilotBot.Conversation.Cards;
 using CopilotBot.Conversation.Kernel;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
+using Item = CopilotBot.Plugins.Support.SupportCorpus.Entry;
 
 namespace CopilotBot.Plugins.Support;
 
@@ -12,6 +13,7 @@ namespace CopilotBot.Plugins.Support;
 public sealed class SupportPlugin(IConversationStore conversations, IAccountStore accounts, SupportMemory? memory = null)
 {
     private const double NegativeBelow = -0.2;
+    private readonly SupportCorpus _corpus = new(conversations);
 
     [KernelFunction("ask")]
     [Description("Answer a question from support conversations (complaints, outages, billing issues), with counts, sentiment against the previous period, and evidence.")]
@@ -32,7 +34,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
 
         Slice current = await LoadAsync(caller, account, topic, start, end, cancellationToken);
         int days = end.DayNumber - start.DayNumber + 1;
-        Slice baseline = await LoadAsync(caller, account, topic, start.AddDays(-days), start.AddDays(-1), cancellationToken);
+        Slice baseline = await LoadAsync(caller, account, topic, start.AddDays(-days), start.AddDays(-1), cancellationToken, current.AccountNames);
         string scope = Describe(account, topic, start, end, current.AccountNames);
         if (current.Items.Count == 0)
         {
@@ -40,11 +42,13 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         }
 
         // The words that ask about something: not the account's name or the topic, which are already filters.
-        List<string> query = KeywordScorer.Terms(question ?? string.Empty)
-            .Where(t => !current.AccountNames.Values.Any(n => KeywordScorer.Terms(n).Contains(t))
+        List<string> questionTerms = KeywordScorer.Terms(question ?? string.Empty);
+        HashSet<string> nameTerms = questionTerms.Count == 0 ? [] : current.AccountNames.Values.SelectMany(KeywordScorer.Terms).ToHashSet(StringComparer.Ordinal);
+        List<string> query = questionTerms
+            .Where(t => !nameTerms.Contains(t)
                 && !KeywordScorer.Terms((topic ?? string.Empty).Replace('_', ' ')).Contains(t))
             .Distinct().ToList();
-        var documents = current.Items.Select(i => KeywordScorer.Terms(i.Text)).ToList();
+        var documents = current.Items.Select(i => i.Document).ToList();
         double[] scores = KeywordScorer.Score(documents, query);
         bool keywordMatch = scores.Any(s => s > 0);
         if (!keywordMatch && query.Count > 0)
@@ -80,7 +84,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         var baselineItems = baseline.Items;
         if (keywordMatch)
         {
-            double[] baselineScores = KeywordScorer.Score(baseline.Items.Select(i => KeywordScorer.Terms(i.Text)).ToList(), query);
+            double[] baselineScores = KeywordScorer.Score(baseline.Items.Select(i => i.Document).ToList(), query);
             baselineItems = baseline.Items.Where((_, i) => baselineScores[i] > 0).ToList();
         }
 
@@ -233,19 +237,18 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         return start > end ? (default, default, "The start date is after the end date.") : (start, end, null);
     }
 
-    private async Task<Slice> LoadAsync(CallerContext caller, string? account, string? topic, DateOnly start, DateOnly end, CancellationToken cancellationToken)
+    /// <summary>The conversations of a period inside the caller's scope; <paramref name="visible"/> reuses a scope already read for this question.</summary>
+    private async Task<Slice> LoadAsync(CallerContext caller, string? account, string? topic, DateOnly start, DateOnly end, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? visible = null)
     {
         var fromAt = new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var toAt = new DateTimeOffset(end.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        IReadOnlyList<SupportConversation> list = await conversations.ListAsync(account, fromAt, toAt, cancellationToken);
-        var visible = (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken))
+        IReadOnlyList<Item> list = await _corpus.SliceAsync(account, fromAt, toAt, cancellationToken);
+        visible ??= (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken))
             .Where(caller.Scope.Allows).ToDictionary(a => a.Id, a => a.Name);
         string? topicKey = topic?.Trim().ToLowerInvariant().Replace(' ', '_');
         // A scoped caller sees only conversations of accounts they may see; unlinked conversations only unscoped callers.
-        var kept = list.Where(c => (c.AccountId is null ? caller.Scope.OwnerIds is null : visible.ContainsKey(c.AccountId))
-            && (topicKey is null || string.Equals(c.Topic, topicKey, StringComparison.OrdinalIgnoreCase))).ToList();
-        var turns = (await conversations.ListTurnsAsync(account, fromAt, toAt, cancellationToken)).ToLookup(t => t.ConversationId);
-        var items = kept.Select(c => new Item(c, turns[c.Id].ToList())).ToList();
+        var items = list.Where(i => (i.Conversation.AccountId is null ? caller.Scope.OwnerIds is null : visible.ContainsKey(i.Conversation.AccountId))
+            && (topicKey is null || string.Equals(i.Conversation.Topic, topicKey, StringComparison.OrdinalIgnoreCase))).ToList();
         return new Slice(items, visible, caller.Scope.OwnerIds is null ? null : visible.Keys.ToList());
     }
 
@@ -267,11 +270,6 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
 
         string best = sentences.OrderByDescending(s => KeywordScorer.Terms(s).Count(query.Contains)).First();
         return best.Length > 160 ? best[..157] + "…" : best;
-    }
-
-    private sealed record Item(SupportConversation Conversation, List<ConversationTurn> Turns)
-    {
-        public string Text => (Conversation.Subject ?? string.Empty) + " " + string.Join(' ', Turns.Where(t => t.Speaker == Speaker.Customer).Select(t => t.Text));
     }
 
     private sealed record Slice(List<Item> Items, IReadOnlyDictionary<string, string> AccountNames, IReadOnlyCollection<string>? ScopedAccounts);
