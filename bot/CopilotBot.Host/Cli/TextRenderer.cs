@@ -44,10 +44,13 @@ internal static class TextRenderer
                         console.Write(t2);
                         break;
                     case CardChart chart:
-                        string? path = saveChart?.Invoke(chart);
-                        console.MarkupLine(path is null
-                            ? $"[grey]Chart: {Markup.Escape(chart.AltText)}[/]"
-                            : $"[grey]Chart: {Markup.Escape(path)}[/]\n[grey]  {Markup.Escape(chart.AltText)}[/]");
+                        if (saveChart?.Invoke(chart) is { } path)
+                        {
+                            // Straight to the writer: a path wrapped at the terminal width could not be copied.
+                            console.Profile.Out.Writer.WriteLine("Chart: " + path);
+                        }
+
+                        console.MarkupLine($"[grey]{(saveChart is null ? "Chart: " : "  ")}{Markup.Escape(chart.AltText)}[/]");
                         break;
                 }
             }
