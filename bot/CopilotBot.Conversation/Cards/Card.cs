@@ -48,6 +48,13 @@ public sealed record CardChart(ChartSpec Spec, string AltText) : CardElement
     });
 
     private sealed record Rendered(byte[] Png, string Hash);
+
+    // Printing a card (logs, test messages) names the chart without drawing it.
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Title = ").Append(Spec.Title).Append(", AltText = ").Append(AltText);
+        return true;
+    }
 }
 
 /// <summary>A button: <see cref="Verb"/> is what the bot does when it is pressed, <see cref="Data"/> its arguments.</summary>
