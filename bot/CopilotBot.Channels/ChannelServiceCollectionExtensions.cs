@@ -21,6 +21,7 @@ public static class ChannelServiceCollectionExtensions
         SlackOptions slack = configuration.GetSection(SlackOptions.Section).Get<SlackOptions>() ?? new SlackOptions();
         services.TryAddSingleton(bot);
         services.TryAddSingleton(slack);
+        services.TryAddSingleton(_ => new ChartImageCache(bot.PublicBaseUrl));
         services.TryAddSingleton<IInboundDeduplicator>(_ => new MemoryInboundDeduplicator());
         services.TryAddSingleton<IChannelWorkQueue, InProcessChannelWorkQueue>();
         services.TryAddSingleton<IChannelUserResolver>(PassThroughUserResolver.Instance);
@@ -47,7 +48,7 @@ public static class ChannelServiceCollectionExtensions
         services.TryAddSingleton<ISlackApi>(sp => new SlackWebApiClient(sp.GetRequiredService<ChannelHttp>().Client, sp.GetRequiredService<SlackOptions>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProactiveChannel, BotFrameworkProactiveChannel>(sp =>
             new BotFrameworkProactiveChannel(sp.GetRequiredService<IBotConnector>(), sp.GetRequiredService<TrustedServiceUrls>(), sp.GetRequiredService<BotOptions>())));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProactiveChannel, SlackProactiveChannel>(sp => new SlackProactiveChannel(sp.GetRequiredService<ISlackApi>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProactiveChannel, SlackProactiveChannel>(sp => new SlackProactiveChannel(sp.GetRequiredService<ISlackApi>(), sp.GetRequiredService<ChartImageCache>())));
         services.TryAddSingleton<BotFrameworkEndpoint>();
         services.TryAddSingleton<SlackEndpoint>();
         services.AddCopilotDirectLine(configuration);

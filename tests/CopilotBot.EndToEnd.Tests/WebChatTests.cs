@@ -9,13 +9,15 @@ namespace CopilotBot.EndToEnd.Tests;
 /// <summary>
 /// The bot's local web chat page (Microsoft Bot Framework Web Chat over the bot's Direct Line 3.0 endpoint) in headless
 /// Chromium, driven by js/webchat.js: pick a CSM in the user picker, ask for at-risk accounts, get the Adaptive Card as
-/// Microsoft's renderer draws it, click its "Explain …" button and get the explanation.
+/// Microsoft's renderer draws it, click its "Explain …" button and get the explanation, then ask for a forecast and see
+/// its chart image load.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 [Trait("Category", "EndToEnd")]
 public sealed class WebChatTests(BotServer bot, ITestOutputHelper output)
 {
     private const string Question = "which accounts are most at risk?";
+    private const string ChartQuestion = "forecast churned ARR for the next 90 days";
 
     [Fact]
     public async Task WebChat_AnswersInTheCsmsScopeAndExplainsOnCardClick_WhenACsmIsPicked()
@@ -27,7 +29,7 @@ public sealed class WebChatTests(BotServer bot, ITestOutputHelper output)
 
         DriverRun run = await BrowserDriver.RunAsync(
             "webchat.js",
-            new JsonObject { ["bot"] = bot.BaseUrl.ToString(), ["out"] = artifacts, ["user"] = csm, ["question"] = Question, ["timeoutMs"] = 90_000 },
+            new JsonObject { ["bot"] = bot.BaseUrl.ToString(), ["out"] = artifacts, ["user"] = csm, ["question"] = Question, ["chartQuestion"] = ChartQuestion, ["timeoutMs"] = 90_000 },
             artifacts,
             TimeSpan.FromMinutes(4));
         output.WriteLine($"Driver finished in {run.Elapsed.TotalSeconds:F1} s (exit {run.ExitCode}); steps: {run.Report["steps"]?.ToJsonString()}");
@@ -62,8 +64,14 @@ public sealed class WebChatTests(BotServer bot, ITestOutputHelper output)
         Assert.Contains(" pts", explanation, StringComparison.Ordinal);
         Assert.Equal(0, run.Report["sendFailedAfterClick"]?.GetValue<int>());
 
+        // The forecast's chart: an inline PNG that Microsoft's renderer shows as a loaded image, with its alt text.
+        JsonObject chart = run.Report["chartImage"]!.AsObject();
+        Assert.Equal(("data:image/png;base64,", 640, 320), ((string?)chart["scheme"], (int)chart["naturalWidth"]!, (int)chart["naturalHeight"]!));
+        Assert.Contains("expected churned ARR", (string?)chart["alt"], StringComparison.Ordinal);
+
         Artifacts.AssertScreenshot(Path.Combine(artifacts, "01-at-risk-card.png"));
         Artifacts.AssertScreenshot(Path.Combine(artifacts, "02-explain-card.png"));
+        Artifacts.AssertScreenshot(Path.Combine(artifacts, "03-forecast-chart.png"));
     }
 
     /// <summary>A CSM other than the page's default (the first one), with a few at-risk accounts in their book.</summary>

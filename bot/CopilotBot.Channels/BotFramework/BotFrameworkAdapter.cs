@@ -144,10 +144,18 @@ public sealed class BotFrameworkAdapter(BotOptions? options = null)
         ServiceUrl = inbound.ServiceUrl,
     };
 
-    /// <summary>A card as an attachment, after the card rules (an invalid card is a bug: it is refused, not sent).</summary>
+    /// <summary>
+    /// A card as an attachment, after the card rules (an invalid card is a bug: it is refused, not sent). Charts go inline
+    /// as data URIs; when that would pass the card size limit the images are left out and the card's tables stand alone.
+    /// </summary>
     public static Attachment RenderCard(Card card)
     {
         JsonObject content = AdaptiveCardRenderer.Render(card);
+        if (AdaptiveCardRenderer.HasCharts(card) && Encoding.UTF8.GetByteCount(content.ToJsonString()) > AdaptiveCardGuard.DefaultMaxCardBytes)
+        {
+            content = AdaptiveCardRenderer.Render(card, _ => null);
+        }
+
         AdaptiveCardGuard.Validate(content);
         return new Attachment(AdaptiveCardRenderer.ContentType, content);
     }

@@ -26,6 +26,12 @@ public sealed class BotOptions
     /// </summary>
     public bool AllowAnonymousRemoteServiceUrls { get; set; }
 
+    /// <summary>
+    /// Where the bot is reachable from the internet (e.g. <c>https://bot.example.com</c>). Channels that need an image by URL
+    /// (Slack) get chart images at <c>{PublicBaseUrl}/charts/{sha256}.png</c>; empty, they show the chart's table only.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>What the agent is asked when the bot is installed or added to a conversation.</summary>
     public string WelcomeText { get; set; } = "help";
 

@@ -6,7 +6,7 @@ namespace CopilotBot.Channels.Cards;
 /// <summary>
 /// The builder-level rules for outgoing Adaptive Cards (protocols.md 2.1) that the JSON schema cannot express or that Teams
 /// enforces with an opaque 400/413: a version on the card, inputs with unique ids, non-empty FactSets, absolute http(s)
-/// OpenUrl targets, a verb on every Action.Execute, and a size limit checked before any API call.
+/// OpenUrl targets, images by http(s) or inline data URI, a verb on every Action.Execute, and a size limit checked before any API call.
 /// </summary>
 public static class AdaptiveCardGuard
 {
@@ -137,6 +137,15 @@ public static class AdaptiveCardGuard
                 foreach (JsonNode? item in element["items"] as JsonArray ?? [])
                 {
                     CheckElement(item, where, ids, problems, knownVerbs);
+                }
+
+                break;
+            case "Image":
+                string? url = (string?)element["url"];
+                bool inline = url is not null && url.StartsWith("data:image/", StringComparison.Ordinal) && url.Contains(";base64,", StringComparison.Ordinal);
+                if (!inline && !(Uri.TryCreate(url, UriKind.Absolute, out Uri? imageUri) && (imageUri.Scheme == Uri.UriSchemeHttps || imageUri.Scheme == Uri.UriSchemeHttp)))
+                {
+                    problems.Add($"{where}: an Image needs an absolute http(s) or data:image/…;base64 'url'");
                 }
 
                 break;

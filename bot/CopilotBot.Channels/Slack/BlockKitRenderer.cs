@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CopilotBot.Channels.Cards;
+using CopilotBot.Channels.Common;
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Cards;
 
@@ -9,7 +10,8 @@ namespace CopilotBot.Channels.Slack;
 
 /// <summary>
 /// Renders the one card model as Block Kit (protocols.md 3.4): title → header, text → section (subtle → context), facts →
-/// section fields, table → a monospace section, actions → buttons whose <c>value</c> is <c>{"verb", ...data}</c> JSON, the
+/// section fields, table → a monospace section, chart → an image block by public URL (only when the bot has one; else
+/// nothing, the card's table carries the numbers), actions → buttons whose <c>value</c> is <c>{"verb", ...data}</c> JSON, the
 /// same shape a Teams click produces. Slack's limits are applied here (truncating text, refusing oversize button values)
 /// so <c>invalid_blocks</c> never comes back from the API.
 /// </summary>
@@ -24,9 +26,11 @@ public static partial class BlockKitRenderer
     public const int MaxButtonTextChars = 75;
     public const int MaxButtonValueChars = 2000;
     public const int MaxActionIdChars = 255;
+    public const int MaxAltTextChars = 2000;
 
     /// <summary>The fallback <c>text</c> and blocks for a reply: the answer's words, then each card.</summary>
-    public static (string Text, JsonArray Blocks) RenderReply(TurnReply reply)
+    /// <param name="charts">Where chart images are published; null or without a public base URL, charts are left out.</param>
+    public static (string Text, JsonArray Blocks) RenderReply(TurnReply reply, ChartImageCache? charts = null)
     {
         var blocks = new List<JsonObject>();
         foreach (string chunk in Chunks(ToMrkdwn(reply.Text), MaxSectionChars))
@@ -36,7 +40,7 @@ public static partial class BlockKitRenderer
 
         foreach (Card card in reply.Cards)
         {
-            blocks.AddRange(RenderBlocks(card));
+            blocks.AddRange(RenderBlocks(card, charts));
         }
 
         if (blocks.Count > MaxBlocks)
@@ -49,7 +53,7 @@ public static partial class BlockKitRenderer
         return (Truncate(text, MaxSectionChars), new JsonArray(blocks.Select(b => (JsonNode)b).ToArray()));
     }
 
-    public static JsonArray Render(Card card) => new(RenderBlocks(card).Select(b => (JsonNode)b).ToArray());
+    public static JsonArray Render(Card card, ChartImageCache? charts = null) => new(RenderBlocks(card, charts).Select(b => (JsonNode)b).ToArray());
 
     /// <summary>Escapes the three characters Slack treats as control sequences in mrkdwn.</summary>
     public static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal)
@@ -63,7 +67,7 @@ public static partial class BlockKitRenderer
         return MarkdownLink().Replace(text, "<$2|$1>");
     }
 
-    private static List<JsonObject> RenderBlocks(Card card)
+    private static List<JsonObject> RenderBlocks(Card card, ChartImageCache? charts)
     {
         var blocks = new List<JsonObject>
         {
@@ -99,6 +103,18 @@ public static partial class BlockKitRenderer
                 case CardTable table:
                     blocks.Add(Section(Table(table)));
                     break;
+                case CardChart chart:
+                    if (ChartUrl(chart, charts) is { } url)
+                    {
+                        blocks.Add(new JsonObject
+                        {
+                            ["type"] = "image",
+                            ["image_url"] = url,
+                            ["alt_text"] = Truncate(chart.AltText.Length > 0 ? chart.AltText : card.Title, MaxAltTextChars),
+                        });
+                    }
+
+                    break;
                 default:
                     throw new NotSupportedException(element.GetType().Name);
             }
@@ -110,6 +126,18 @@ public static partial class BlockKitRenderer
         }
 
         return blocks;
+    }
+
+    private static string? ChartUrl(CardChart chart, ChartImageCache? charts)
+    {
+        try
+        {
+            return charts?.PublicUrlFor(chart);
+        }
+        catch (ArgumentException)
+        {
+            return null; // a chart that cannot be drawn: the card goes out with its table
+        }
     }
 
     private static IEnumerable<JsonObject> Actions(IReadOnlyList<CardAction> actions)

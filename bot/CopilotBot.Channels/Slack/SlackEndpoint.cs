@@ -24,6 +24,7 @@ public sealed class SlackEndpoint
     private readonly IChannelUserResolver _users;
     private readonly IConversationReferenceSink _references;
     private readonly ILogger _logger;
+    private readonly ChartImageCache? _charts;
 
     public SlackEndpoint(
         SlackOptions options,
@@ -33,7 +34,8 @@ public sealed class SlackEndpoint
         IChannelUserResolver? users = null,
         ILogger<SlackEndpoint>? logger = null,
         TimeProvider? clock = null,
-        IConversationReferenceSink? references = null)
+        IConversationReferenceSink? references = null,
+        ChartImageCache? charts = null)
     {
         _options = options;
         _verifier = string.IsNullOrEmpty(options.SigningSecret) ? null : new SlackSignatureVerifier(options.SigningSecret, clock);
@@ -43,6 +45,7 @@ public sealed class SlackEndpoint
         _users = users ?? PassThroughUserResolver.Instance;
         _references = references ?? NullConversationReferenceSink.Instance;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _charts = charts;
     }
 
     public async Task HandleEventsAsync(HttpContext context, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent)
@@ -184,7 +187,7 @@ public sealed class SlackEndpoint
         JsonArray blocks;
         try
         {
-            (text, blocks) = BlockKitRenderer.RenderReply(reply);
+            (text, blocks) = BlockKitRenderer.RenderReply(reply, _charts);
         }
         catch (CardValidationException ex)
         {

@@ -5,7 +5,7 @@ using CopilotBot.Conversation;
 namespace CopilotBot.Channels.Slack;
 
 /// <summary>Proactive messages on Slack: <c>chat.postMessage</c> to the user's channel (a DM or the channel they mentioned the bot in), <c>chat.update</c> to replace.</summary>
-public sealed class SlackProactiveChannel(ISlackApi api) : IProactiveChannel
+public sealed class SlackProactiveChannel(ISlackApi api, ChartImageCache? charts = null) : IProactiveChannel
 {
     /// <summary>The reference document: the Slack channel to post to, and the team.</summary>
     public static string Reference(string channel, string? teamId) => new JsonObject { ["channel"] = channel, ["team"] = teamId }.ToJsonString();
@@ -15,14 +15,14 @@ public sealed class SlackProactiveChannel(ISlackApi api) : IProactiveChannel
     public async Task<PostedMessage> SendAsync(ProactiveTarget target, TurnReply reply, CancellationToken cancellationToken = default)
     {
         string channel = ChannelOf(target.Reference);
-        (string text, JsonArray blocks) = BlockKitRenderer.RenderReply(reply);
+        (string text, JsonArray blocks) = BlockKitRenderer.RenderReply(reply, charts);
         SlackMessageRef posted = await api.PostMessageAsync(channel, text, blocks, null, cancellationToken);
         return new PostedMessage(target.Channel, target.ConversationId, posted.Ts, SlackProactiveChannel.Reference(posted.Channel, null));
     }
 
     public async Task UpdateAsync(PostedMessage posted, TurnReply reply, CancellationToken cancellationToken = default)
     {
-        (string text, JsonArray blocks) = BlockKitRenderer.RenderReply(reply);
+        (string text, JsonArray blocks) = BlockKitRenderer.RenderReply(reply, charts);
         await api.UpdateMessageAsync(ChannelOf(posted.Reference), posted.MessageId, text, blocks, cancellationToken);
     }
 

@@ -7,7 +7,14 @@ public static class AdaptiveCardRenderer
 {
     public const string ContentType = "application/vnd.microsoft.card.adaptive";
 
-    public static JsonObject Render(Card card)
+    /// <summary>The card with its charts inline as <c>data:image/png;base64,…</c> images.</summary>
+    public static JsonObject Render(Card card) => Render(card, DataUri);
+
+    /// <summary>
+    /// The card with each chart's image at the URL <paramref name="chartUrl"/> gives; null leaves that image out (the
+    /// card's table still carries the numbers).
+    /// </summary>
+    public static JsonObject Render(Card card, Func<CardChart, string?> chartUrl)
     {
         var body = new JsonArray
         {
@@ -15,6 +22,16 @@ public static class AdaptiveCardRenderer
         };
         foreach (CardElement element in card.Body)
         {
+            if (element is CardChart chart)
+            {
+                if (ChartImage(chart, chartUrl) is { } image)
+                {
+                    body.Add(image);
+                }
+
+                continue;
+            }
+
             body.Add(element switch
             {
                 CardText t => new JsonObject
@@ -51,6 +68,34 @@ public static class AdaptiveCardRenderer
         }
 
         return result;
+    }
+
+    /// <summary>A <c>data:</c> URI holding the chart's PNG.</summary>
+    public static string DataUri(CardChart chart) => "data:image/png;base64," + Convert.ToBase64String(chart.Png);
+
+    /// <summary>Whether the card holds a chart (so it can be rendered again without images when too large).</summary>
+    public static bool HasCharts(Card card) => card.Body.Any(e => e is CardChart);
+
+    private static JsonObject? ChartImage(CardChart chart, Func<CardChart, string?> chartUrl)
+    {
+        string? url;
+        try
+        {
+            url = chartUrl(chart);
+        }
+        catch (ArgumentException)
+        {
+            // A chart that cannot be drawn is a bug in its spec; the card (and its table) still goes out.
+            return null;
+        }
+
+        return url is null ? null : new JsonObject
+        {
+            ["type"] = "Image",
+            ["url"] = url,
+            ["altText"] = chart.AltText,
+            ["size"] = "Stretch",
+        };
     }
 
     private static JsonObject RenderTable(CardTable table)

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using CopilotBot.Charts;
+
 namespace CopilotBot.Conversation.Cards;
 
 /// <summary>
@@ -19,6 +23,39 @@ public sealed record CardFacts(IReadOnlyList<(string Title, string Value)> Facts
 
 /// <summary>A table; the first row of <see cref="Columns"/> is the header.</summary>
 public sealed record CardTable(IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows) : CardElement;
+
+/// <summary>
+/// A chart the product draws (<see cref="ChartRenderer"/>): a trend that reads better as a picture. <see cref="AltText"/> says
+/// the trend in words (screen readers, channels that cannot show it). A card with a chart still carries the numbers in a
+/// table: a channel may leave the image out (size limits, no public URL for Slack), never the table.
+/// </summary>
+public sealed record CardChart(ChartSpec Spec, string AltText) : CardElement
+{
+    // Rendered once per spec however many channels render the card; keyed by the spec instance, so no equality surprises.
+    private static readonly ConditionalWeakTable<ChartSpec, Rendered> Cache = new();
+
+    /// <summary>The PNG bytes (rendered on first use).</summary>
+    /// <exception cref="ArgumentException">The spec breaks a chart rule.</exception>
+    public byte[] Png => Render().Png;
+
+    /// <summary>Lowercase hex SHA-256 of <see cref="Png"/>: the chart's content address (file names, URLs).</summary>
+    public string Hash => Render().Hash;
+
+    private Rendered Render() => Cache.GetValue(Spec, spec =>
+    {
+        byte[] png = ChartRenderer.RenderPng(spec);
+        return new Rendered(png, Convert.ToHexStringLower(SHA256.HashData(png)));
+    });
+
+    private sealed record Rendered(byte[] Png, string Hash);
+
+    // Printing a card (logs, test messages) names the chart without drawing it.
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Title = ").Append(Spec.Title).Append(", AltText = ").Append(AltText);
+        return true;
+    }
+}
 
 /// <summary>A button: <see cref="Verb"/> is what the bot does when it is pressed, <see cref="Data"/> its arguments.</summary>
 public sealed record CardAction(string Title, string Verb, IReadOnlyDictionary<string, string> Data, string Style = "default");

@@ -15,7 +15,8 @@ public static class AskOutput
         WriteIndented = false,
     };
 
-    public static JsonObject ToJson(string question, TurnReply reply)
+    /// <param name="chartUrl">The Image URL for each chart: the default inlines it as a data URI; the CLI gives the file it wrote.</param>
+    public static JsonObject ToJson(string question, TurnReply reply, Func<CardChart, string?>? chartUrl = null)
     {
         var arguments = new JsonObject();
         foreach ((string key, object? value) in reply.Arguments)
@@ -29,7 +30,7 @@ public static class AskOutput
             ["tool"] = reply.Tool,
             ["arguments"] = arguments,
             ["reply"] = reply.Text,
-            ["cards"] = new JsonArray(reply.Cards.Select(c => (JsonNode)AdaptiveCardRenderer.Render(c)).ToArray()),
+            ["cards"] = new JsonArray(reply.Cards.Select(c => (JsonNode)AdaptiveCardRenderer.Render(c, chartUrl ?? AdaptiveCardRenderer.DataUri)).ToArray()),
             ["evidence"] = new JsonArray(reply.Evidence.Select(e => (JsonNode)new JsonObject
             {
                 ["id"] = e.Id,

@@ -79,17 +79,18 @@ public static class CliApp
             User user = await runtime.ActingUserAsync(ct);
             bool asJson = parse.GetValue(json);
             IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+            var charts = new ChartFiles(runtime.Settings.WorkspaceDirectory);
             async Task AnswerAsync(string q, string conversationId)
             {
                 TurnReply reply = await runtime.Agent.HandleAsync(new TurnRequest("cli", conversationId, user.Id, q), ct);
                 if (asJson)
                 {
-                    await stdout.WriteLineAsync(AskOutput.Serialize(AskOutput.ToJson(q, reply)));
+                    await stdout.WriteLineAsync(AskOutput.Serialize(AskOutput.ToJson(q, reply, charts.FileUrl)));
                     await stdout.FlushAsync(ct);
                 }
                 else
                 {
-                    TextRenderer.Write(console, reply);
+                    TextRenderer.Write(console, reply, charts.Save);
                 }
             }
 

@@ -4,10 +4,11 @@ using Spectre.Console;
 
 namespace CopilotBot.Host.Cli;
 
-/// <summary>Shows a reply in a terminal: the text, then each card as a table or facts.</summary>
+/// <summary>Shows a reply in a terminal: the text, then each card as a table or facts; a chart as the path of its PNG and its alt text.</summary>
 internal static class TextRenderer
 {
-    public static void Write(IAnsiConsole console, TurnReply reply)
+    /// <param name="saveChart">Writes a chart's PNG and returns its path (null: the chart is shown by its alt text alone).</param>
+    public static void Write(IAnsiConsole console, TurnReply reply, Func<CardChart, string?>? saveChart = null)
     {
         console.WriteLine(reply.Text);
         foreach (Card card in reply.Cards)
@@ -41,6 +42,15 @@ internal static class TextRenderer
                         }
 
                         console.Write(t2);
+                        break;
+                    case CardChart chart:
+                        if (saveChart?.Invoke(chart) is { } path)
+                        {
+                            // Straight to the writer: a path wrapped at the terminal width could not be copied.
+                            console.Profile.Out.Writer.WriteLine("Chart: " + path);
+                        }
+
+                        console.MarkupLine($"[grey]{(saveChart is null ? "Chart: " : "  ")}{Markup.Escape(chart.AltText)}[/]");
                         break;
                 }
             }

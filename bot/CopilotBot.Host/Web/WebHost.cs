@@ -114,6 +114,18 @@ public static class WebHost
         app.MapCopilotDirectLine(agent); // the page's Web Chat: /v3/directline/* and POST /api/directline/token
         app.MapPost("/api/events", EventsEndpoint.HandleAsync);
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        // Chart images for channels that show an image by URL (Slack): only PNGs this process rendered, by their SHA-256.
+        ChartImageCache charts = app.Services.GetRequiredService<ChartImageCache>(); // resolved now: a bad Bot:PublicBaseUrl fails at start-up
+        app.MapGet(ChartImageCache.RoutePrefix + "{file}", (string file, HttpResponse response) =>
+        {
+            if (!charts.TryGet(file, out byte[] png))
+            {
+                return Results.NotFound();
+            }
+
+            response.Headers.CacheControl = "public, max-age=86400, immutable";
+            return Results.Bytes(png, "image/png");
+        });
         app.MapGet("/api/info", async (CopilotRuntime runtime, CancellationToken ct) => Results.Ok(new
         {
             demo = await runtime.Workspace.IsDemoAsync(ct),

@@ -51,8 +51,18 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
             return new PluginResult($"No active accounts {scope}.") { Data = new { accounts = 0 } };
         }
 
+        // The trend: every 30 days back over five months (the provider keeps past scores with its snapshot, and 30 days
+        // ago is already scored above), then today.
+        var trend = new List<(DateOnly At, double Expected, int Accounts)>();
+        for (int back = 150; back >= 30; back -= 30)
+        {
+            var then = back == 30 ? before : (await risk.ScoreAsOfAsync(risk.Today.AddDays(-back), cancellationToken)).Where(filter).ToList();
+            trend.Add((risk.Today.AddDays(-back), then.Count == 0 ? double.NaN : then.Sum(r => r.ArrAtRisk), then.Count));
+        }
+
         double expected = now.Sum(r => r.ArrAtRisk);
         double expectedBefore = before.Sum(r => r.ArrAtRisk);
+        trend.Add((risk.Today, expected, now.Count));
         double redArr = now.Where(r => r.Probability >= RedThreshold).Sum(r => (double)r.Account.Arr);
         int red = now.Count(r => r.Probability >= RedThreshold);
         var rows = now.GroupBy(key).OrderByDescending(g => g.Sum(r => r.ArrAtRisk)).Select(g => (IReadOnlyList<string>)
@@ -79,6 +89,14 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
             body.Add(new CardText("Top movers (30 days)", Emphasis: true));
             body.Add(new CardTable(["Account", "Risk now", "Change", "ARR"], movers.Select(m => (IReadOnlyList<string>)
                 [$"{m.Risk.Account.Name} ({m.Risk.Account.Id})", Format.Percent(m.Risk.Probability), $"+{m.Delta * 100:0} pts", Format.Money(m.Risk.Account.Arr)]).ToList()));
+        }
+
+        if (PortfolioCharts.AtRiskTrend(trend.Select(t => (t.At, t.Expected)).ToList(), scope) is { } trendChart)
+        {
+            body.Add(new CardText("Expected ARR at risk over the last months", Emphasis: true));
+            body.Add(trendChart);
+            body.Add(new CardTable(["As of", "Expected at risk", "Accounts"], trend.Select(t => (IReadOnlyList<string>)
+                [Format.Iso(t.At), double.IsFinite(t.Expected) ? Format.Money(t.Expected) : "—", Format.Int(t.Accounts)]).ToList()));
         }
 
         body.Add(new CardText("Expected ARR at risk = Σ (90-day churn probability × ARR).", Subtle: true));
@@ -110,10 +128,13 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
         int days = horizonDays switch { null => 90, <= 30 => 30, <= 90 => 90, _ => 180 };
         var now = (await risk.ScoreAsync(cancellationToken)).Where(filter).ToList();
         ForecastDistribution f = ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(days, r.Within30, r.Probability), (double)r.Account.Arr)).ToList());
+        var horizons = new[] { 30, 90, 180 }.Select(h => (Days: h, F: h == days ? f
+            : ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(h, r.Within30, r.Probability), (double)r.Account.Arr)).ToList()))).ToList();
 
         // Backtest: what the model would have forecast on earlier dates, against the ARR that actually churned after them.
         var all = (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken)).ToDictionary(a => a.Id);
         var backtest = new List<IReadOnlyList<string>>();
+        var backtestPoints = new List<(DateOnly At, ForecastDistribution Past, double Actual)>();
         int inside = 0, checkedDates = 0;
         foreach (int back in new[] { days, days + 30, days + 60 })
         {
@@ -130,6 +151,7 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
             inside += hit ? 1 : 0;
             checkedDates++;
             backtest.Add([Format.Iso(at), Format.Money(past.Expected), $"{Format.Money(past.Low)}–{Format.Money(past.High)}", Format.Money(actual), hit ? "inside" : "outside"]);
+            backtestPoints.Add((at, past, actual));
         }
 
         string text = $"Churned ARR {scope} over the next {days} days: likely {Format.Money(f.Expected)} " +
@@ -138,10 +160,14 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
         var body = new List<CardElement>
         {
             new CardFacts([("Likely (expected)", Format.Money(f.Expected)), ("Best case (5th pct)", Format.Money(f.Low)), ("Median", Format.Money(f.Median)), ("Worst case (95th pct)", Format.Money(f.High)), ("Accounts", Format.Int(now.Count))]),
+            PortfolioCharts.Horizons(horizons, scope),
+            new CardTable(["Horizon", "Likely", "90% interval"], horizons.Select(h => (IReadOnlyList<string>)
+                [$"{h.Days} days", Format.Money(h.F.Expected), $"{Format.Money(h.F.Low)}–{Format.Money(h.F.High)}"]).ToList()),
         };
         if (backtest.Count > 0)
         {
             body.Add(new CardText("How past forecasts compared", Emphasis: true));
+            body.Add(PortfolioCharts.Backtest(backtestPoints, days));
             body.Add(new CardTable(["Forecast made on", "Expected", "90% interval", "Actually churned", "Result"], backtest));
         }
 

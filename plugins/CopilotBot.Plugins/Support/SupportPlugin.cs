@@ -184,10 +184,16 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             : "Spikes: " + string.Join("; ", spikes.Select(s => $"{Format.Iso(s.Key)} ({s.Value.Count(i => i.Conversation.Sentiment < NegativeBelow)} negative, mostly {s.Value.GroupBy(i => i.Conversation.Topic).OrderByDescending(g => g.Count()).First().Key?.Replace('_', ' ')})")) + ".";
         string text = $"{slice.Items.Count} conversations {Describe(account, topic, start, end, slice.AccountNames)}, by {(daily ? "day" : "week")}: " +
             $"on average {mean:0.0} negative per {(daily ? "day" : "week")}. {spikeText}";
-        var card = new Card(
-            $"Support trends ({(daily ? "daily" : "weekly")})",
-            [new CardTable([daily ? "Day" : "Week of", "Conversations", "Negative", "Negative %", "Top topic", ""], rows)],
-            []);
+        var body = new List<CardElement>();
+        CardChart? chart = TrendChart.Build(
+            buckets.Select(b => (b.Key, b.Value.Count, b.Value.Count(i => i.Conversation.Sentiment < NegativeBelow))).ToList(), daily, spikes.Select(s => s.Key).ToList());
+        if (chart is not null)
+        {
+            body.Add(chart);
+        }
+
+        body.Add(new CardTable([daily ? "Day" : "Week of", "Conversations", "Negative", "Negative %", "Top topic", ""], rows));
+        var card = new Card($"Support trends ({(daily ? "daily" : "weekly")})", body, []);
         return new PluginResult(text)
         {
             Cards = [card],

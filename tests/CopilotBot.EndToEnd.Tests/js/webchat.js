@@ -4,7 +4,8 @@
 //   1. the page loads, shows the demo label and fills the user picker from /api/info;
 //   2. picking a CSM starts a new conversation as that user;
 //   3. a question typed in Web Chat's send box -> the at-risk Adaptive Card, rendered by Microsoft's renderer;
-//   4. clicking the card's "Explain …" button -> the explanation card for that account.
+//   4. clicking the card's "Explain …" button -> the explanation card for that account;
+//   5. with "chartQuestion": a forecast question -> its card shows the chart, an <img> that has loaded (naturalWidth > 0).
 // Usage: node webchat.js '{"bot":"http://127.0.0.1:PORT","out":"DIR","user":"jamie.ortiz"}'
 // Prints one JSON report line (see lib.js); exit code 0 when every step passed.
 
@@ -63,4 +64,24 @@ run('webchat', async ctx => {
     return card;
   });
   await ctx.screenshot('02-explain-card.png', explained, 'start');
+
+  if (options.chartQuestion) {
+    const forecast = await step('ask for a forecast and see its chart image load', async () => {
+      await page.locator('[data-id="webchat-sendbox-input"]').fill(options.chartQuestion);
+      await page.locator('#webchat button[title="Send"]').click();
+      const card = page.locator(CARD).filter({ hasText: 'Churn forecast' }).last();
+      await card.waitFor();
+      const image = card.locator('img').first();
+      await image.waitFor();
+      await page.waitForFunction(el => el.complete && el.naturalWidth > 0, await image.elementHandle());
+      report.chartImage = await image.evaluate(el => ({
+        naturalWidth: el.naturalWidth,
+        naturalHeight: el.naturalHeight,
+        alt: el.alt,
+        scheme: el.src.slice(0, el.src.indexOf(',') + 1),
+      }));
+      return card;
+    });
+    await ctx.screenshot('03-forecast-chart.png', forecast, 'start');
+  }
 });
