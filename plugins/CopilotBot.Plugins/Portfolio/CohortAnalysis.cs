@@ -270,7 +270,8 @@ public static class CohortAnalysis
     /// <summary>
     /// Which features push risk down most across the accounts: per feature, the mean of its TreeSHAP contributions that
     /// lower risk (log-odds), most protective first. Above <see cref="MaxExplained"/> accounts a systematic sample
-    /// (every k-th by id) is explained, since each explanation walks every tree.
+    /// (every k-th by id) is explained, since each explanation walks every tree. Features with a single value across the
+    /// accounts are left out.
     /// </summary>
     public static (IReadOnlyList<FeatureEffect> Effects, int Explained) Effects(IReadOnlyList<AccountRisk> risks)
     {
@@ -289,7 +290,9 @@ public static class CohortAnalysis
         var explained = new PredictionExplanation[candidates.Count];
         Parallel.For(0, candidates.Count, i => explained[i] = candidates[i].LazyExplanation!.Value);
         int n = candidates.Count;
+        // A feature with one value across these accounts (the region of a one-region team) says nothing about who stays.
         var effects = explained.SelectMany(e => e.Contributions).GroupBy(c => c.Feature, StringComparer.Ordinal)
+            .Where(g => g.Select(c => c.Value ?? c.NumericValue?.ToString("R", CultureInfo.InvariantCulture)).Distinct().Skip(1).Any())
             .Select(g =>
             {
                 var down = g.Where(c => c.Contribution < 0).ToList();
