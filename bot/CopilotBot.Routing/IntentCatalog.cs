@@ -86,10 +86,11 @@ public static class IntentCatalog
 
     /// <summary>
     /// The argument an extracted value fills for an intent: the grouping ("by tier", "per signup cohort") is
-    /// <c>group_by</c> for portfolio.summary and <c>by</c> for portfolio.cohorts; every other slot keeps its name.
+    /// <c>group_by</c> for portfolio.summary and <c>by</c> for portfolio.cohorts, which also reads a grouping named
+    /// without "by" (<c>group_hint</c>: "which industries churn most?"); every other slot keeps its name.
     /// </summary>
     public static string SlotFor(string intent, string extracted) =>
-        intent == PortfolioCohorts && extracted == "group_by" ? "by" : extracted;
+        intent == PortfolioCohorts && extracted is "group_by" or "group_hint" ? "by" : extracted;
 
     public static IReadOnlyList<string> SlotsOf(string intent) =>
         AllowedSlots.TryGetValue(intent, out string[]? slots) ? slots : [];
