@@ -20,7 +20,8 @@ public enum CohortDimension
 /// <summary>
 /// One group of a cohort view. Churn is counted over the last <see cref="CohortAnalysis.ChurnWindowMonths"/> months:
 /// <see cref="Exposed"/> accounts were customers at some point in that window, <see cref="ChurnedInWindow"/> of them
-/// churned in it. <see cref="Partial"/> marks groups with accounts that signed up inside the window (less time to churn).
+/// churned in it; <see cref="SignedUpInWindow"/> of them signed up inside the window (less time to churn), and
+/// <see cref="Partial"/> marks the groups where that matters: any such account in a signup cohort, a quarter or more elsewhere.
 /// Risk, adoption, the active-user trend and ARR describe the group's active accounts.
 /// </summary>
 public sealed record CohortGroup(
@@ -30,6 +31,7 @@ public sealed record CohortGroup(
     int ChurnedAllTime,
     int Exposed,
     int ChurnedInWindow,
+    int SignedUpInWindow,
     bool Partial,
     double? MeanRisk,
     double? MedianAdoption,
@@ -178,8 +180,7 @@ public static class CohortAnalysis
         foreach (IGrouping<string, Account> g in accounts.GroupBy(a => Key(a, by)))
         {
             var active = g.Where(a => !IsChurned(a, today)).ToList();
-            int exposed = 0, churnedInWindow = 0;
-            bool partial = false;
+            int exposed = 0, churnedInWindow = 0, signedUpInWindow = 0;
             foreach (Account a in g)
             {
                 if (a.SignupDate is { } signup && signup > today)
@@ -198,7 +199,7 @@ public static class CohortAnalysis
                 }
 
                 exposed++;
-                partial |= a.SignupDate is { } s && s > windowStart;
+                signedUpInWindow += a.SignupDate is { } s && s > windowStart ? 1 : 0;
                 if (a.ChurnedOn is { } c && c > windowStart && c <= today)
                 {
                     churnedInWindow++;
@@ -224,7 +225,8 @@ public static class CohortAnalysis
                 g.Count(a => IsChurned(a, today)),
                 exposed,
                 churnedInWindow,
-                partial,
+                signedUpInWindow,
+                by is CohortDimension.SignupYear or CohortDimension.SignupQuarter ? signedUpInWindow > 0 : signedUpInWindow * 4 >= Math.Max(1, exposed),
                 scored.Count == 0 ? null : scored.Average(),
                 Median(adoption),
                 usersBefore == 0 ? null : (usersNow - usersBefore) / (double)usersBefore,
@@ -367,7 +369,7 @@ public static class CohortAnalysis
             {
                 sentences.Add($"By {title.ToLowerInvariant()}, churn was highest in {worst.Key} ({Format.Percent(worst.ChurnRate!.Value)} of {worst.Exposed}) " +
                     $"and lowest in {best.Key} ({Format.Percent(best.ChurnRate!.Value)} of {best.Exposed})" +
-                    (worst.Partial || best.Partial ? "; cohorts that signed up within the window had less time to churn." : "."));
+                    (worst.Partial || best.Partial ? $"; {(worst.Partial ? worst.Key : best.Key)} includes accounts that signed up within the window and had less time to churn." : "."));
             }
         }
 
@@ -410,7 +412,8 @@ public static class CohortAnalysis
                 ]).ToList()),
             new CardText(
                 $"Churned = churned in the last {ChurnWindowMonths} months ({Format.Iso(report.WindowStart)} to {Format.Iso(report.Today)}) ÷ accounts that were customers at some point in them. " +
-                "* Some accounts signed up inside that window: they had less time to churn, so the rate understates what a full year would show. " +
+                $"{Format.Int(report.Groups.Sum(g => g.SignedUpInWindow))} of the accounts signed up inside that window and had less time to churn" +
+                (report.Groups.Any(g => g.Partial) ? " (* marks the groups where they weigh: their rate understates what a full year would show). " : ". ") +
                 "Risk, adoption (last completed month), active-user change (against three months earlier) and ARR are for active accounts." +
                 (report.ChurnedWithoutDate > 0 ? $" {report.ChurnedWithoutDate} churned account(s) have no churn date and are left out of the rates." : string.Empty),
                 Subtle: true),
@@ -487,5 +490,5 @@ public static class CohortAnalysis
     private static string Odds(double ratio) => ratio.ToString(ratio < 0.1 ? "0.000" : "0.00", CultureInfo.InvariantCulture);
 
     private static string Signed(double fraction) =>
-        (fraction >= 0 ? "+" : "−") + Format.Percent(Math.Abs(fraction));
+        Math.Abs(fraction) < 0.005 ? "0%" : (fraction > 0 ? "+" : "−") + Format.Percent(Math.Abs(fraction));
 }
