@@ -16,6 +16,8 @@ public static class HelpText
         ("CRM tasks", "remind me to call Acme Corp next Friday"),
         ("Portfolio", "how much ARR is at risk in EMEA?"),
         ("Forecast", "forecast churned ARR for the next 90 days"),
+        ("Cohorts and retention", "churn by signup cohort, or: does feature adoption predict retention?"),
+        ("Approvals", "show me the approval queue"),
     ];
 
     public static string Text(bool demo) =>

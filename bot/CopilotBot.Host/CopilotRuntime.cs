@@ -66,7 +66,7 @@ public sealed class CopilotRuntime
                 KernelPlugin.FromObject("support", new SupportPlugin(workspace.Conversations, workspace.Accounts, SupportMemory)),
                 KernelPlugin.FromObject("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit, workspace.Users, AgentOptions, Approvals)),
                 KernelPlugin.FromObject("crm", new CrmPlugin(Crm, workspace.Accounts, workspace.Users)),
-                KernelPlugin.FromObject("portfolio", new PortfolioPlugin(Risk, workspace.Accounts)),
+                KernelPlugin.FromObject("portfolio", new PortfolioPlugin(Risk, workspace.Accounts, workspace.Activity)),
                 KernelPlugin.FromObject("alerts", new AlertsPlugin(workspace.Alerts, workspace.Accounts, workspace.Audit)),
             ],
             [new TimingFilter(), new AuditFilter(workspace.Audit), new AuthorizationFilter(policy), new ConfirmationFilter()]);

@@ -11,11 +11,13 @@ public static class IntentCatalog
     public const string InterventionsRunAgent = "interventions.run_agent";
     public const string InterventionsRecordOutcome = "interventions.record_outcome";
     public const string InterventionsSummary = "interventions.summary";
+    public const string InterventionsApprovals = "interventions.approvals";
     public const string CrmCreateTask = "crm.create_task";
     public const string CrmListTasks = "crm.list_tasks";
     public const string CrmCompleteTask = "crm.complete_task";
     public const string PortfolioSummary = "portfolio.summary";
     public const string PortfolioForecast = "portfolio.forecast";
+    public const string PortfolioCohorts = "portfolio.cohorts";
     public const string Help = "help";
 
     /// <summary>The classifier's label for "none of the above"; never returned as an intent.</summary>
@@ -25,7 +27,7 @@ public static class IntentCatalog
     [
         ChurnAtRisk, ChurnExplain, SupportAsk, SupportTrends, InterventionsDraft, InterventionsRunAgent,
         InterventionsRecordOutcome, InterventionsSummary, CrmCreateTask, CrmListTasks, CrmCompleteTask,
-        PortfolioSummary, PortfolioForecast, Help,
+        PortfolioSummary, PortfolioForecast, Help, PortfolioCohorts, InterventionsApprovals,
     ];
 
     /// <summary>Intents that change something; the router never guesses these.</summary>
@@ -55,6 +57,8 @@ public static class IntentCatalog
         [CrmCompleteTask] = ["task_id", "account"],
         [PortfolioSummary] = ["group_by", "tier", "region", "industry", "owner", "horizon_days"],
         [PortfolioForecast] = ["horizon_days", "tier", "region", "industry", "owner"],
+        [PortfolioCohorts] = ["by", "tier", "region", "industry", "owner"],
+        [InterventionsApprovals] = [],
         [Help] = [],
     };
 
@@ -73,10 +77,20 @@ public static class IntentCatalog
         [CrmCompleteTask] = "mark a task as done",
         [PortfolioSummary] = "see ARR at risk across the portfolio",
         [PortfolioForecast] = "forecast churned ARR",
+        [PortfolioCohorts] = "see churn and adoption by cohort, tier or industry",
+        [InterventionsApprovals] = "see the approval requests waiting for a decision",
         [Help] = "see what I can do",
     };
 
     public static bool IsIntent(string name) => AllowedSlots.ContainsKey(name);
+
+    /// <summary>
+    /// The argument an extracted value fills for an intent: the grouping ("by tier", "per signup cohort") is
+    /// <c>group_by</c> for portfolio.summary and <c>by</c> for portfolio.cohorts, which also reads a grouping named
+    /// without "by" (<c>group_hint</c>: "which industries churn most?"); every other slot keeps its name.
+    /// </summary>
+    public static string SlotFor(string intent, string extracted) =>
+        intent == PortfolioCohorts && extracted is "group_by" or "group_hint" ? "by" : extracted;
 
     public static IReadOnlyList<string> SlotsOf(string intent) =>
         AllowedSlots.TryGetValue(intent, out string[]? slots) ? slots : [];

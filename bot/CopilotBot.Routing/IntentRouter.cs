@@ -176,7 +176,7 @@ public sealed class IntentRouter
         }
 
         bool accountAccepted = extraction.Account.Kind != AccountMentionKind.None && IntentCatalog.Accepts(previous.Intent, "account");
-        bool valueAccepted = extraction.Values.Keys.Any(k => IntentCatalog.Accepts(previous.Intent, k));
+        bool valueAccepted = extraction.Values.Keys.Any(k => IntentCatalog.Accepts(previous.Intent, IntentCatalog.SlotFor(previous.Intent, k)));
         bool timeAccepted = extraction.Times.Count > 0 && DateRole(previous.Intent) != DateSlot.None;
         if (!accountAccepted && !valueAccepted && !timeAccepted)
         {
@@ -326,9 +326,10 @@ public sealed class IntentRouter
     {
         foreach ((string key, object value) in extraction.Values)
         {
-            if (IntentCatalog.Accepts(intent, key))
+            string slot = IntentCatalog.SlotFor(intent, key);
+            if (IntentCatalog.Accepts(intent, slot))
             {
-                slots[key] = value;
+                slots[slot] = value;
             }
         }
 

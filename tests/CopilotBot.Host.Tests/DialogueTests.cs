@@ -92,6 +92,42 @@ public sealed class DialogueTests(SeededWorkspaceFixture fixture)
     }
 
     [Fact]
+    public async Task Manager_GetsChurnBySignupCohortForTheirTeam_AndFollowsUpByIndustry()
+    {
+        CopilotRuntime runtime = Open();
+        var team = (await runtime.Workspace.Users.ListAsync()).Where(u => u.ManagerId == "priya.natarajan").Select(u => u.Id).ToList();
+        IReadOnlyList<Account> accounts = await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: team, Status: null));
+
+        TurnReply cohorts = await AskAsync(runtime, "priya.natarajan", "mgr-cohorts", "churn by signup cohort");
+        TurnReply industries = await AskAsync(runtime, "priya.natarajan", "mgr-cohorts", "and by industry?");
+
+        Assert.Equal("portfolio.cohorts", cohorts.Tool);
+        Assert.Equal("signup_year", cohorts.Arguments["by"]?.ToString());
+        Assert.Equal("Cohorts by signup year in your team", cohorts.Cards[0].Title);
+        var years = (Conversation.Cards.CardTable)cohorts.Cards[0].Body.First(b => b is Conversation.Cards.CardTable);
+        Assert.Equal(accounts.Count, years.Rows.Sum(r => int.Parse(r[1], System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Contains(cohorts.Cards[0].Body, b => b is Conversation.Cards.CardText { Text: "What predicts retention" });
+        Assert.Contains("churned in the last 12 months", cohorts.Text, StringComparison.Ordinal);
+        Assert.Equal("portfolio.cohorts", industries.Tool);
+        Assert.Equal("industry", industries.Arguments["by"]?.ToString());
+        var rows = ((Conversation.Cards.CardTable)industries.Cards[0].Body.First(b => b is Conversation.Cards.CardTable)).Rows;
+        Assert.Equal(accounts.Select(a => a.Industry).Distinct().Order(StringComparer.Ordinal), rows.Select(r => r[0].TrimEnd(' ', '*')).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Approver_AskingForTheApprovalQueue_GetsTheApprovalsFunction()
+    {
+        CopilotRuntime runtime = Open();
+
+        TurnReply queue = await AskAsync(runtime, "dana.whitfield", "appr-q1", "show me the approval queue");
+        TurnReply waiting = await AskAsync(runtime, "dana.whitfield", "appr-q2", "what's waiting for my approval?");
+
+        Assert.Equal("interventions.approvals", queue.Tool);
+        Assert.Equal("interventions.approvals", waiting.Tool);
+        Assert.Contains("approval request", queue.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OutOfScope_GetsAShortReplyAndNoTool()
     {
         TurnReply reply = await AskAsync(Open(), "jamie.ortiz", "oos-1", "book me a flight to Paris");

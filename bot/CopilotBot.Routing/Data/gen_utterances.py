@@ -44,6 +44,9 @@ HORIZON = ["this month", "next 30 days", "this quarter", "next 90 days", "next q
 NUMS = ["5", "10", "3", "20", "15", "ten", "five", "25", "8", "12"]
 PCTS = ["80%", "70%", "0.7", "0.8", "90%", "60 percent", "75%", "0.65", "50%", "85%"]
 TASK_IDS = ["T123", "T42", "task 42", "task #17", "task 8", "T9", "task number 31", "T1007", "task 5"]
+YEARS = ["2021", "2022", "2023", "2024", "2025", "2026"]
+DIMS = ["tier", "industry", "region", "signup cohort", "signup year", "signup quarter", "vertical", "segment", "CSM",
+        "cohort", "year of signup", "quarter of signup", "geo", "industries", "tiers", "regions"]
 ACTIONS = ["call", "email", "follow up with", "check in with", "ping", "send the renewal quote to",
            "schedule a QBR with", "book an exec call with", "send the deck to", "review the contract for",
            "set up training for", "chase", "loop in the exec sponsor at", "prep the QBR for", "touch base with"]
@@ -63,7 +66,7 @@ FILL = {
     "industry": lambda: R.choice(INDUSTRIES), "topic": lambda: R.choice(TOPICS), "csm": lambda: R.choice(CSMS),
     "past": lambda: R.choice(PAST), "future": lambda: R.choice(FUTURE), "horizon": lambda: R.choice(HORIZON),
     "n": lambda: R.choice(NUMS), "pct": lambda: R.choice(PCTS), "task": lambda: R.choice(TASK_IDS),
-    "action": lambda: R.choice(ACTIONS),
+    "action": lambda: R.choice(ACTIONS), "year": lambda: R.choice(YEARS), "dim": lambda: R.choice(DIMS),
 }
 
 
@@ -1141,6 +1144,148 @@ what's trending on twitter
 read me the news
 """.strip().splitlines()
 
+# Added after the others so the generator's random stream, and so the earlier intents' utterances, stay as they were.
+T["portfolio.cohorts"] = """
+churn by {dim}
+churn rate by {dim}
+churn rates by {dim}
+retention by {dim}
+retention rate by {dim}
+adoption by {dim}
+feature adoption by {dim}
+median adoption by {dim}
+logo churn by {dim}
+show churn by {dim}
+show me retention by {dim}
+break down churn by {dim}
+churn and adoption by {dim}
+compare churn across {dim}
+compare retention across {dim}
+cohort analysis
+cohort analysis by {dim}
+cohort view
+show me the cohort view
+cohort breakdown
+run a cohort analysis for my team
+cohort report for {region}
+cohort retention
+cohort churn
+signup cohorts
+churn by signup cohort
+how do the {year} cohorts retain
+how did the {year} cohort retain
+how is the {year} cohort doing
+how are customers who signed up in {year} doing
+did the {year} signups stick
+retention of the {year} cohort
+churn for customers who joined in {year}
+are newer cohorts churning more
+do newer customers churn more than older ones
+do older cohorts retain better
+which cohort churns the most
+which signup year churns most
+which industries churn most
+which industry churns the most
+which vertical has the highest churn
+which tier churns the most
+which region churns the most
+which segment retains best
+which industries retain best
+where is churn highest
+churn rate per tier
+churn rate for {tier} vs {tier}
+how sticky are {tier} accounts
+how well do {industry} customers retain
+churn rate in {industry}
+churn rate in {region}
+historical churn rate by {dim}
+what's our churn rate by {dim}
+what's the churn rate for {tier} accounts
+how many customers did we lose per {dim}
+does feature adoption predict retention
+does adoption predict churn
+is adoption linked to churn
+does usage predict retention
+what predicts retention
+what drives retention
+which features predict retention
+which features keep customers from churning
+what keeps customers from leaving
+what do retained customers have in common
+which behaviours predict churn
+do accounts with low adoption churn more
+churn by adoption quartile
+retention by adoption level
+adoption quartiles vs churn
+how does adoption relate to risk
+adoption vs churn
+feature adoption and retention
+adoption trends by {dim}
+active user trend by {dim}
+usage trend by {dim}
+median feature adoption for {tier} accounts
+adoption in {industry}
+how is adoption in {region}
+how does {industry} compare on churn and adoption
+churn and adoption for my book
+churn and adoption for my team
+cohort view for {csm}'s book
+cohorts in {region}
+""".strip().splitlines()
+
+T["interventions.approvals"] = """
+show me the approval queue
+approval queue
+the approval queue
+what's in the approval queue
+open the approvals queue
+what's waiting for my approval
+what is waiting for my approval
+anything waiting for my approval
+anything waiting for approval
+what needs my approval
+what needs approval
+what do I need to approve
+anything for me to approve
+pending approvals
+show pending approvals
+list pending approvals
+my pending approvals
+any pending approvals
+approvals waiting
+approval requests
+show approval requests
+open approval requests
+list the approval requests
+pending approval requests
+which emails are waiting for approval
+which drafts need approval
+which {tier} emails need sign-off
+drafts waiting for sign-off
+what's waiting on my sign-off
+anything waiting on my sign-off
+what needs my sign-off
+requests awaiting my decision
+what's awaiting approval
+anything awaiting approval
+show items awaiting approval
+approval inbox
+my approvals
+show my approvals
+what approvals are open
+how many approvals are waiting
+how many requests need my approval
+approve or reject pending requests
+which interventions need approval
+interventions waiting for approval
+save emails pending approval
+outreach waiting for approval
+is anything stuck in approval
+what's pending my review
+review the approval queue
+go through the approvals
+""".strip().splitlines()
+
 # Hand-varied CSM phrasings kept verbatim (not templated) so the model sees natural text too.
 VERBATIM = {
     "churn.at_risk": ["who's about to leave", "accounts at risk in EMEA", "which Platinum accounts might churn next quarter",
@@ -1150,7 +1295,8 @@ VERBATIM = {
     "churn.explain": ["why is Contoso red?", "why is P10342 red", "what's driving Acme's risk score", "why is the second one red?",
                       "why is northwind flagged as high risk", "contso why red", "what's up with Fabrikam Robotics"],
     "support.ask": ["what are customers complaining about in billing tickets this month?", "has Contoso had any outage complaints?",
-                    "why was sentiment negative on Oct 31?", "any SSO complaints from Acme lately?"],
+                    "why was sentiment negative on Oct 31?", "any SSO complaints from Acme lately?",
+                    "what happened last Tuesday that upset so many customers", "why were people so annoyed on March 3"],
     "support.trends": ["show me the sentiment trend for the last 30 days", "how has ticket volume changed week over week",
                        "any spike in outage tickets last week?"],
     "interventions.draft": ["email P10342 about their renewal", "draft a save email to them", "write a retention email for Contoso Pharma"],
@@ -1158,10 +1304,14 @@ VERBATIM = {
     "interventions.record_outcome": ["mark Contoso Ltd as saved", "Northwind churned, log it"],
     "interventions.summary": ["what's our save rate this quarter", "how many saved vs churned this quarter?"],
     "crm.create_task": ["remind me to call Acme next Friday", "remind me to call them next Friday", "create a task to email Contoso tomorrow"],
-    "crm.list_tasks": ["what's due this week?", "show my overdue tasks", "tasks for Acme"],
+    "crm.list_tasks": ["what's due this week?", "show my overdue tasks", "tasks for Acme",
+                       "what do I have to get done today", "what do I still need to do this week", "what's left on my plate"],
     "crm.complete_task": ["mark T123 done", "task 42 is complete"],
     "portfolio.summary": ["how much ARR is at risk in EMEA this quarter?", "ARR at risk by tier", "change in ARR at risk vs last month"],
     "portfolio.forecast": ["expected churned ARR next 90 days", "what's the forecast for the next 180 days, best and worst case?"],
+    "portfolio.cohorts": ["churn by signup cohort", "how do the 2024 cohorts retain?", "which industries churn most?",
+                          "does feature adoption predict retention?", "adoption by tier"],
+    "interventions.approvals": ["show me the approval queue", "what's waiting for my approval?", "pending approvals"],
     "help": ["hi", "what can you do?", "help"],
 }
 

@@ -104,6 +104,16 @@ internal static class SlotExtractor
         FindTopic(state);
         FindInTable(state, Vocabulary.Granularities, "granularity", null);
         FindGroupBy(state);
+        if (!extraction.Values.ContainsKey("group_by"))
+        {
+            // "which industries churn most?": a grouping named without "by"; only portfolio.cohorts reads it.
+            FindLooseValue(state, Vocabulary.GroupBy, "group_hint");
+            if (extraction.Values.TryGetValue("group_hint", out object? hint) && (string)hint == "bucket")
+            {
+                extraction.Values.Remove("group_hint");
+            }
+        }
+
         FindOwnerAfterFor(state);
         FindOwnerMe(state);
         FindLooseValue(state, Vocabulary.DryRun, "dry_run");

@@ -99,6 +99,14 @@ internal static class Vocabulary
         ("bucket", "bucket"), ("buckets", "bucket"), ("risk bucket", "bucket"), ("risk buckets", "bucket"),
         ("band", "bucket"), ("bands", "bucket"), ("risk band", "bucket"), ("risk bands", "bucket"),
         ("health band", "bucket"), ("urgency", "bucket"),
+        ("cohort", "signup_year"), ("cohorts", "signup_year"), ("signup cohort", "signup_year"), ("signup cohorts", "signup_year"),
+        ("sign up cohort", "signup_year"), ("sign up cohorts", "signup_year"), ("signup", "signup_year"), ("signup year", "signup_year"),
+        ("signup years", "signup_year"), ("sign up year", "signup_year"), ("year of signup", "signup_year"), ("signup date", "signup_year"),
+        ("year signed", "signup_year"), ("start year", "signup_year"), ("yearly cohort", "signup_year"), ("yearly cohorts", "signup_year"),
+        ("annual cohort", "signup_year"), ("annual cohorts", "signup_year"), ("cohort year", "signup_year"),
+        ("signup quarter", "signup_quarter"), ("signup quarters", "signup_quarter"), ("sign up quarter", "signup_quarter"),
+        ("quarter of signup", "signup_quarter"), ("quarterly cohort", "signup_quarter"), ("quarterly cohorts", "signup_quarter"),
+        ("cohort quarter", "signup_quarter"), ("quarter signed", "signup_quarter"),
     ]);
 
     public static readonly PhraseTable Granularities = new(

@@ -28,6 +28,12 @@ public sealed record AccountRisk(Account Account, double Probability, Urgency Ur
 
     public IReadOnlyList<RiskDriver> Drivers => LazyDrivers.Value;
 
+    /// <summary>
+    /// The 90-day model's exact TreeSHAP explanation (every feature's value and contribution in log-odds), worked out
+    /// once with the drivers; null when the provider gives none.
+    /// </summary>
+    public Lazy<CopilotBot.ML.PredictionExplanation>? LazyExplanation { get; init; }
+
     public RiskDriver? TopDriver => Drivers.Where(d => d.Points > 0).MaxBy(d => d.Points);
 
     /// <summary>Expected ARR lost: probability × ARR.</summary>

@@ -145,18 +145,22 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
         for (int row = 0; row < active.Count; row++)
         {
             int r = row;
-            var drivers = new Lazy<IReadOnlyList<RiskDriver>>(() => Drivers(bundle, data, r));
+            // One TreeSHAP pass per account serves both the drivers (in words and points) and the raw contributions.
+            var explanation = new Lazy<PredictionExplanation>(() => bundle.Main.Explain(data, r));
+            var drivers = new Lazy<IReadOnlyList<RiskDriver>>(() => Drivers(explanation.Value));
             double p7r = Math.Min(p7[row], p90[row]);
             double p30r = Math.Min(Math.Max(p30[row], p7[row]), p90[row]);
-            risks.Add(new AccountRisk(active[row], p90[row], AccountRisk.Bucket(p7[row], p30[row], p90[row]), drivers, p7r, p30r));
+            risks.Add(new AccountRisk(active[row], p90[row], AccountRisk.Bucket(p7[row], p30[row], p90[row]), drivers, p7r, p30r)
+            {
+                LazyExplanation = explanation,
+            });
         }
 
         return risks.OrderByDescending(r => r.Probability).ToList();
     }
 
-    private static IReadOnlyList<RiskDriver> Drivers(ChurnModelBundle bundle, TabularData data, int row)
+    private static IReadOnlyList<RiskDriver> Drivers(PredictionExplanation explanation)
     {
-        PredictionExplanation explanation = bundle.Main.Explain(data, row);
         IReadOnlyList<double> points = explanation.ProbabilityPointContributions();
         return explanation.Contributions
             .Select((c, i) => new RiskDriver(c.Feature, DriverText.Describe(c), points[i] * 100))

@@ -233,4 +233,69 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
         "bucket" or "urgency" => "Urgency",
         _ => "Tier",
     };
+
+    // Cohort views need usage as well; kept apart from the members above so the two can change independently.
+    private readonly IActivityStore? _activity;
+
+    /// <summary>With the usage store, for <see cref="CohortsAsync"/> (adoption and active-user trends).</summary>
+    public PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accounts, IActivityStore activity)
+        : this(risk, accounts)
+    {
+        _activity = activity;
+    }
+
+    [KernelFunction("cohorts")]
+    [Description("Churn and adoption by signup cohort (year or quarter of signup), tier, industry, region or owner: accounts, churn rate over the last 12 months, average 90-day risk, median feature adoption, active-user trend and ARR per group; plus what predicts retention (the churn model's mean feature effects and churn by feature-adoption quartile).")]
+    public async Task<PluginResult> CohortsAsync(
+        CallerContext caller,
+        [Description("signup_year (default) | signup_quarter | tier | industry | region | owner")] string? by = null,
+        [Description("Platinum | Gold | Silver | Bronze")] string? tier = null,
+        [Description("NA | EMEA | APAC | LATAM")] string? region = null,
+        [Description("Industry")] string? industry = null,
+        [Description("'me' or a CSM user id")] string? owner = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!CohortAnalysis.TryParse(by, out CohortDimension dimension))
+        {
+            return PluginResult.Refuse($"I can't group cohorts by '{by}'. Group them by {CohortAnalysis.Options}.");
+        }
+
+        if (_activity is null)
+        {
+            return PluginResult.Refuse("Cohort views need the usage data, which this host does not provide.");
+        }
+
+        Func<AccountRisk, bool>? filter = Filter(caller, region, tier, industry, owner, out string? problem, out string scope);
+        if (filter is null)
+        {
+            return PluginResult.Refuse(problem!);
+        }
+
+        // The filter reads only the account, so churned accounts (which have no score) go through it too.
+        var visible = (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken))
+            .Where(a => filter(new AccountRisk(a, 0, Urgency.Later, []))).ToList();
+        if (visible.Count == 0)
+        {
+            return new PluginResult($"No accounts {scope}.") { Data = new { accounts = 0 } };
+        }
+
+        var ids = visible.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        var usage = (await _activity.ListUsageAsync(cancellationToken)).Where(u => ids.Contains(u.AccountId)).ToList();
+        var scores = (await risk.ScoreAsync(cancellationToken)).Where(r => ids.Contains(r.Account.Id)).ToList();
+        CohortReport report = CohortAnalysis.Analyze(visible, usage, scores, risk.Today, dimension);
+        (string text, Card card) = CohortAnalysis.Render(report, scope);
+        return new PluginResult(text)
+        {
+            Cards = [card],
+            Data = new
+            {
+                by = dimension.ToString(),
+                accounts = report.Accounts,
+                exposed = report.Exposed,
+                churned_in_window = report.ChurnedInWindow,
+                window_months = CohortAnalysis.ChurnWindowMonths,
+                groups = report.Groups.Select(g => new { key = g.Key, accounts = g.Accounts, exposed = g.Exposed, churned = g.ChurnedInWindow, churn_rate = g.ChurnRate, mean_risk = g.MeanRisk, median_adoption = g.MedianAdoption }).ToList(),
+            },
+        };
+    }
 }
