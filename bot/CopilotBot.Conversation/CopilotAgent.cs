@@ -29,7 +29,42 @@ public sealed class CopilotAgent(
 
     public Kernel.Kernel Kernel => kernel;
 
+    /// <summary>
+    /// One turn, as the span <c>turn</c> (a child of the channel's span when there is one) and one
+    /// <c>copilot.turn.duration</c> measurement tagged with the channel and the tool that answered.
+    /// </summary>
     public async Task<TurnReply> HandleAsync(TurnRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using System.Diagnostics.Activity? span = CopilotTelemetry.Source.StartActivity("turn");
+        span?.SetTag("copilot.channel", request.Channel);
+        span?.SetTag("copilot.turn.kind", request.Value is null ? "message" : "action");
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        string tool = "none";
+        try
+        {
+            TurnReply reply = await HandleTurnAsync(request, cancellationToken);
+            tool = reply.Tool ?? "none";
+            span?.SetTag("copilot.tool", tool);
+            span?.SetTag("copilot.confidence", Math.Round(reply.Confidence, 3));
+            return reply;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            tool = "error";
+            CopilotTelemetry.RecordError("turn", ex, span);
+            throw;
+        }
+        finally
+        {
+            CopilotTelemetry.TurnDuration.Record(
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("copilot.channel", request.Channel),
+                new KeyValuePair<string, object?>("copilot.tool", tool));
+        }
+    }
+
+    private async Task<TurnReply> HandleTurnAsync(TurnRequest request, CancellationToken cancellationToken)
     {
         bool demo = await workspace.IsDemoAsync(cancellationToken);
         User? user = await workspace.Users.GetAsync(request.UserId, cancellationToken);
@@ -75,7 +110,7 @@ public sealed class CopilotAgent(
             }
             else
             {
-                RouteResult route = router.Route(text, routing);
+                RouteResult route = Route(text, routing);
                 next = route.Memory;
                 (reply, IReadOnlyList<string> shown) = await AnswerAsync(route, caller, demo, cancellationToken);
                 if (shown.Count > 0)
@@ -92,6 +127,22 @@ public sealed class CopilotAgent(
 
         await workspace.ConversationState.SetAsync(request.ConversationId, MemoryCodec.Serialize(next), now, cancellationToken);
         return demo ? LabelDemo(reply) : reply;
+    }
+
+    /// <summary>The embedded router as the span <c>route embedded</c>: the route's kind, intent and confidence, never the text.</summary>
+    private RouteResult Route(string text, RoutingContext routing)
+    {
+        using System.Diagnostics.Activity? span = CopilotTelemetry.Source.StartActivity("route embedded");
+        RouteResult route = router.Route(text, routing);
+        if (span is not null)
+        {
+            span.SetTag("copilot.router.kind", "embedded");
+            span.SetTag("copilot.route.kind", route.Kind.ToString());
+            span.SetTag("copilot.intent", route.Intent);
+            span.SetTag("copilot.confidence", Math.Round(route.Confidence, 3));
+        }
+
+        return route;
     }
 
     /// <summary>The slash commands: <c>/agent status|stop|start|threshold N|limit N</c> and <c>/alerts</c>.</summary>
