@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CopilotBot.Plugins.Churn;
 using CopilotBot.Plugins.Crm;
+using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
 
@@ -116,6 +117,8 @@ public sealed class InterventionAgent(
             {
                 case GuardedCreate.Created when platinum:
                     await audit.AppendAsync(AgentOptions.ActorId, "agent.approval_requested", r.Account.Id, details, now, cancellationToken);
+                    CopilotTelemetry.CountIntervention("created", "agent");
+                    CopilotTelemetry.CountApproval("requested");
                     await NotifyAsync(intervention, r, now, cancellationToken);
                     decisions.Add(new AgentDecision(r, AgentOutcome.QueuedForApproval, intervention.Id));
                     break;
@@ -124,6 +127,8 @@ public sealed class InterventionAgent(
                         r.Account.Id, $"Follow up on retention email to {r.Account.Name}", today.AddDays(options.FollowUpDays),
                         r.Account.OwnerId ?? requestedBy, AgentOptions.ActorId, now, cancellationToken);
                     await audit.AppendAsync(AgentOptions.ActorId, "agent.intervention", r.Account.Id, details + $" task {task.Id} intervention {intervention.Id}", now, cancellationToken);
+                    CopilotTelemetry.CountIntervention("created", "agent");
+                    CopilotTelemetry.CountIntervention("sent", "agent");
                     decisions.Add(new AgentDecision(r, AgentOutcome.Acted, intervention.Id));
                     break;
                 case GuardedCreate.Duplicate:
