@@ -12,8 +12,10 @@ namespace CopilotBot.Host.Tests;
 /// are up, down, refusing or hanging, and a workspace database that disappears. <c>/healthz</c> stays a liveness check.
 /// </summary>
 [Collection(SeededWorkspaceCollection.Name)]
-public sealed class ReadinessTests(SeededWorkspaceFixture fixture)
+public sealed class ReadinessTests(SeededWorkspaceFixture fixture) : IDisposable
 {
+    private readonly List<WebApplicationFactory<Program>> _hosts = [];
+
     private const string QdrantKey = "qdrant-key-never-shown-7731";
     private const string LlmKey = "sk-llm-key-never-shown-7731";
 
@@ -116,15 +118,27 @@ public sealed class ReadinessTests(SeededWorkspaceFixture fixture)
         Assert.False(File.Exists(Path.Combine(directory, "copilot.db")), "the check must not create an empty database");
     }
 
-    private static HttpClient Client(string directory, params (string Key, string Value)[] settings) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+    public void Dispose()
+    {
+        foreach (WebApplicationFactory<Program> host in _hosts)
+        {
+            host.Dispose();
+        }
+    }
+
+    private HttpClient Client(string directory, params (string Key, string Value)[] settings)
+    {
+        WebApplicationFactory<Program> host = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("Copilot:Workspace", directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today).UseSetting("Health:ReadyCacheSeconds", "0");
             foreach ((string key, string value) in settings)
             {
                 b.UseSetting(key, value);
             }
-        }).CreateClient();
+        });
+        _hosts.Add(host);
+        return host.CreateClient();
+    }
 
     private static (string, string)[] Qdrant(string url) =>
         [("Memory:Provider", "Qdrant"), ("Memory:Qdrant:Endpoint", url), ("Memory:Qdrant:ApiKey", QdrantKey)];
