@@ -30,20 +30,34 @@ public sealed class CopilotAgent(
     public Kernel.Kernel Kernel => kernel;
 
     /// <summary>
-    /// Answers one turn. When the workspace's store fails underneath it (file gone, database down) the person gets a
-    /// plain reply saying so — that nothing was changed, or, if a function with side effects had already run, that it
-    /// did and what could not be recorded — never an exception; the next turn works again once the store is back.
+    /// Answers one turn, as the span <c>turn</c> (a child of the channel's span when there is one) and one
+    /// <c>copilot.turn.duration</c> measurement tagged with the channel and the tool that answered. When the workspace's
+    /// store fails underneath it (file gone, database down) the person gets a plain reply saying so — that nothing was
+    /// changed, or, if a function with side effects had already run, that it did and what could not be recorded — never an
+    /// exception; the next turn works again once the store is back.
     /// </summary>
     public async Task<TurnReply> HandleAsync(TurnRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        using System.Diagnostics.Activity? span = CopilotTelemetry.Source.StartActivity("turn");
+        span?.SetTag("copilot.channel", request.Channel);
+        span?.SetTag("copilot.turn.kind", request.Value is null ? "message" : "action");
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        string tool = "none";
         var ledger = new TurnLedger();
         TurnLedger.Current.Value = ledger;
         try
         {
-            return await HandleTurnAsync(request, cancellationToken);
+            TurnReply reply = await HandleTurnAsync(request, cancellationToken);
+            tool = reply.Tool ?? "none";
+            span?.SetTag("copilot.tool", tool);
+            span?.SetTag("copilot.confidence", Math.Round(reply.Confidence, 3));
+            return reply;
         }
         catch (Exception ex) when (WorkspaceUnavailable.Is(ex) && !cancellationToken.IsCancellationRequested)
         {
+            tool = "error";
+            CopilotTelemetry.RecordError("turn", ex, span);
             StoreFaulted?.Invoke(ex);
             return ledger.SideEffect is { } done
                 ? TurnReply.Plain(
@@ -51,9 +65,19 @@ public sealed class CopilotAgent(
                     tool: null, confidence: 0)
                 : TurnReply.Plain(WorkspaceUnavailable.Reply, tool: null, confidence: 0);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            tool = "error";
+            CopilotTelemetry.RecordError("turn", ex, span);
+            throw;
+        }
         finally
         {
             TurnLedger.Current.Value = null;
+            CopilotTelemetry.TurnDuration.Record(
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("copilot.channel", request.Channel),
+                new KeyValuePair<string, object?>("copilot.tool", tool));
         }
     }
 
@@ -109,7 +133,7 @@ public sealed class CopilotAgent(
             }
             else
             {
-                RouteResult route = router.Route(text, routing);
+                RouteResult route = Route(text, routing);
                 next = route.Memory;
                 (reply, IReadOnlyList<string> shown) = await AnswerAsync(route, caller, demo, cancellationToken);
                 if (shown.Count > 0)
@@ -126,6 +150,22 @@ public sealed class CopilotAgent(
 
         await workspace.ConversationState.SetAsync(memoryKey, MemoryCodec.Serialize(next), now, cancellationToken);
         return demo ? LabelDemo(reply) : reply;
+    }
+
+    /// <summary>The embedded router as the span <c>route embedded</c>: the route's kind, intent and confidence, never the text.</summary>
+    private RouteResult Route(string text, RoutingContext routing)
+    {
+        using System.Diagnostics.Activity? span = CopilotTelemetry.Source.StartActivity("route embedded");
+        RouteResult route = router.Route(text, routing);
+        if (span is not null)
+        {
+            span.SetTag("copilot.router.kind", "embedded");
+            span.SetTag("copilot.route.kind", route.Kind.ToString());
+            span.SetTag("copilot.intent", route.Intent);
+            span.SetTag("copilot.confidence", Math.Round(route.Confidence, 3));
+        }
+
+        return route;
     }
 
     /// <summary>The slash commands: <c>/agent status|stop|start|threshold N|limit N</c> and <c>/alerts</c>.</summary>

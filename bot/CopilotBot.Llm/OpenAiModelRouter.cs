@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -7,6 +8,7 @@ using CopilotBot.Conversation;
 using CopilotBot.Conversation.Cards;
 using CopilotBot.Conversation.Kernel;
 using CopilotBot.Routing;
+using CopilotBot.Workspace;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenAI;
@@ -79,6 +81,27 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(memory);
 
+        // The span says which router ran and how it ended (tool, outcome); the text, prompts and answers stay out of it.
+        using Activity? span = CopilotTelemetry.Source.StartActivity("route llm");
+        span?.SetTag("copilot.router.kind", "llm");
+        span?.SetTag("gen_ai.request.model", _options.ChatModel);
+        ModelRoute? route = await RouteWithinBudgetAsync(text, caller, memory, cancellationToken);
+        if (span is not null)
+        {
+            span.SetTag("copilot.route.outcome", route?.Reply is null ? "fallback" : "answered");
+            span.SetTag("copilot.tool", route?.Reply?.Tool);
+            span.SetTag("copilot.confidence", route?.Reply?.Confidence);
+            if (route?.Reply is null)
+            {
+                span.SetStatus(ActivityStatusCode.Error, "fallback");
+            }
+        }
+
+        return route;
+    }
+
+    private async Task<ModelRoute?> RouteWithinBudgetAsync(string text, CallerContext caller, ConversationMemory memory, CancellationToken cancellationToken)
+    {
         // One budget for the whole turn (every model round trip, retry and tool call), not per request.
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
@@ -93,6 +116,7 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         }
         catch (Exception ex) when (budget.IsCancellationRequested || ex is OperationCanceledException or TimeoutException)
         {
+            CopilotTelemetry.RecordError("llm", ex);
             _logger.LogWarning("Language model timed out after {Seconds}s; using the built-in router.", _options.TimeoutSeconds);
             return Fallback("The language model didn't answer in time");
         }
@@ -112,6 +136,7 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         }
         catch (Exception ex)
         {
+            CopilotTelemetry.RecordError("llm", ex);
             _logger.LogWarning("Language model answer was unusable ({Error}); using the built-in router.", ex.GetType().Name);
             return Fallback("The language model's answer couldn't be read");
         }
@@ -131,7 +156,7 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         {
             // After the last allowed round the model must answer in words, which bounds the loop.
             bool lastRound = round >= _options.MaxToolRounds;
-            ChatCompletion completion = (await _client.CompleteChatAsync(messages, CreateCompletionOptions(allowTools: !lastRound), cancellationToken)).Value;
+            ChatCompletion completion = await CompleteAsync(messages, allowTools: !lastRound, round, cancellationToken);
             IReadOnlyList<ChatToolCall> calls = completion.ToolCalls;
             if (calls.Count == 0 || lastRound)
             {
@@ -146,6 +171,53 @@ public sealed partial class OpenAiModelRouter : IModelRouter
             {
                 messages.Add(new ToolChatMessage(call.Id, await CallToolAsync(call, caller, turn, cancellationToken)));
             }
+        }
+    }
+
+    /// <summary>
+    /// One chat-completions call as the span <c>chat {model}</c> with the GenAI semantic-convention attributes (model,
+    /// finish reason, token counts) and the HTTP status on failure; prompts and completions are never recorded.
+    /// </summary>
+    private async Task<ChatCompletion> CompleteAsync(List<ChatMessage> messages, bool allowTools, int round, CancellationToken cancellationToken)
+    {
+        using Activity? span = CopilotTelemetry.Source.StartActivity("chat " + _options.ChatModel, ActivityKind.Client);
+        span?.SetTag("gen_ai.operation.name", "chat");
+        span?.SetTag("gen_ai.request.model", _options.ChatModel);
+        span?.SetTag("copilot.llm.round", round);
+        try
+        {
+            ChatCompletion completion = (await _client.CompleteChatAsync(messages, CreateCompletionOptions(allowTools), cancellationToken)).Value;
+            if (span is not null)
+            {
+                span.SetTag("gen_ai.response.model", completion.Model);
+                span.SetTag("gen_ai.response.finish_reasons", completion.FinishReason.ToString());
+                span.SetTag("gen_ai.usage.input_tokens", completion.Usage?.InputTokenCount);
+                span.SetTag("gen_ai.usage.output_tokens", completion.Usage?.OutputTokenCount);
+                span.SetTag("copilot.llm.tool_calls", completion.ToolCalls.Count);
+                span.SetTag("copilot.llm.status", "ok");
+            }
+
+            return completion;
+        }
+        catch (ClientResultException ex)
+        {
+            span?.SetTag("http.response.status_code", ex.Status);
+            span?.SetTag("copilot.llm.status", "http_error");
+            CopilotTelemetry.RecordError("llm", ex, span);
+            throw;
+        }
+        catch (OperationCanceledException ex)
+        {
+            span?.SetTag("copilot.llm.status", cancellationToken.IsCancellationRequested ? "timeout" : "cancelled");
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Counted once, by RouteAsync's handler for unusable answers.
+            span?.SetTag("copilot.llm.status", "error");
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
         }
     }
 

@@ -17,7 +17,8 @@ public sealed class CopilotWorkspace : IDisposable
     private CopilotWorkspace(string directory, IWorkspaceStores stores)
     {
         Directory = directory;
-        Stores = stores;
+        // Every store call is a span when someone listens (the web host's tracing); otherwise the wrapper only forwards.
+        Stores = TracedWorkspaceStores.Wrap(stores);
     }
 
     public string Directory { get; }

@@ -28,7 +28,14 @@ public sealed class SeededWorkspaceFixture : IDisposable
         {
             string to = Path.Combine(target, Path.GetRelativePath(source, file));
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
+            try
+            {
+                File.Copy(file, to);
+            }
+            catch (FileNotFoundException) when (file.EndsWith("-shm", StringComparison.Ordinal))
+            {
+                // A SQLite shared-memory index vanishes when its last connection closes; a copy does not need it.
+            }
         }
 
         return target;

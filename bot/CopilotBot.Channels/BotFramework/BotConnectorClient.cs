@@ -47,6 +47,22 @@ public sealed class BotConnectorClient(HttpClient http, IBotTokenSource tokens, 
 
     private async Task<ResourceResponse> SendAsync(HttpMethod method, string serviceUrl, string path, Activity activity, CancellationToken cancellationToken)
     {
+        using System.Diagnostics.Activity? span = ChannelTelemetry.StartConnector("botframework", method == HttpMethod.Put ? "update" : "send");
+        span?.SetTag("copilot.activity.type", activity.Type);
+        try
+        {
+            return await SendCoreAsync(method, serviceUrl, path, activity, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            span?.SetTag("http.response.status_code", ex is BotConnectorException { } bce ? (int)bce.Status : null);
+            ChannelTelemetry.Fail(span, "connector", ex);
+            throw;
+        }
+    }
+
+    private async Task<ResourceResponse> SendCoreAsync(HttpMethod method, string serviceUrl, string path, Activity activity, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceUrl);
         string body = ActivityJson.Serialize(activity);
         if (Encoding.UTF8.GetByteCount(body) > BotFrameworkAdapter.MaxActivityBytes)

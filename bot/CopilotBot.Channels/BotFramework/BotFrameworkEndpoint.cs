@@ -170,6 +170,7 @@ public sealed class BotFrameworkEndpoint
         var late = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.EnqueueAsync(async ct =>
         {
+            using System.Diagnostics.Activity? span = ChannelTelemetry.StartTurn(turn.Channel, "card_action");
             TurnReply reply;
             try
             {
@@ -178,6 +179,7 @@ public sealed class BotFrameworkEndpoint
             }
             catch (Exception ex)
             {
+                ChannelTelemetry.Fail(span, "turn", ex);
                 result.TrySetException(ex);
                 if (await late.Task)
                 {
@@ -231,6 +233,7 @@ public sealed class BotFrameworkEndpoint
 
     private async Task RunTurnAsync(Activity activity, TurnRequest turn, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent, CancellationToken cancellationToken)
     {
+        using System.Diagnostics.Activity? span = ChannelTelemetry.StartTurn(turn.Channel, turn.Value is null ? "message" : "action");
         using var typing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task<TurnReply> answer = agent(turn, cancellationToken);
         Task typingLoop = TypeWhileAsync(activity, answer, typing.Token);
@@ -241,6 +244,7 @@ public sealed class BotFrameworkEndpoint
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            ChannelTelemetry.Fail(span, "turn", ex);
             _logger.LogError(ex, "Agent failed on {Channel} conversation {Conversation}", turn.Channel, turn.ConversationId);
             reply = TurnReply.Plain("Sorry, something went wrong. Please try again.");
         }

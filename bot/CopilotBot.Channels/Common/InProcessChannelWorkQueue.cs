@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using CopilotBot.Workspace;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -6,7 +8,9 @@ namespace CopilotBot.Channels.Common;
 
 /// <summary>
 /// Runs queued work on the thread pool right away, logs failures (a background reply must never crash the process) and
-/// lets the host wait for in-flight work at shutdown with <see cref="DrainAsync"/>.
+/// lets the host wait for in-flight work at shutdown with <see cref="DrainAsync"/>. The trace goes with the work: the
+/// enqueuing request's span context is captured and the work runs under a <c>channel work</c> span that is its child, so
+/// the turn, its store and model calls and the reply share the request's trace id.
 /// </summary>
 public sealed class InProcessChannelWorkQueue(ILogger<InProcessChannelWorkQueue>? logger = null) : IChannelWorkQueue, IAsyncDisposable
 {
@@ -20,7 +24,8 @@ public sealed class InProcessChannelWorkQueue(ILogger<InProcessChannelWorkQueue>
     {
         ArgumentNullException.ThrowIfNull(work);
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-        Task task = Task.Run(() => RunAsync(work));
+        ActivityContext parent = Activity.Current?.Context ?? default;
+        Task task = Task.Run(() => RunAsync(work, parent));
         _running.TryAdd(task, 0);
         _ = task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
         return ValueTask.CompletedTask;
@@ -40,8 +45,9 @@ public sealed class InProcessChannelWorkQueue(ILogger<InProcessChannelWorkQueue>
         _stopping.Dispose();
     }
 
-    private async Task RunAsync(Func<CancellationToken, Task> work)
+    private async Task RunAsync(Func<CancellationToken, Task> work, ActivityContext parent)
     {
+        using Activity? span = CopilotTelemetry.Source.StartActivity("channel work", ActivityKind.Internal, parent);
         try
         {
             await work(_stopping.Token);
@@ -52,6 +58,7 @@ public sealed class InProcessChannelWorkQueue(ILogger<InProcessChannelWorkQueue>
         }
         catch (Exception ex)
         {
+            CopilotTelemetry.RecordError("background", ex, span);
             _logger.LogError(ex, "Background channel work failed");
         }
     }

@@ -109,6 +109,7 @@ public sealed class DirectLineBot
         Func<TurnRequest, CancellationToken, Task<TurnReply>> agent,
         CancellationToken cancellationToken)
     {
+        using System.Diagnostics.Activity? span = ChannelTelemetry.StartTurn("directline", clickedCard is null ? "message" : "card_action");
         await conversation.TurnLock.WaitAsync(cancellationToken);
         try
         {
@@ -130,6 +131,7 @@ public sealed class DirectLineBot
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                ChannelTelemetry.Fail(span, "turn", ex);
                 _logger.LogError(ex, "Agent failed on Direct Line conversation {Conversation}", conversation.Id);
                 reply = TurnReply.Plain("Sorry, something went wrong. Please try again.");
             }

@@ -172,6 +172,7 @@ public sealed class SlackEndpoint
     /// <param name="clickedTs">The message whose button was clicked: a reply that is that card's new state replaces it (chat.update).</param>
     private async Task AnswerAsync(TurnRequest turn, string channel, string? threadTs, string? clickedTs, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent, CancellationToken cancellationToken)
     {
+        using System.Diagnostics.Activity? span = ChannelTelemetry.StartTurn("slack", clickedTs is null ? "message" : "card_action");
         TurnReply reply;
         try
         {
@@ -179,6 +180,7 @@ public sealed class SlackEndpoint
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            ChannelTelemetry.Fail(span, "turn", ex);
             _logger.LogError(ex, "Agent failed on Slack conversation {Conversation}", turn.ConversationId);
             reply = TurnReply.Plain("Sorry, something went wrong. Please try again.");
         }

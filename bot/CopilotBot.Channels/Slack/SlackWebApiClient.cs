@@ -109,6 +109,21 @@ public sealed class SlackWebApiClient(HttpClient http, SlackOptions options, Ret
 
     private async Task<HttpResponseMessage> SendAsync(string url, JsonObject body, string? token, string method, CancellationToken cancellationToken)
     {
+        // The span names the Web API method (or response_url), never the URL: a response_url is a bearer capability.
+        using System.Diagnostics.Activity? span = ChannelTelemetry.StartConnector("slack", method);
+        try
+        {
+            return await SendCoreAsync(url, body, token, method, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ChannelTelemetry.Fail(span, "connector", ex);
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendCoreAsync(string url, JsonObject body, string? token, string method, CancellationToken cancellationToken)
+    {
         string json = body.ToJsonString();
         TimeSpan waited = TimeSpan.Zero;
         for (int attempt = 1; ; attempt++)

@@ -4,6 +4,7 @@ using CopilotBot.Conversation;
 using CopilotBot.Conversation.Cards;
 using CopilotBot.Plugins.Alerts;
 using CopilotBot.Plugins.Churn;
+using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
 
 namespace CopilotBot.Host.Proactive;
@@ -58,10 +59,12 @@ public sealed class AlertDispatcher(IServiceProvider services, IConfiguration co
         if (posted is null)
         {
             await runtime.Workspace.Alerts.MarkAsync(alert.Id, AlertDelivery.Sent, AlertDelivery.Digest, "unreachable", now, cancellationToken);
+            CopilotTelemetry.CountAlert("unreachable");
             return false;
         }
 
         await runtime.Workspace.Alerts.MarkAsync(alert.Id, AlertDelivery.Sent, AlertDelivery.Sent, posted.Channel, now, cancellationToken);
+        CopilotTelemetry.CountAlert("delivered");
         return true;
     }
 
@@ -89,7 +92,11 @@ public sealed class AlertDispatcher(IServiceProvider services, IConfiguration co
                 await runtime.Workspace.Alerts.MarkAsync(alert.Id, AlertDelivery.Digest, AlertDelivery.Digested, posted?.Channel ?? "unreachable", now, cancellationToken);
             }
 
-            sent += posted is null ? 0 : 1;
+            if (posted is not null)
+            {
+                sent++;
+                CopilotTelemetry.Alerts.Add(list.Count, new KeyValuePair<string, object?>("copilot.event", "digested"));
+            }
         }
 
         return sent;
@@ -155,6 +162,7 @@ public sealed class AlertDispatcher(IServiceProvider services, IConfiguration co
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            CopilotTelemetry.RecordError("alert_delivery", ex);
             logger.LogError(ex, "Alert {Alert} for {Recipient} not delivered", alert.Id, alert.RecipientId);
         }
     }

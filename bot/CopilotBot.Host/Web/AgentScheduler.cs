@@ -26,6 +26,7 @@ public sealed class AgentScheduler(IServiceProvider services, IConfiguration con
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                CopilotBot.Workspace.CopilotTelemetry.RecordError("agent", ex);
                 logger.LogError(ex, "Scheduled agent run failed; the next run is in {Minutes} minutes", minutes);
             }
         }

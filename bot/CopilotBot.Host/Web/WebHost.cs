@@ -64,7 +64,7 @@ public static class WebHost
             LlmOptions llm = config.GetSection(LlmOptions.SectionName).Get<LlmOptions>() ?? new LlmOptions();
             if (LlmOptions.IsConfigured(llm))
             {
-                logger.LogInformation("Language model routing on: {Model} at {Endpoint}", llm.ChatModel, llm.Endpoint);
+                logger.LogInformation("Language model routing on: {Model} at {Endpoint}", llm.ChatModel, Observability.SafeUrl(llm.Endpoint));
             }
 
             return CopilotRuntime.Open(
@@ -87,6 +87,9 @@ public static class WebHost
             ? new WorkspaceInboundDeduplicator(() => sp.GetRequiredService<CopilotRuntime>().Workspace.InboundEvents, TimeProvider.System)
             : new MemoryInboundDeduplicator());
         builder.Services.AddCopilotChannels(builder.Configuration);
+        // Observability: OpenTelemetry (exported only when OpenTelemetry:OtlpEndpoint or OTEL_EXPORTER_OTLP_ENDPOINT is set) and /readyz.
+        builder.AddCopilotObservability();
+        builder.Services.AddSingleton<Readiness>();
 
         WebApplication app = builder.Build();
         if (app.Services.GetRequiredService<BotOptions>().IsAnonymous)
@@ -126,6 +129,11 @@ public static class WebHost
             response.Headers.CacheControl = "public, max-age=86400, immutable";
             return Results.Bytes(png, "image/png");
         });
+        app.MapGet("/readyz", async (Readiness readiness, CancellationToken ct) =>
+        {
+            (bool ready, JsonObject body) = await readiness.CheckAsync(ct);
+            return Results.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
         app.MapGet("/api/info", async (CopilotRuntime runtime, CancellationToken ct) => Results.Ok(new
         {
             demo = await runtime.Workspace.IsDemoAsync(ct),
@@ -134,6 +142,7 @@ public static class WebHost
         }));
         app.MapPost("/api/ask", async (HttpRequest http, CopilotRuntime runtime, CancellationToken ct) =>
         {
+            using System.Diagnostics.Activity? span = ChannelTelemetry.StartTurn("web", "ask");
             JsonObject? body;
             try
             {

@@ -177,7 +177,13 @@ public sealed class AlertEngine(
                 "A" + Guid.NewGuid().ToString("N")[..12], c.Trigger, c.Account.Id, recipient, priority, c.Summary,
                 $"{c.Trigger}|{c.Account.Id}|{c.Period}", now,
                 priority >= options.ImmediatePriority ? AlertDelivery.Pending : AlertDelivery.Digest);
-            if (await alerts.TryRaiseAsync(alert, options.MaxImmediatePerHour, cancellationToken) == AlertRaise.Raised && alert.Delivery == AlertDelivery.Pending)
+            AlertRaise raised = await alerts.TryRaiseAsync(alert, options.MaxImmediatePerHour, cancellationToken);
+            if (raised != AlertRaise.Duplicate)
+            {
+                CopilotTelemetry.CountAlert("raised", c.Trigger);
+            }
+
+            if (raised == AlertRaise.Raised && alert.Delivery == AlertDelivery.Pending)
             {
                 immediate.Add(alert);
                 if (delivery is not null)

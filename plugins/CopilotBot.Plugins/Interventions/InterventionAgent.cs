@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CopilotBot.Plugins.Churn;
 using CopilotBot.Plugins.Crm;
+using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
 
@@ -128,6 +129,8 @@ public sealed class InterventionAgent(
             {
                 case GuardedCreate.Created when platinum:
                     await audit.AppendAsync(AgentOptions.ActorId, "agent.approval_requested", r.Account.Id, details, now, cancellationToken);
+                    CopilotTelemetry.CountIntervention("created", "agent");
+                    CopilotTelemetry.CountApproval("requested");
                     await NotifyAsync(intervention, r, now, cancellationToken);
                     decisions.Add(new AgentDecision(r, AgentOutcome.QueuedForApproval, intervention.Id));
                     break;
@@ -136,6 +139,8 @@ public sealed class InterventionAgent(
                         r.Account.Id, FollowUpTitle(r.Account), today.AddDays(options.FollowUpDays),
                         r.Account.OwnerId ?? requestedBy, AgentOptions.ActorId, now, cancellationToken);
                     await audit.AppendAsync(AgentOptions.ActorId, "agent.intervention", r.Account.Id, details + $" task {task.Id} intervention {intervention.Id}", now, cancellationToken);
+                    CopilotTelemetry.CountIntervention("created", "agent");
+                    CopilotTelemetry.CountIntervention("sent", "agent");
                     decisions.Add(new AgentDecision(r, AgentOutcome.Acted, intervention.Id));
                     break;
                 case GuardedCreate.Duplicate:

@@ -3,6 +3,7 @@ using CopilotBot.Conversation.Cards;
 using CopilotBot.Conversation.Kernel;
 using CopilotBot.Plugins.Churn;
 using CopilotBot.Plugins.Crm;
+using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
 
@@ -93,6 +94,8 @@ public sealed class InterventionsPlugin(
                 "I" + Guid.NewGuid().ToString("N")[..10], a.Id, kind, InterventionStatus.PendingApproval, r?.Probability, caller.Now, caller.User.Id, draft.Body, null, null);
             await interventions.UpsertAsync([request], cancellationToken);
             await audit.AppendAsync(caller.User.Id, "approval.requested", a.Id, $"{{\"intervention\":\"{request.Id}\",\"channel\":\"{kind}\"}}", caller.Now, cancellationToken);
+            CopilotTelemetry.CountIntervention("created", "user");
+            CopilotTelemetry.CountApproval("requested");
             Card approval = ApprovalCards.Request(request, a, r);
             int notified = await NotifyApproversAsync(request, approval, caller.User.Id, cancellationToken);
             return new PluginResult($"{a.Name} is a Platinum account, so the {kind} needs an approver's OK: request {request.Id} is waiting{(notified > 0 ? $" and {notified} approver{(notified == 1 ? " was" : "s were")} notified" : " in the approval queue")}. Nothing is sent until someone approves.")
@@ -109,6 +112,8 @@ public sealed class InterventionsPlugin(
         await interventions.UpsertAsync([intervention], cancellationToken);
         CrmTask task = await crm.CreateTaskAsync(a.Id, $"Follow up on retention {kind} to {a.Name}", caller.Today.AddDays(7), caller.User.Id, caller.User.Id, caller.Now, cancellationToken);
         await audit.AppendAsync(caller.User.Id, "intervention.sent", a.Id, $"{{\"intervention\":\"{intervention.Id}\",\"task\":\"{task.Id}\",\"channel\":\"{kind}\"}}", caller.Now, cancellationToken);
+        CopilotTelemetry.CountIntervention("created", "user");
+        CopilotTelemetry.CountIntervention("sent", "user");
         var sent = new Card(
             $"{(kind == "call" ? "📞 Call planned" : "📤 Sent")}: {a.Name}",
             [
@@ -250,10 +255,12 @@ public sealed class InterventionsPlugin(
             case ApprovalDecision.Applied:
                 string details = $"{{\"intervention\":\"{current.Id}\"}}";
                 await audit.AppendAsync(caller.User.Id, approve ? "approval.approved" : "approval.rejected", a.Id, details, caller.Now, cancellationToken);
+                CopilotTelemetry.CountApproval(approve ? "approved" : "rejected");
                 if (approve)
                 {
                     CrmTask task = await crm.CreateTaskAsync(a.Id, $"Follow up on retention {current.Kind} to {a.Name}", caller.Today.AddDays(7), a.OwnerId ?? caller.User.Id, caller.User.Id, caller.Now, cancellationToken);
                     await audit.AppendAsync(caller.User.Id, "intervention.sent", a.Id, $"{{\"intervention\":\"{current.Id}\",\"task\":\"{task.Id}\"}}", caller.Now, cancellationToken);
+                    CopilotTelemetry.CountIntervention("sent", "approver");
                 }
 
                 Card decided = ApprovalCards.Decided(current, a, deciderName);
