@@ -160,7 +160,7 @@ public sealed class BotFrameworkEndpoint
     }
 
     private async Task<TurnRequest> ResolveAsync(InboundTurn inbound, CancellationToken cancellationToken) =>
-        inbound.User is null ? inbound.Request! : inbound.Request! with { UserId = await _users.ResolveAsync(inbound.User, cancellationToken) };
+        inbound.User is null ? inbound.Request! : inbound.Request! with { UserId = await _users.ResolveAsync(inbound.User, cancellationToken), Sender = inbound.User.Id };
 
     private async Task HandleCardActionAsync(HttpContext context, Activity activity, TurnRequest turn, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent)
     {

@@ -80,7 +80,7 @@ public sealed class SlackEndpoint
 
                 if (SlackEventParser.ToMessage(callback) is { } message)
                 {
-                    TurnRequest turn = message.Request with { UserId = await _users.ResolveAsync(message.User, context.RequestAborted) };
+                    TurnRequest turn = message.Request with { UserId = await _users.ResolveAsync(message.User, context.RequestAborted), Sender = message.User.Id };
                     await RememberAsync(turn, message.Channel, message.User.TeamId, context.RequestAborted);
                     await _queue.EnqueueAsync(ct => AnswerAsync(turn, message.Channel, message.ThreadTs, null, agent, ct), context.RequestAborted);
                 }
@@ -142,7 +142,7 @@ public sealed class SlackEndpoint
             }
 
             var user = new ChannelUser(SlackEventParser.ChannelName, turn.UserId, TeamId: interaction.TeamId);
-            turn = turn with { UserId = await _users.ResolveAsync(user, context.RequestAborted) };
+            turn = turn with { UserId = await _users.ResolveAsync(user, context.RequestAborted), Sender = user.Id };
             await RememberAsync(turn, interaction.ChannelId!, interaction.TeamId, context.RequestAborted);
             await _queue.EnqueueAsync(ct => AnswerAsync(turn, interaction.ChannelId!, interaction.ThreadTs, interaction.MessageTs, agent, ct), context.RequestAborted);
         }

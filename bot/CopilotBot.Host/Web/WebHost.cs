@@ -86,6 +86,7 @@ public static class WebHost
             ? new WorkspaceInboundDeduplicator(() => sp.GetRequiredService<CopilotRuntime>().Workspace.InboundEvents, TimeProvider.System)
             : new MemoryInboundDeduplicator());
         builder.Services.AddCopilotChannels(builder.Configuration);
+        builder.Services.AddCopilotHardening(builder.Configuration);
 
         WebApplication app = builder.Build();
         if (app.Services.GetRequiredService<BotOptions>().IsAnonymous)
@@ -106,7 +107,8 @@ public static class WebHost
 
     private static void Map(WebApplication app)
     {
-        Func<TurnRequest, CancellationToken, Task<TurnReply>> agent = (request, ct) => app.Services.GetRequiredService<CopilotRuntime>().Agent.HandleAsync(request, ct);
+        TurnRateLimiter limiter = app.Services.GetRequiredService<TurnRateLimiter>();
+        Func<TurnRequest, CancellationToken, Task<TurnReply>> agent = limiter.Wrap((request, ct) => app.Services.GetRequiredService<CopilotRuntime>().Agent.HandleAsync(request, ct));
         app.MapMethods("/api/messages", ["POST", "HEAD"], (HttpContext context, BotFrameworkEndpoint endpoint) => endpoint.HandleAsync(context, agent));
         app.MapPost("/api/slack/events", (HttpContext context, SlackEndpoint endpoint) => endpoint.HandleEventsAsync(context, agent));
         app.MapPost("/api/slack/interactivity", (HttpContext context, SlackEndpoint endpoint) => endpoint.HandleInteractivityAsync(context, agent));
@@ -152,7 +154,7 @@ public static class WebHost
             string conversation = body?["conversation"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
                 ? body["conversation"]!.GetValue<string>()
                 : "web-" + user.Id;
-            TurnReply reply = await runtime.Agent.HandleAsync(new TurnRequest("web", conversation, user.Id, question, (JsonObject?)value?.DeepClone()), ct);
+            TurnReply reply = await agent(new TurnRequest("web", conversation, user.Id, question, (JsonObject?)value?.DeepClone()), ct);
             return Results.Json(AskOutput.ToJson(question, reply));
         });
     }
