@@ -77,10 +77,11 @@ public sealed class BotFrameworkEndpoint
             byte[] body = await HttpBodies.ReadAsync(request, HttpBodies.DefaultMaxBytes, aborted);
             activity = ActivityParser.Parse(body);
         }
-        catch (ChannelRequestException ex)
+        catch (Exception ex) when (ex is ChannelRequestException || ChannelRequestException.IsShapeError(ex))
         {
-            _logger.LogInformation("Refused activity: {Code} {Message}", ex.Code, ex.Message);
-            await EndpointResponses.ErrorAsync(response, ex.StatusCode, ex.Code, ex.Message, aborted);
+            ChannelRequestException refusal = ex as ChannelRequestException ?? ChannelRequestException.WrongShape();
+            _logger.LogInformation("Refused activity: {Code} {Message}", refusal.Code, refusal.Message);
+            await EndpointResponses.ErrorAsync(response, refusal.StatusCode, refusal.Code, refusal.Message, aborted);
             return;
         }
 
@@ -98,7 +99,19 @@ public sealed class BotFrameworkEndpoint
             _trusted.Trust(serviceUrl);
         }
 
-        InboundTurn inbound = _adapter.ToTurn(activity);
+        InboundTurn inbound;
+        try
+        {
+            inbound = _adapter.ToTurn(activity);
+        }
+        catch (Exception ex) when (ChannelRequestException.IsShapeError(ex))
+        {
+            // channelData, entities and value are free-form JSON: a wrong type there is the sender's error, not ours.
+            ChannelRequestException refusal = ChannelRequestException.WrongShape();
+            _logger.LogInformation("Refused activity {Type}: {Code}", activity.Type, refusal.Code);
+            await EndpointResponses.ErrorAsync(response, refusal.StatusCode, refusal.Code, refusal.Message, aborted);
+            return;
+        }
         switch (inbound.Kind)
         {
             case InboundKind.Ignore:

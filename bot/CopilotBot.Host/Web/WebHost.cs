@@ -124,17 +124,21 @@ public static class WebHost
         app.MapPost("/api/ask", async (HttpRequest http, CopilotRuntime runtime, CancellationToken ct) =>
         {
             JsonObject? body;
+            string? question;
+            JsonObject? value;
+            string userId;
             try
             {
                 body = await http.ReadFromJsonAsync<JsonObject>(ct);
+                question = body?["question"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["question"]!.GetValue<string>() : null;
+                value = body?["value"] as JsonObject;
+                userId = body?["user"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["user"]!.GetValue<string>() : string.Empty;
             }
-            catch (System.Text.Json.JsonException)
+            catch (Exception ex) when (AskBodies.Refusal(http, ex) is { } refusal)
             {
-                return Results.Problem("The body must be JSON: {\"question\": \"…\", \"user\": \"user id\"}.", statusCode: 400);
+                return refusal;
             }
 
-            string? question = body?["question"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["question"]!.GetValue<string>() : null;
-            JsonObject? value = body?["value"] as JsonObject;
             if (question is null && value is null)
             {
                 return Results.Problem("Missing 'question' (a string) or 'value' (a card action's data).", statusCode: 400);
@@ -142,7 +146,6 @@ public static class WebHost
 
             question ??= string.Empty;
 
-            string userId = body?["user"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["user"]!.GetValue<string>() : string.Empty;
             var user = string.IsNullOrWhiteSpace(userId)
                 ? await runtime.ActingUserAsync(ct)
                 : await runtime.Workspace.Users.GetAsync(userId, ct);
