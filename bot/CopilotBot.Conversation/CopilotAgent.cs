@@ -108,6 +108,13 @@ public sealed class CopilotAgent(
         {
             (reply, next) = await HandleActionAsync(verb, value, caller, memory, byId, cancellationToken);
         }
+        else if (request.Text is { Length: > MaxQuestionLength })
+        {
+            // Cutting a long paste would answer a question nobody asked; say so instead.
+            return TurnReply.Plain(
+                string.Create(CultureInfo.InvariantCulture, $"That message is {request.Text.Length:N0} characters long; I read questions of up to {MaxQuestionLength:N0} characters. Please shorten it."),
+                tool: null, confidence: 0);
+        }
         else
         {
             string text = Sanitize(request.Text);

@@ -3,8 +3,12 @@ using CopilotBot.Conversation.Cards;
 
 namespace CopilotBot.Conversation;
 
-/// <summary>One user message from any channel, already stripped of channel specifics.</summary>
-public sealed record TurnRequest(string Channel, string ConversationId, string UserId, string Text, JsonObject? Value = null);
+/// <summary>
+/// One user message from any channel, already stripped of channel specifics. <see cref="Sender"/> is the channel's own id
+/// for whoever sent it (a Teams or Slack user id) when the channel mapped it to the workspace user <see cref="UserId"/>;
+/// per-sender limits use it, since several channel identities can act as one workspace user (anonymous local mode).
+/// </summary>
+public sealed record TurnRequest(string Channel, string ConversationId, string UserId, string Text, JsonObject? Value = null, string? Sender = null);
 
 /// <summary>A piece of evidence behind an answer: where it came from, when, for which account, and the words that matter.</summary>
 public sealed record Evidence(string Id, string Date, string? AccountId, string Snippet);

@@ -1,6 +1,7 @@
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Filters;
 using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Privacy;
 using CopilotBot.Llm;
 using CopilotBot.Plugins;
 using CopilotBot.Plugins.Alerts;
@@ -73,7 +74,8 @@ public sealed class CopilotRuntime
         // With an OpenAI-compatible endpoint configured, a model routes by tool calling over the same kernel and filters;
         // without one (the default) the embedded router does all the work.
         ModelRouter = LlmOptions.IsConfigured(llm)
-            ? new OpenAiModelRouter(llm!, Kernel, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "prompts", "system.md")), logging?.CreateLogger<OpenAiModelRouter>())
+            ? new OpenAiModelRouter(llm!, Kernel, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "prompts", "system.md")), logging?.CreateLogger<OpenAiModelRouter>(),
+                configuration.GetSection(PrivacyOptions.SectionName).Get<PrivacyOptions>())
             : null;
         Agent = new CopilotAgent(workspace, Kernel, Router.Value, new WorkspaceAccountDirectory(workspace.Accounts), policy, clock, ModelRouter);
         if (logging?.CreateLogger<CopilotAgent>() is { } agentLog)

@@ -3,10 +3,12 @@ using System.ClientModel.Primitives;
 using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Cards;
 using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Privacy;
 using CopilotBot.Routing;
 using CopilotBot.Workspace;
 using Microsoft.Extensions.Logging;
@@ -44,8 +46,9 @@ public sealed partial class OpenAiModelRouter : IModelRouter
     private readonly ChatClient _client;
     private readonly Dictionary<string, KernelFunction> _offered;
     private readonly List<ChatTool> _tools;
+    private readonly bool _maskPii;
 
-    public OpenAiModelRouter(LlmOptions options, Kernel kernel, string systemPrompt, ILogger? logger = null)
+    public OpenAiModelRouter(LlmOptions options, Kernel kernel, string systemPrompt, ILogger? logger = null, PrivacyOptions? privacy = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(kernel);
@@ -56,6 +59,7 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         _kernel = kernel;
         _systemPrompt = systemPrompt;
         _logger = logger ?? NullLogger.Instance;
+        _maskPii = privacy?.MaskPiiInPrompts ?? false;
 
         // Only these functions can be called by the model. Kernel.Find would also resolve button-only functions,
         // so the model's tool name is looked up here, never in the kernel.
@@ -150,7 +154,7 @@ public sealed partial class OpenAiModelRouter : IModelRouter
             messages.Add(new SystemChatMessage(context));
         }
 
-        messages.Add(new UserChatMessage(text));
+        messages.Add(new UserChatMessage(_maskPii ? PiiMasker.Mask(text) : text));
         var turn = new TurnState();
         for (int round = 0; ; round++)
         {
@@ -280,7 +284,7 @@ public sealed partial class OpenAiModelRouter : IModelRouter
 
         PluginResult result = context.Result ?? PluginResult.Refuse("That didn't produce an answer.");
         turn.Record(function, arguments, result);
-        return ToolResultJson(result);
+        return _maskPii ? MaskJsonStrings(ToolResultJson(result)) : ToolResultJson(result);
     }
 
     /// <summary>
@@ -303,6 +307,24 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         return json.Length <= MaxToolResultChars
             ? json
             : JsonSerializer.Serialize(new ToolResult(Truncate(result.Text, MaxToolResultChars / 2), null, result.IsRefusal), ToolJson);
+    }
+
+    /// <summary>
+    /// A tool result with PII masked in every string value (text, snippets, names), never in keys or numbers, so it stays
+    /// the same JSON shape. Only the model's copy is masked; the reply the user sees keeps the original.
+    /// </summary>
+    internal static string MaskJsonStrings(string json)
+    {
+        JsonNode? node = JsonNode.Parse(json);
+        return node is null ? json : Mask(node)!.ToJsonString(ToolJson);
+
+        static JsonNode? Mask(JsonNode? node) => node switch
+        {
+            JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Mask(p.Value)))),
+            JsonArray array => new JsonArray(array.Select(Mask).ToArray()),
+            JsonValue value when value.GetValueKind() == JsonValueKind.String => JsonValue.Create(PiiMasker.Mask(value.GetValue<string>())),
+            _ => node?.DeepClone(),
+        };
     }
 
     /// <summary>

@@ -77,10 +77,11 @@ public sealed class BotFrameworkEndpoint
             byte[] body = await HttpBodies.ReadAsync(request, HttpBodies.DefaultMaxBytes, aborted);
             activity = ActivityParser.Parse(body);
         }
-        catch (ChannelRequestException ex)
+        catch (Exception ex) when (ex is ChannelRequestException || ChannelRequestException.IsShapeError(ex))
         {
-            _logger.LogInformation("Refused activity: {Code} {Message}", ex.Code, ex.Message);
-            await EndpointResponses.ErrorAsync(response, ex.StatusCode, ex.Code, ex.Message, aborted);
+            ChannelRequestException refusal = ex as ChannelRequestException ?? ChannelRequestException.WrongShape();
+            _logger.LogInformation("Refused activity: {Code} {Message}", refusal.Code, refusal.Message);
+            await EndpointResponses.ErrorAsync(response, refusal.StatusCode, refusal.Code, refusal.Message, aborted);
             return;
         }
 
@@ -98,7 +99,19 @@ public sealed class BotFrameworkEndpoint
             _trusted.Trust(serviceUrl);
         }
 
-        InboundTurn inbound = _adapter.ToTurn(activity);
+        InboundTurn inbound;
+        try
+        {
+            inbound = _adapter.ToTurn(activity);
+        }
+        catch (Exception ex) when (ChannelRequestException.IsShapeError(ex))
+        {
+            // channelData, entities and value are free-form JSON: a wrong type there is the sender's error, not ours.
+            ChannelRequestException refusal = ChannelRequestException.WrongShape();
+            _logger.LogInformation("Refused activity {Type}: {Code}", activity.Type, refusal.Code);
+            await EndpointResponses.ErrorAsync(response, refusal.StatusCode, refusal.Code, refusal.Message, aborted);
+            return;
+        }
         switch (inbound.Kind)
         {
             case InboundKind.Ignore:
@@ -160,7 +173,7 @@ public sealed class BotFrameworkEndpoint
     }
 
     private async Task<TurnRequest> ResolveAsync(InboundTurn inbound, CancellationToken cancellationToken) =>
-        inbound.User is null ? inbound.Request! : inbound.Request! with { UserId = await _users.ResolveAsync(inbound.User, cancellationToken) };
+        inbound.User is null ? inbound.Request! : inbound.Request! with { UserId = await _users.ResolveAsync(inbound.User, cancellationToken), Sender = inbound.User.Id };
 
     private async Task HandleCardActionAsync(HttpContext context, Activity activity, TurnRequest turn, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent)
     {

@@ -208,10 +208,11 @@ public sealed class DirectLineEndpoint
             byte[] body = await ReadBodyAsync(context, _options.MaxActivityBytes);
             posted = ParseActivity(body);
         }
-        catch (ChannelRequestException ex)
+        catch (Exception ex) when (ex is ChannelRequestException || ChannelRequestException.IsShapeError(ex))
         {
-            _logger.LogInformation("Refused Direct Line activity for {Conversation}: {Code}", conversation.Id, ex.Code);
-            await ErrorAsync(context, ex.StatusCode, ex.Code, ex.Message);
+            ChannelRequestException refusal = ex as ChannelRequestException ?? ChannelRequestException.WrongShape();
+            _logger.LogInformation("Refused Direct Line activity for {Conversation}: {Code}", conversation.Id, refusal.Code);
+            await ErrorAsync(context, refusal.StatusCode, refusal.Code, refusal.Message);
             return;
         }
 
@@ -374,6 +375,11 @@ public sealed class DirectLineEndpoint
             throw ChannelRequestException.BadRequest("EmptyBody", "The request body is empty; expected an activity (JSON object).");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            throw ChannelRequestException.BadRequest("InvalidUtf8", "The request body is not valid UTF-8.");
+        }
+
         Activity? activity;
         try
         {
@@ -436,15 +442,34 @@ public sealed class DirectLineEndpoint
     /// <summary>The body's optional <c>user</c> object; a user id must be a short string without control characters.</summary>
     private async Task<DirectLineUser?> ReadUserAsync(HttpContext context, bool required)
     {
+        try
+        {
+            return await ReadUserCoreAsync(context, required);
+        }
+        catch (Exception ex) when (ChannelRequestException.IsShapeError(ex) && !context.Response.HasStarted)
+        {
+            await ErrorAsync(context, 400, "InvalidField", "user.id and user.name must be strings of valid text.");
+            return null;
+        }
+    }
+
+    private async Task<DirectLineUser?> ReadUserCoreAsync(HttpContext context, bool required)
+    {
         JsonObject? body;
         try
         {
             byte[] bytes = await ReadBodyAsync(context, 16 * 1024);
             body = bytes.Length == 0 ? null : JsonNode.Parse(bytes) as JsonObject ?? throw ChannelRequestException.BadRequest("NotAnObject", "The body must be a JSON object.");
+            _ = body?.Count; // materialises the properties: duplicate keys and invalid text show here, not later
         }
         catch (JsonException)
         {
             await ErrorAsync(context, 400, "MalformedJson", "The body is not valid JSON.");
+            return null;
+        }
+        catch (Exception ex) when (ChannelRequestException.IsShapeError(ex))
+        {
+            await ErrorAsync(context, 400, "InvalidField", "The body has a duplicate key or text that is not valid UTF-8.");
             return null;
         }
         catch (ChannelRequestException ex)

@@ -57,13 +57,20 @@ public sealed class SlackEndpoint
         }
 
         SlackEnvelope envelope;
+        SlackInboundMessage? message = null;
         try
         {
             envelope = SlackEventParser.Parse(body);
+            if (envelope is SlackEventCallback parsed)
+            {
+                // Read before the retry claim, so a malformed event is refused without leaving a claim behind.
+                message = SlackEventParser.ToMessage(parsed);
+            }
         }
-        catch (ChannelRequestException ex)
+        catch (Exception ex) when (ex is ChannelRequestException || ChannelRequestException.IsShapeError(ex))
         {
-            await EndpointResponses.ErrorAsync(context.Response, ex.StatusCode, ex.Code, ex.Message, context.RequestAborted);
+            ChannelRequestException refusal = ex as ChannelRequestException ?? ChannelRequestException.WrongShape();
+            await EndpointResponses.ErrorAsync(context.Response, refusal.StatusCode, refusal.Code, refusal.Message, context.RequestAborted);
             return;
         }
 
@@ -81,9 +88,9 @@ public sealed class SlackEndpoint
                     break;
                 }
 
-                if (SlackEventParser.ToMessage(callback) is { } message)
+                if (message is not null)
                 {
-                    TurnRequest turn = message.Request with { UserId = await _users.ResolveAsync(message.User, context.RequestAborted) };
+                    TurnRequest turn = message.Request with { UserId = await _users.ResolveAsync(message.User, context.RequestAborted), Sender = message.User.Id };
                     await RememberAsync(turn, message.Channel, message.User.TeamId, context.RequestAborted);
                     await _queue.EnqueueAsync(ct => AnswerAsync(turn, message.Channel, message.ThreadTs, null, agent, ct), context.RequestAborted);
                 }
@@ -103,13 +110,18 @@ public sealed class SlackEndpoint
         }
 
         SlackInteraction interaction;
+        Dictionary<SlackBlockAction, TurnRequest?> turns;
         try
         {
             interaction = SlackInteractivityParser.Parse(body);
+            turns = interaction.Type == "block_actions"
+                ? interaction.Actions.Where(a => a.Url is null).Distinct().ToDictionary(a => a, a => SlackInteractivityParser.ToTurn(interaction, a))
+                : [];
         }
-        catch (ChannelRequestException ex)
+        catch (Exception ex) when (ex is ChannelRequestException || ChannelRequestException.IsShapeError(ex))
         {
-            await EndpointResponses.ErrorAsync(context.Response, ex.StatusCode, ex.Code, ex.Message, context.RequestAborted);
+            ChannelRequestException refusal = ex as ChannelRequestException ?? ChannelRequestException.WrongShape();
+            await EndpointResponses.ErrorAsync(context.Response, refusal.StatusCode, refusal.Code, refusal.Message, context.RequestAborted);
             return;
         }
 
@@ -133,7 +145,7 @@ public sealed class SlackEndpoint
                 continue;
             }
 
-            if (SlackInteractivityParser.ToTurn(interaction, action) is not { } turn)
+            if (turns[action] is not { } turn)
             {
                 if (interaction.ResponseUrl is { Length: > 0 } responseUrl)
                 {
@@ -145,7 +157,7 @@ public sealed class SlackEndpoint
             }
 
             var user = new ChannelUser(SlackEventParser.ChannelName, turn.UserId, TeamId: interaction.TeamId);
-            turn = turn with { UserId = await _users.ResolveAsync(user, context.RequestAborted) };
+            turn = turn with { UserId = await _users.ResolveAsync(user, context.RequestAborted), Sender = user.Id };
             await RememberAsync(turn, interaction.ChannelId!, interaction.TeamId, context.RequestAborted);
             await _queue.EnqueueAsync(ct => AnswerAsync(turn, interaction.ChannelId!, interaction.ThreadTs, interaction.MessageTs, agent, ct), context.RequestAborted);
         }

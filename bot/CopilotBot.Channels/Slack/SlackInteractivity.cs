@@ -36,7 +36,7 @@ public static class SlackInteractivityParser
         JsonObject payload;
         try
         {
-            payload = JsonNode.Parse(payloadValues.ToString()) as JsonObject
+            payload = JsonNode.Parse(StrictPayload(formBody) ?? payloadValues.ToString()) as JsonObject
                 ?? throw ChannelRequestException.BadRequest("NotAnObject", "The interactivity payload must be a JSON object.");
         }
         catch (JsonException)
@@ -66,6 +66,40 @@ public static class SlackInteractivityParser
             (string?)payload["response_url"],
             actions,
             payload["state"]?["values"] as JsonObject);
+    }
+
+    /// <summary>
+    /// The <c>payload</c> field decoded strictly: percent-escapes that are not UTF-8 throw (a 400 at the endpoint) instead of
+    /// turning into U+FFFD, which the lenient form reader does.
+    /// </summary>
+    private static string? StrictPayload(ReadOnlySpan<byte> formBody)
+    {
+        foreach (string field in Encoding.ASCII.GetString(formBody).Split('&'))
+        {
+            if (!field.StartsWith("payload=", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var bytes = new List<byte>(field.Length);
+            for (int i = "payload=".Length; i < field.Length; i++)
+            {
+                char c = field[i];
+                if (c == '%' && i + 2 < field.Length && byte.TryParse(field.AsSpan(i + 1, 2), System.Globalization.NumberStyles.HexNumber, null, out byte b))
+                {
+                    bytes.Add(b);
+                    i += 2;
+                }
+                else
+                {
+                    bytes.Add(c == '+' ? (byte)' ' : (byte)c);
+                }
+            }
+
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes.ToArray());
+        }
+
+        return null;
     }
 
     /// <summary>

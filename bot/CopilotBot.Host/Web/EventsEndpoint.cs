@@ -61,6 +61,11 @@ public static class EventsEndpoint
             return Results.Problem($"The body is too large; send smaller batches.", statusCode: 413);
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return Results.Problem("The body is not valid UTF-8; send JSON in UTF-8.", statusCode: 400);
+        }
+
         EventIngestResult result;
         try
         {

@@ -90,6 +90,7 @@ public static class WebHost
         // Observability: OpenTelemetry (exported only when OpenTelemetry:OtlpEndpoint or OTEL_EXPORTER_OTLP_ENDPOINT is set) and /readyz.
         builder.AddCopilotObservability();
         builder.Services.AddSingleton<Readiness>();
+        builder.Services.AddCopilotHardening(builder.Configuration);
 
         WebApplication app = builder.Build();
         if (app.Services.GetRequiredService<BotOptions>().IsAnonymous)
@@ -110,7 +111,8 @@ public static class WebHost
 
     private static void Map(WebApplication app)
     {
-        Func<TurnRequest, CancellationToken, Task<TurnReply>> agent = (request, ct) => app.Services.GetRequiredService<CopilotRuntime>().Agent.HandleAsync(request, ct);
+        TurnRateLimiter limiter = app.Services.GetRequiredService<TurnRateLimiter>();
+        Func<TurnRequest, CancellationToken, Task<TurnReply>> agent = limiter.Wrap((request, ct) => app.Services.GetRequiredService<CopilotRuntime>().Agent.HandleAsync(request, ct));
         app.MapMethods("/api/messages", ["POST", "HEAD"], (HttpContext context, BotFrameworkEndpoint endpoint) => endpoint.HandleAsync(context, agent));
         app.MapPost("/api/slack/events", (HttpContext context, SlackEndpoint endpoint) => endpoint.HandleEventsAsync(context, agent));
         app.MapPost("/api/slack/interactivity", (HttpContext context, SlackEndpoint endpoint) => endpoint.HandleInteractivityAsync(context, agent));
@@ -144,17 +146,21 @@ public static class WebHost
         {
             using System.Diagnostics.Activity? span = ChannelTelemetry.StartTurn("web", "ask");
             JsonObject? body;
+            string? question;
+            JsonObject? value;
+            string userId;
             try
             {
                 body = await http.ReadFromJsonAsync<JsonObject>(ct);
+                question = body?["question"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["question"]!.GetValue<string>() : null;
+                value = body?["value"] as JsonObject;
+                userId = body?["user"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["user"]!.GetValue<string>() : string.Empty;
             }
-            catch (System.Text.Json.JsonException)
+            catch (Exception ex) when (AskBodies.Refusal(http, ex) is { } refusal)
             {
-                return Results.Problem("The body must be JSON: {\"question\": \"…\", \"user\": \"user id\"}.", statusCode: 400);
+                return refusal;
             }
 
-            string? question = body?["question"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["question"]!.GetValue<string>() : null;
-            JsonObject? value = body?["value"] as JsonObject;
             if (question is null && value is null)
             {
                 return Results.Problem("Missing 'question' (a string) or 'value' (a card action's data).", statusCode: 400);
@@ -162,7 +168,6 @@ public static class WebHost
 
             question ??= string.Empty;
 
-            string userId = body?["user"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["user"]!.GetValue<string>() : string.Empty;
             var user = string.IsNullOrWhiteSpace(userId)
                 ? await runtime.ActingUserAsync(ct)
                 : await runtime.Workspace.Users.GetAsync(userId, ct);
@@ -174,7 +179,7 @@ public static class WebHost
             string conversation = body?["conversation"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
                 ? body["conversation"]!.GetValue<string>()
                 : "web-" + user.Id;
-            TurnReply reply = await runtime.Agent.HandleAsync(new TurnRequest("web", conversation, user.Id, question, (JsonObject?)value?.DeepClone()), ct);
+            TurnReply reply = await agent(new TurnRequest("web", conversation, user.Id, question, (JsonObject?)value?.DeepClone()), ct);
             return Results.Json(AskOutput.ToJson(question, reply));
         });
     }

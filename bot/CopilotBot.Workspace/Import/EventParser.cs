@@ -84,7 +84,7 @@ public sealed class EventParser(IReadOnlySet<string> accountIds, DateOnly today)
             throw new WorkspaceException($"{items.Count} events in one request; send at most {MaxEventsPerBatch} per batch.");
         }
 
-        var rows = items.Select(x => x.Element is { ValueKind: JsonValueKind.Object } e ? (x.Index, Row: ToRow(x.Index, e), Error: (string?)null)
+        var rows = items.Select(x => x.Element is { ValueKind: JsonValueKind.Object } e ? TryRow(x.Index, e)
             : (x.Index, Row: (SourceRow?)null, Error: x.Error ?? "is not a JSON object")).ToList();
         return Parse(rows);
     }
@@ -160,6 +160,19 @@ public sealed class EventParser(IReadOnlySet<string> accountIds, DateOnly today)
         }
 
         return f.Ok ? new UsageEvent(id, account, at!.Value, logins ?? 0, active, adoption) : null;
+    }
+
+    /// <summary>The event's fields, or the problem when a text value is not valid Unicode (a lone surrogate escape).</summary>
+    private static (int Index, SourceRow? Row, string? Error) TryRow(int index, JsonElement element)
+    {
+        try
+        {
+            return (index, ToRow(index, element), null);
+        }
+        catch (InvalidOperationException)
+        {
+            return (index, null, "has a text value that is not valid Unicode");
+        }
     }
 
     private static SourceRow ToRow(int index, JsonElement element)

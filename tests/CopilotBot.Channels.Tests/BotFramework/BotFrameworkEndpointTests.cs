@@ -135,7 +135,7 @@ public sealed class BotFrameworkEndpointTests(AuthorityFixture fixture) : IClass
         Assert.Equal(200, status);
         Assert.Equal(string.Empty, body);
         TurnRequest turn = Assert.Single(h.Turns);
-        Assert.Equal(new TurnRequest("msteams", "conv-1", "user-id-0", "which accounts are at risk"), turn);
+        Assert.Equal(new TurnRequest("msteams", "conv-1", "user-id-0", "which accounts are at risk", Sender: "user-id-0"), turn);
         var sent = Assert.Single(h.Connector.Sent, s => s.Activity.Type == "message");
         Assert.Equal(("reply", Playground, "conv-1", "m-1"), (sent.Op, sent.ServiceUrl, sent.ConversationId, sent.ActivityId));
         Assert.Equal("You said: which accounts are at risk", sent.Activity.Text);
