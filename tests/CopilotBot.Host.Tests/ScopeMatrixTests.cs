@@ -51,6 +51,7 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         ["crm.complete_task"] = [nameof(EveryFunctionTakingARecord_RefusesAnotherCsmsRecordById_AndChangesNothing), nameof(ByName_AnotherCsmsAccountGetsTheReplyOfANameNoAccountHas), nameof(RecordIds_AreCheckedByTheAuthorizationFilter)],
         ["portfolio.summary"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
         ["portfolio.forecast"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
+        ["portfolio.cohorts"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
         ["alerts.dismiss"] = [nameof(EveryFunctionTakingARecord_RefusesAnotherCsmsRecordById_AndChangesNothing)],
         ["alerts.list"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
     };
@@ -358,6 +359,14 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         PluginResult forecast = await CallAsync(runtime, Csm, "portfolio.forecast", []);
         Assert.Contains($"from {scores.Count} accounts", forecast.Text, StringComparison.Ordinal);
 
+        // portfolio.cohorts: her accounts (churned ones included), whatever the grouping.
+        var allMine = (await runtime.Workspace.Accounts.ListAsync(new CopilotBot.Workspace.Storage.AccountQuery(Status: null))).Where(a => a.OwnerId == Csm).ToList();
+        PluginResult cohorts = await CallAsync(runtime, Csm, "portfolio.cohorts", new() { ["by"] = "industry" });
+        JsonElement cohortData = Data(cohorts);
+        Assert.Equal(allMine.Count, cohortData.GetProperty("accounts").GetInt32());
+        Assert.Equal(allMine.Count, cohortData.GetProperty("groups").EnumerateArray().Sum(g => g.GetProperty("accounts").GetInt32()));
+        Assert.Equal(allMine.Select(a => a.Industry).Distinct().Order(), cohortData.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("key").GetString()!).Order());
+
         // support.ask and support.trends: her conversations only.
         DateTimeOffset end = new(runtime.Today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         async Task<int> Conversations(int days) => (await runtime.Workspace.Conversations.ListAsync(null, end.AddDays(-days), end)).Count(c => c.AccountId is { } a && mineIds.Contains(a));
@@ -392,7 +401,7 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
 
         Assert.All(JsonSerializer.SerializeToElement(listed.Data).EnumerateArray(), t => Assert.True(
             t.GetProperty("account").ValueKind == JsonValueKind.Null || mineIds.Contains(t.GetProperty("account").GetString()!)));
-        foreach (PluginResult result in new[] { atRisk, forecast, approvals, alertList })
+        foreach (PluginResult result in new[] { atRisk, forecast, cohorts, approvals, alertList })
         {
             string shown = Shown(result);
             Assert.DoesNotContain(other.Id, shown, StringComparison.Ordinal);
