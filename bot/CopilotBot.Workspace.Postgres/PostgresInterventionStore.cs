@@ -55,7 +55,7 @@ public sealed class PostgresInterventionStore(NpgsqlDataSource db) : IInterventi
                 // As in SQLite: everything since an hour before counts, including rows stamped later by a run whose
                 // clock was ahead; approval requests are not actions.
                 await using NpgsqlCommand recent = c.Command(
-                    "SELECT count(*) FROM interventions WHERE created_by = @by AND created_at > @since AND status <> 'pending_approval'", tx)
+                    "SELECT count(*) FROM interventions WHERE created_by = @by AND created_at > @since AND status NOT IN ('pending_approval', 'rejected')", tx)
                     .Text("by", intervention.CreatedBy).Instant("since", intervention.CreatedAt.AddHours(-1));
                 if (Convert.ToInt64(await recent.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) >= maxPerHour)
                 {

@@ -13,8 +13,11 @@ namespace CopilotBot.Host.Tests;
 [Collection(SeededWorkspaceCollection.Name)]
 public sealed class TeamsApprovalFlowTests(SeededWorkspaceFixture fixture)
 {
+    // Its own copy: the approvals it writes must not reach other tests' copies of the shared workspace.
+    private readonly string _directory = SeededWorkspaceFixture.Copy(fixture.Directory);
+
     private HttpClient Client() => new WebApplicationFactory<Program>()
-        .WithWebHostBuilder(b => b.UseSetting("Copilot:Workspace", fixture.Directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today))
+        .WithWebHostBuilder(b => b.UseSetting("Copilot:Workspace", _directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today))
         .CreateClient();
 
     private static StringContent Invoke(string verb, string intervention, string userName, string aad) =>
@@ -38,7 +41,7 @@ public sealed class TeamsApprovalFlowTests(SeededWorkspaceFixture fixture)
 
     private async Task<Intervention> PendingRequestAsync()
     {
-        var ws = Workspace.CopilotWorkspace.Open(fixture.Directory);
+        var ws = Workspace.CopilotWorkspace.Open(_directory);
         Account platinum = (await ws.Accounts.ListAsync(new(Tier: Tier.Platinum)))[Random.Shared.Next(10, 30)];
         var request = new Intervention("Iteams" + Guid.NewGuid().ToString("N")[..8], platinum.Id, "email", InterventionStatus.PendingApproval, 0.91,
             new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero), "agent", "Hi team, …", null, null);
@@ -71,7 +74,7 @@ public sealed class TeamsApprovalFlowTests(SeededWorkspaceFixture fixture)
         Assert.Equal(HttpStatusCode.OK, csm.StatusCode);
         Assert.Contains("Only approvers", csmBody, StringComparison.Ordinal);
 
-        var ws = Workspace.CopilotWorkspace.Open(fixture.Directory);
+        var ws = Workspace.CopilotWorkspace.Open(_directory);
         Assert.Equal(InterventionStatus.Pending, (await ws.Interventions.GetAsync(request.Id))!.Status);
         Assert.Equal(InterventionStatus.PendingApproval, (await ws.Interventions.GetAsync(other.Id))!.Status);
         var audit = await ws.Audit.ReadAsync();
@@ -89,7 +92,7 @@ public sealed class TeamsApprovalFlowTests(SeededWorkspaceFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Rejected by Samuel Okafor", body, StringComparison.Ordinal);
-        Assert.Equal(InterventionStatus.Rejected, (await Workspace.CopilotWorkspace.Open(fixture.Directory).Interventions.GetAsync(request.Id))!.Status);
+        Assert.Equal(InterventionStatus.Rejected, (await Workspace.CopilotWorkspace.Open(_directory).Interventions.GetAsync(request.Id))!.Status);
     }
 
     [Fact]

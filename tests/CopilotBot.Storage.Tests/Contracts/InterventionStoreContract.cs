@@ -67,6 +67,7 @@ public abstract class InterventionStoreContract(StoreProvider provider) : StoreC
             Samples.Intervention("I2", "P2", Now.AddMinutes(30)), // stamped later by a run whose clock was ahead: counts
             Samples.Intervention("I3", "P3", Now.AddMinutes(-61)), // more than an hour before: does not count
             Samples.Intervention("I4", "P4", Now, InterventionStatus.PendingApproval), // approval requests are not actions
+            Samples.Intervention("I4r", "P4", Now.AddMinutes(-5), InterventionStatus.Rejected), // nor are rejected ones: nothing went out
             Samples.Intervention("I5", "P5", Now, createdBy: "someone.else"),
         ]);
 

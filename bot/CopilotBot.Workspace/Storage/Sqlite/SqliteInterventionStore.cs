@@ -79,7 +79,7 @@ public sealed class SqliteInterventionStore(SqliteDb db) : IInterventionStore
             // Everything created in the hour before this one counts, and so does anything stamped later by a concurrent
             // run whose clock was ahead: an upper bound here would let two overlapping runs each count only their own.
             using SqliteCommand recent = c.Command(
-                "SELECT count(*) FROM interventions WHERE created_by = $by AND created_at > $since AND status <> 'pending_approval'")
+                "SELECT count(*) FROM interventions WHERE created_by = $by AND created_at > $since AND status NOT IN ('pending_approval', 'rejected')")
                 .With("$by", intervention.CreatedBy).With("$since", intervention.CreatedAt.AddHours(-1).Db());
             using SqliteCommand duplicate = c.Command(
                 "SELECT count(*) FROM interventions WHERE account_id = $a AND created_at > $since")
