@@ -370,6 +370,11 @@ public sealed class LoadDriver(HttpClient bot, LoopbackConnector connector, IRea
             return "error reply";
         }
 
+        if (text.Contains("faster than I can answer", StringComparison.Ordinal))
+        {
+            return "throttled";
+        }
+
         if (text.Contains("don't have access", StringComparison.OrdinalIgnoreCase) || text.Contains("I don't know you", StringComparison.Ordinal))
         {
             return "refused";
