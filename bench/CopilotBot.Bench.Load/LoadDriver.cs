@@ -98,7 +98,11 @@ public static class LoadScripts
 }
 
 /// <summary>One turn as measured: from posting the activity to the Bot Connector receiving its reply.</summary>
-public sealed record TurnSample(string Kind, double Milliseconds, string? Error);
+/// <summary>One turn: its kind, latency, why it counts as an error (null: it does not) and when it was sent (a Stopwatch timestamp).</summary>
+public sealed record TurnSample(string Kind, double Milliseconds, string? Error)
+{
+    public long StartedAt { get; init; }
+}
 
 /// <summary>
 /// A Bot Connector on loopback: receives the bot's replies (<c>POST /v3/conversations/{id}/activities/{replyToId}</c>) and
@@ -329,25 +333,25 @@ public sealed class LoadDriver(HttpClient bot, LoopbackConnector connector, IRea
             {
                 connector.Forget(activityId);
                 state.Pending.Clear();
-                return new TurnSample(turn.Kind, Stopwatch.GetElapsedTime(start).TotalMilliseconds, $"HTTP {(int)response.StatusCode}");
+                return new TurnSample(turn.Kind, Stopwatch.GetElapsedTime(start).TotalMilliseconds, $"HTTP {(int)response.StatusCode}") { StartedAt = start };
             }
         }
         catch (HttpRequestException ex)
         {
             connector.Forget(activityId);
             state.Pending.Clear();
-            return new TurnSample(turn.Kind, Stopwatch.GetElapsedTime(start).TotalMilliseconds, "HTTP " + ex.HttpRequestError);
+            return new TurnSample(turn.Kind, Stopwatch.GetElapsedTime(start).TotalMilliseconds, "HTTP " + ex.HttpRequestError) { StartedAt = start };
         }
 
         if (await Task.WhenAny(reply, Task.Delay(ReplyTimeout)) != reply)
         {
             connector.Forget(activityId);
             state.Pending.Clear();
-            return new TurnSample(turn.Kind, Stopwatch.GetElapsedTime(start).TotalMilliseconds, "no reply");
+            return new TurnSample(turn.Kind, Stopwatch.GetElapsedTime(start).TotalMilliseconds, "no reply") { StartedAt = start };
         }
 
         double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        return new TurnSample(turn.Kind, ms, ReplyError(await reply));
+        return new TurnSample(turn.Kind, ms, ReplyError(await reply)) { StartedAt = start };
     }
 
     /// <summary>Null for a real answer; else why the reply counts as an error (the bot's apology, a refusal the mix never provokes, no text or card).</summary>
@@ -414,6 +418,19 @@ public sealed record LoadResult(IReadOnlyList<TurnSample> Samples, TimeSpan Elap
         if (reasons.Count > 0)
         {
             text.AppendLine("    errors: " + string.Join(", ", reasons));
+        }
+
+        // When the slow turns were sent: a few seconds holding most of them is a stall (something periodic or a pause),
+        // slow turns spread over the run are queueing.
+        long first = Samples.Count > 0 ? Samples.Min(s => s.StartedAt) : 0;
+        var slowBySecond = Samples.Where(s => s.Milliseconds > 250)
+            .GroupBy(s => (int)Stopwatch.GetElapsedTime(first, s.StartedAt).TotalSeconds)
+            .OrderByDescending(g => g.Count()).ToList();
+        if (slowBySecond.Count > 0)
+        {
+            string worst = string.Join(", ", slowBySecond.Take(8).Select(g => $"{g.Key}: {g.Count()}"));
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"    turns over 250 ms: {slowBySecond.Sum(g => g.Count())} in {slowBySecond.Count} distinct seconds; worst seconds (s: count): {worst}");
         }
 
         return text.ToString();

@@ -116,12 +116,15 @@ async Task<LoadResult> RunAsync(string title, Func<Task<LoadResult>> run)
 {
     self.Refresh();
     TimeSpan cpu = self.TotalProcessorTime;
+    await using var probe = new RuntimeProbe();
     LoadResult result = await run();
+    string runtimeLine = await probe.StopAsync(result.Elapsed);
     self.Refresh();
     double cores = (self.TotalProcessorTime - cpu).TotalSeconds / result.Elapsed.TotalSeconds;
     Console.WriteLine();
     Console.WriteLine($"{title}: {result.Samples.Count:N0} turns in {result.Elapsed.TotalSeconds:N1} s = {result.Throughput:N0} turns/s, {result.Errors} errors; process CPU {cores:N2} of {Environment.ProcessorCount} cores, load average {Load()}");
     Console.Write(result.Table());
+    Console.WriteLine(runtimeLine);
     return result;
 }
 

@@ -5,7 +5,10 @@ namespace CopilotBot.Plugins.Churn;
 
 /// <summary>
 /// Scores every active account with the active model bundle and explains each score with TreeSHAP. Scores are
-/// cached for a minute per model version and date; training happens on first use when no model exists yet.
+/// cached per model version and date and refreshed once they are a minute old (other processes — an import, another
+/// instance — may have changed the data): the refresh runs in the background while questions are answered from the copy
+/// in hand, because rescoring the whole book takes long enough to stall every question waiting on it. Only a new model,
+/// a new day or an <see cref="Invalidate"/> makes questions wait. Training happens on first use when no model exists yet.
 /// </summary>
 public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStore models, TimeProvider clock) : IChurnRiskProvider
 {
@@ -14,10 +17,20 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
     /// <summary>Above this many accounts, a refresh reloads every history in four queries rather than four per account.</summary>
     private const int BulkReloadAbove = 150;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private Snapshot? _cache;
+    private volatile Snapshot? _cache;
     private ChurnModelBundle? _bundle;
+    private int _refreshing;
+
+    /// <summary>Bumped by <see cref="Invalidate"/>: a refresh that loaded data before it must not store its snapshot after it.</summary>
+    private int _generation;
 
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>When the scores in hand were computed (null before the first question or after <see cref="Invalidate"/>).</summary>
+    public DateTimeOffset? ScoredAt => _cache?.At;
+
+    /// <summary>The latest background refresh (tests wait for it).</summary>
+    internal Task BackgroundRefresh { get; private set; } = Task.CompletedTask;
 
     /// <summary>Makes sure a model exists, training one (with progress) when the workspace has none.</summary>
     public async Task<ChurnModelBundle> EnsureModelAsync(IProgress<double>? progress, CancellationToken cancellationToken)
@@ -59,7 +72,7 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
         }
 
         // Past dates (trends, backtests) are scored from the same loaded histories and kept with the snapshot.
-        return snapshot.Past.GetOrAdd(date, d => Score(snapshot.Bundle, snapshot.Histories, d));
+        return snapshot.ScoreAsOf(date);
     }
 
     /// <summary>
@@ -84,7 +97,8 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            Snapshot current = _cache!;
+            // Invalidated meanwhile (an import): score the book afresh; it already holds the write.
+            Snapshot current = _cache ?? await LoadAsync(Volatile.Read(ref _generation), clock.GetUtcNow(), cancellationToken);
             IReadOnlyList<AccountHistory> fresh = ids.Count > BulkReloadAbove
                 ? (await loader.LoadAsync(cancellationToken)).Where(h => ids.Contains(h.Account.Id)).ToList()
                 : await loader.LoadAsync(ids, cancellationToken);
@@ -102,34 +116,127 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
     }
 
     /// <summary>Forget cached scores (after an import or a new model).</summary>
-    public void Invalidate() => _cache = null;
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _cache = null;
+    }
 
     private async Task<Snapshot> GetSnapshotAsync(CancellationToken cancellationToken)
     {
         int? version = await models.ActiveVersionAsync(cancellationToken);
         DateTimeOffset now = clock.GetUtcNow();
-        if (_cache is { } c && c.Version == version && c.Today == Today && now - c.At < CacheFor)
+        if (_cache is { } c && c.Version == version && c.Today == Today)
         {
+            if (now - c.At >= CacheFor)
+            {
+                RefreshInBackground(version);
+            }
+
             return c;
         }
 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_cache is { } again && again.Version == version && again.Today == Today && now - again.At < CacheFor)
+            if (_cache is { } again && again.Version == version && again.Today == Today)
             {
                 return again;
             }
 
-            ChurnModelBundle bundle = await EnsureModelAsync(null, cancellationToken);
-            IReadOnlyList<AccountHistory> histories = await loader.LoadAsync(cancellationToken);
-            _cache = new Snapshot(bundle.Version, Today, now, Score(bundle, histories, Today), bundle, histories);
-            return _cache;
+            return await LoadAsync(Volatile.Read(ref _generation), now, cancellationToken);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Loads and scores every history; call with the gate held. Stored unless <see cref="Invalidate"/> ran meanwhile.
+    /// With <paramref name="warmFrom"/> (a background refresh), unchanged data keeps that snapshot's scores, and changed
+    /// data has the past dates that snapshot had scored scored again before the swap: the first questions after a refresh
+    /// must not all score the whole book for five past dates at once.
+    /// </summary>
+    private async Task<Snapshot> LoadAsync(int generation, DateTimeOffset now, CancellationToken cancellationToken, Snapshot? warmFrom = null)
+    {
+        ChurnModelBundle bundle = await EnsureModelAsync(null, cancellationToken);
+        IReadOnlyList<AccountHistory> histories = await loader.LoadAsync(cancellationToken);
+        Snapshot snapshot;
+        if (warmFrom is not null && warmFrom.Version == bundle.Version && warmFrom.Today == Today && SameHistories(warmFrom.Histories, histories))
+        {
+            snapshot = warmFrom with { At = now };
+        }
+        else
+        {
+            snapshot = new Snapshot(bundle.Version, Today, now, Score(bundle, histories, Today), bundle, histories);
+            if (warmFrom is not null && warmFrom.Version == bundle.Version && warmFrom.Today == Today)
+            {
+                foreach (DateOnly date in warmFrom.ScoredDates)
+                {
+                    snapshot.ScoreAsOf(date);
+                }
+            }
+        }
+
+        if (Volatile.Read(ref _generation) == generation)
+        {
+            _cache = snapshot;
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>Whether two loads hold the same data (records compare by value; the loader orders histories the same way each time).</summary>
+    private static bool SameHistories(IReadOnlyList<AccountHistory> a, IReadOnlyList<AccountHistory> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < a.Count; i++)
+        {
+            AccountHistory x = a[i], y = b[i];
+            if (x.Account != y.Account || !x.Usage.SequenceEqual(y.Usage) || !x.Payments.SequenceEqual(y.Payments) || !x.Conversations.SequenceEqual(y.Conversations))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void RefreshInBackground(int? version)
+    {
+        if (Interlocked.CompareExchange(ref _refreshing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        int generation = Volatile.Read(ref _generation);
+        BackgroundRefresh = Task.Run(async () =>
+        {
+            await _gate.WaitAsync();
+            try
+            {
+                // Someone else may have refreshed (or invalidated) while this waited for the gate.
+                if (_cache is { } stale && stale.Version == version && clock.GetUtcNow() - stale.At >= CacheFor)
+                {
+                    await LoadAsync(generation, clock.GetUtcNow(), CancellationToken.None, warmFrom: stale);
+                }
+            }
+            catch (Exception)
+            {
+                // The store failed: questions keep the copy in hand; the next one after the cache age retries, and a
+                // question that needs the store reports the failure itself.
+            }
+            finally
+            {
+                _gate.Release();
+                Volatile.Write(ref _refreshing, 0);
+            }
+        });
     }
 
     /// <summary>Scores and explains every active account; pure, so tests can call it directly.</summary>
@@ -177,6 +284,12 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
         ChurnModelBundle Bundle,
         IReadOnlyList<AccountHistory> Histories)
     {
-        public System.Collections.Concurrent.ConcurrentDictionary<DateOnly, IReadOnlyList<AccountRisk>> Past { get; } = new();
+        /// <summary>Scores as of past dates, each computed once however many questions ask for it at the same time.</summary>
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<DateOnly, Lazy<IReadOnlyList<AccountRisk>>> _past = new();
+
+        public IEnumerable<DateOnly> ScoredDates => _past.Keys;
+
+        public IReadOnlyList<AccountRisk> ScoreAsOf(DateOnly date) =>
+            _past.GetOrAdd(date, d => new Lazy<IReadOnlyList<AccountRisk>>(() => Score(Bundle, Histories, d))).Value;
     }
 }
