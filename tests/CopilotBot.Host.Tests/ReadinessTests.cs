@@ -95,6 +95,37 @@ public sealed class ReadinessTests(SeededWorkspaceFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task The_embeddings_endpoint_is_checked_when_configured_with_its_key_in_the_header_it_is_sent_in()
+    {
+        const string EmbeddingsKey = "emb-key-never-shown-5521";
+        await using LoopbackServer embeddings = await LoopbackServer.StartAsync(async (context, _) =>
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("{\"object\":\"list\",\"data\":[{\"id\":\"text-embedding-3-small\",\"object\":\"model\"}]}");
+        });
+        string closed = ClosedPortUrl();
+        using HttpClient up = Client(fixture.Directory, ("Memory:Embeddings:Endpoint", embeddings.BaseUrl + "/v1"), ("Memory:Embeddings:ApiKey", EmbeddingsKey), ("Memory:Embeddings:UseApiKeyHeader", "true"));
+        using HttpClient down = Client(fixture.Directory, ("Memory:Embeddings:Endpoint", closed + "/v1"), ("Memory:Embeddings:ApiKey", EmbeddingsKey));
+
+        HttpResponseMessage ready = await up.GetAsync("/readyz");
+        HttpResponseMessage notReady = await down.GetAsync("/readyz");
+        string readyText = await ready.Content.ReadAsStringAsync(), notReadyText = await notReady.Content.ReadAsStringAsync();
+        JsonObject checks = JsonNode.Parse(notReadyText)!["checks"]!.AsObject();
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(["store", "embeddings"], JsonNode.Parse(readyText)!["checks"]!.AsObject().Select(c => c.Key));
+        RecordedRequest listing = Assert.Single(embeddings.Requests, r => r.RawTarget == "/v1/models");
+        Assert.Equal(("GET", EmbeddingsKey), (listing.Method, listing.Headers["api-key"]));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        Assert.Equal(("ok", "fail", "unreachable"), ((string?)checks["store"]!["status"], (string?)checks["embeddings"]!["status"], (string?)checks["embeddings"]!["detail"]));
+        foreach (string text in new[] { readyText, notReadyText })
+        {
+            Assert.DoesNotContain(EmbeddingsKey, text, StringComparison.Ordinal);
+            AssertNothingSecret(text, embeddings.BaseUrl, closed);
+        }
+    }
+
+    [Fact]
     public async Task NotReady_WhenTheWorkspaceDatabaseIsGone_WhileStillLive()
     {
         string directory = SeededWorkspaceFixture.Copy(fixture.Directory);

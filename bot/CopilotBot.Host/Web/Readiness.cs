@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using CopilotBot.Llm;
+using CopilotBot.Memory;
 using CopilotBot.Memory.Qdrant;
 using CopilotBot.Workspace;
 
@@ -11,7 +12,9 @@ namespace CopilotBot.Host.Web;
 /// <summary>
 /// What <c>/readyz</c> checks, each within <c>Health:TimeoutSeconds</c> (default 3): the workspace store (a point read;
 /// for SQLite also that the database file is still there), Qdrant's <c>/readyz</c> when <c>Memory:Provider</c> is Qdrant,
-/// and the language model's <c>GET /models</c> when <c>Llm:Endpoint</c> and <c>Llm:ChatModel</c> are set. A result is
+/// the language model's <c>GET /models</c> when <c>Llm:Endpoint</c> and <c>Llm:ChatModel</c> are set, and the embeddings
+/// endpoint's <c>GET /models</c> when <c>Memory:Embeddings:Endpoint</c> is set (support questions embed every query, so an
+/// unreachable embedder makes them fail over to keyword ranking: an operator wants to see that). A result is
 /// reused for <c>Health:ReadyCacheSeconds</c> (default 5; 0 = never), so frequent probes do not load the model's API.
 /// The answer names each check's status and a short reason — never a URL, connection string, key or exception message.
 /// </summary>
@@ -44,7 +47,13 @@ public sealed class Readiness(IServiceProvider services, IConfiguration configur
             LlmOptions? llm = configuration.GetSection(LlmOptions.SectionName).Get<LlmOptions>();
             if (LlmOptions.IsConfigured(llm))
             {
-                checks.Add(Named("llm", token => LlmAsync(llm!, token)));
+                bool azure = string.Equals(llm!.KeyHeader, LlmOptions.AzureKeyHeader, StringComparison.OrdinalIgnoreCase);
+                checks.Add(Named("llm", token => ModelApiAsync(llm.Endpoint!, llm.ApiKey, azure, token)));
+            }
+
+            if (configuration.GetSection(OpenAiEmbedderOptions.SectionName).Get<OpenAiEmbedderOptions>() is { Endpoint: { IsAbsoluteUri: true } embeddings } embedder)
+            {
+                checks.Add(Named("embeddings", token => ModelApiAsync(embeddings.AbsoluteUri, embedder.ApiKey, embedder.UseApiKeyHeader, token)));
             }
 
             (string Name, Check Result)[] results = await Task.WhenAll(checks);
@@ -137,18 +146,19 @@ public sealed class Readiness(IServiceProvider services, IConfiguration configur
         return response.IsSuccessStatusCode ? Check.Pass() : Check.Fail($"HTTP {(int)response.StatusCode}");
     }
 
-    private async Task<Check> LlmAsync(LlmOptions options, CancellationToken cancellationToken)
+    /// <summary>An OpenAI-compatible API (chat or embeddings): its model listing, with the key the way the client sends it.</summary>
+    private async Task<Check> ModelApiAsync(string endpoint, string? apiKey, bool apiKeyHeader, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, options.Endpoint!.Trim().TrimEnd('/') + "/models");
-        if (!string.IsNullOrEmpty(options.ApiKey))
+        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.Trim().TrimEnd('/') + "/models");
+        if (!string.IsNullOrEmpty(apiKey))
         {
-            if (string.Equals(options.KeyHeader, LlmOptions.AzureKeyHeader, StringComparison.OrdinalIgnoreCase))
+            if (apiKeyHeader)
             {
-                request.Headers.Add("api-key", options.ApiKey);
+                request.Headers.Add("api-key", apiKey);
             }
             else
             {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
             }
         }
 
