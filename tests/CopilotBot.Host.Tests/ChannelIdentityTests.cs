@@ -82,6 +82,25 @@ public sealed partial class ChannelIdentityTests(SeededWorkspaceFixture fixture)
     }
 
     [Fact]
+    public async Task Users_command_lists_each_users_channel_identities()
+    {
+        await MapAsync();
+
+        (int exit, string json, _) = await Cli.RunAsync("", "users", "--json", "--workspace", _directory);
+        (int textExit, string text, _) = await Cli.RunAsync("", "users", "--workspace", _directory);
+
+        Assert.Equal((0, 0), (exit, textExit));
+        JsonArray users = JsonNode.Parse(json)!.AsArray();
+        JsonNode sofia = users.Single(u => (string?)u!["id"] == Csm)!;
+        Assert.Equal([Aad], sofia["identities"]!["teams"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal([SlackId], sofia["identities"]!["slack"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal(["Sofia M", "sofi"], sofia["identities"]!["alias"]!.AsArray().Select(v => (string?)v).Order(StringComparer.Ordinal));
+        Assert.All(users.Where(u => (string?)u!["id"] != Csm), u => Assert.Empty(u!["identities"]!["teams"]!.AsArray()));
+        string line = text.Split('\n').Single(l => l.StartsWith(Csm + " ", StringComparison.Ordinal));
+        Assert.Contains($"teams:{Aad}, slack:{SlackId}", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TeamsClick_FromAMappedEntraId_GetsThatCsmsScope_AndConfigurationWins()
     {
         (IReadOnlySet<string> book, _) = await MapAsync();

@@ -323,6 +323,9 @@ public static class CliApp
         {
             CopilotRuntime runtime = Open(parse, stderr);
             IReadOnlyList<User> users = await runtime.Workspace.Users.ListAsync(ct);
+            // The channel identities each user is mapped from (import users: teams_aad_id, slack_id, aliases), so an admin
+            // can check who a Teams or Slack sender will act as.
+            ILookup<string, UserIdentity> identities = (await runtime.Workspace.Users.ListIdentitiesAsync(ct)).ToLookup(i => i.UserId, StringComparer.Ordinal);
             if (parse.GetValue(json))
             {
                 var array = new JsonArray(users.Select(u => (JsonNode)new JsonObject
@@ -332,6 +335,8 @@ public static class CliApp
                     ["email"] = u.Email,
                     ["role"] = Vocabulary.ToSnake(u.Role),
                     ["manager"] = u.ManagerId,
+                    ["identities"] = new JsonObject(IdentityChannels.All.Select(channel => new KeyValuePair<string, JsonNode?>(
+                        channel, new JsonArray(identities[u.Id].Where(i => i.Channel == channel).Select(i => (JsonNode)JsonValue.Create(i.ExternalId)).ToArray())))),
                 }).ToArray());
                 await stdout.WriteLineAsync(AskOutput.Serialize(array));
             }
@@ -339,7 +344,8 @@ public static class CliApp
             {
                 foreach (User u in users)
                 {
-                    await stdout.WriteLineAsync($"{u.Id,-18} {u.Name,-18} {Vocabulary.ToSnake(u.Role),-9} {u.ManagerId}");
+                    string mapped = string.Join(", ", identities[u.Id].OrderBy(i => IdentityChannels.All.ToList().IndexOf(i.Channel)).Select(i => $"{i.Channel}:{i.ExternalId}"));
+                    await stdout.WriteLineAsync($"{u.Id,-18} {u.Name,-18} {Vocabulary.ToSnake(u.Role),-9} {u.ManagerId,-18} {mapped}".TrimEnd());
                 }
             }
 
