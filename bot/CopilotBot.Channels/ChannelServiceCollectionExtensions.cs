@@ -10,7 +10,7 @@ namespace CopilotBot.Channels;
 
 /// <summary>
 /// Registers the channel endpoints and what they need, from the <c>Bot:</c>, <c>Slack:</c> and <c>DirectLine:</c> configuration sections. The host
-/// may register its own <see cref="IChannelWorkQueue"/>, <see cref="IInboundDeduplicator"/> (e.g. database-backed) or
+/// may register its own <see cref="IChannelWorkQueue"/>, <see cref="IInboundDeduplicator"/> and <see cref="ISharedChartImages"/> (e.g. database-backed) or
 /// <see cref="IChannelUserResolver"/> before calling this; existing registrations are kept.
 /// </summary>
 public static class ChannelServiceCollectionExtensions
@@ -21,7 +21,8 @@ public static class ChannelServiceCollectionExtensions
         SlackOptions slack = configuration.GetSection(SlackOptions.Section).Get<SlackOptions>() ?? new SlackOptions();
         services.TryAddSingleton(bot);
         services.TryAddSingleton(slack);
-        services.TryAddSingleton(_ => new ChartImageCache(bot.PublicBaseUrl));
+        services.TryAddSingleton(sp => new ChartImageCache(
+            bot.PublicBaseUrl, shared: sp.GetService<ISharedChartImages>(), logger: sp.GetService<Microsoft.Extensions.Logging.ILogger<ChartImageCache>>()));
         services.TryAddSingleton<IInboundDeduplicator>(_ => new MemoryInboundDeduplicator());
         services.TryAddSingleton<IChannelWorkQueue, InProcessChannelWorkQueue>();
         services.TryAddSingleton<IChannelUserResolver>(PassThroughUserResolver.Instance);

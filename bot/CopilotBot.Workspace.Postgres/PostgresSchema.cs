@@ -80,5 +80,11 @@ internal static class PostgresSchema
             CREATE UNIQUE INDEX user_identities_key ON user_identities(channel, lower(external_id));
             CREATE INDEX user_identities_user ON user_identities(user_id);
             """),
+        ("shared turn limits and chart images", $"""
+            CREATE TABLE rate_limits(key {T} PRIMARY KEY, tat bigint NOT NULL, granted boolean NOT NULL);
+            CREATE INDEX rate_limits_tat ON rate_limits(tat);
+            CREATE TABLE chart_images(hash {T} PRIMARY KEY, png bytea NOT NULL, saved_at timestamptz NOT NULL);
+            CREATE INDEX chart_images_saved ON chart_images(saved_at);
+            """),
     ];
 }

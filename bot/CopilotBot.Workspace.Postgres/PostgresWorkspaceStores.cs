@@ -7,7 +7,8 @@ namespace CopilotBot.Workspace.Postgres;
 /// <summary>
 /// The workspace stores on one PostgreSQL database, through one pooled <see cref="NpgsqlDataSource"/>. Several bot
 /// instances can share the database: the agent's hourly cap, approval decisions, the audit chain, task ids and the
-/// deduplication of inbound events and alerts hold across them (advisory locks, compare-and-set updates, unique keys).
+/// deduplication of inbound events and alerts, the per-user turn limit and chart images hold across them (advisory locks,
+/// compare-and-set updates, unique keys, one-statement upserts).
 /// </summary>
 public sealed class PostgresWorkspaceStores : IWorkspaceStores
 {
@@ -29,6 +30,8 @@ public sealed class PostgresWorkspaceStores : IWorkspaceStores
         ConversationReferences = new PostgresConversationReferenceStore(db);
         InboundEvents = new PostgresInboundEventLog(db);
         Alerts = new PostgresAlertStore(db);
+        RateLimits = new PostgresRateLimitStore(db);
+        ChartImages = new PostgresChartImageStore(db);
     }
 
     public string Location { get; }
@@ -56,6 +59,10 @@ public sealed class PostgresWorkspaceStores : IWorkspaceStores
     public IInboundEventLog InboundEvents { get; }
 
     public IAlertStore Alerts { get; }
+
+    public IRateLimitStore RateLimits { get; }
+
+    public IChartImageStore ChartImages { get; }
 
     /// <summary>Connects, applies any missing migrations (one instance at a time) and returns the stores.</summary>
     /// <exception cref="WorkspaceException">The connection string is malformed, or the server cannot be reached or refuses it.</exception>

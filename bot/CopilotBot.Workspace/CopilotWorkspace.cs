@@ -50,6 +50,10 @@ public sealed class CopilotWorkspace : IDisposable
 
     public IAlertStore Alerts => Stores.Alerts;
 
+    public IRateLimitStore RateLimits => Stores.RateLimits;
+
+    public IChartImageStore ChartImages => Stores.ChartImages;
+
     /// <summary>Opens (creating if needed) the workspace in <paramref name="directory"/>, with its SQLite database.</summary>
     public static CopilotWorkspace Open(string directory)
     {

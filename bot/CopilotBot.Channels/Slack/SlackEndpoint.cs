@@ -197,6 +197,12 @@ public sealed class SlackEndpoint
             reply = TurnReply.Plain("Sorry, something went wrong. Please try again.");
         }
 
+        if (_charts is not null)
+        {
+            // Before posting: Slack fetches the images right after, perhaps through another instance.
+            await _charts.PublishAsync(reply, cancellationToken);
+        }
+
         string text;
         JsonArray blocks;
         try

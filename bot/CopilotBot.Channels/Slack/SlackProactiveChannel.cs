@@ -15,6 +15,7 @@ public sealed class SlackProactiveChannel(ISlackApi api, ChartImageCache? charts
     public async Task<PostedMessage> SendAsync(ProactiveTarget target, TurnReply reply, CancellationToken cancellationToken = default)
     {
         string channel = ChannelOf(target.Reference);
+        await PublishChartsAsync(reply, cancellationToken);
         (string text, JsonArray blocks) = BlockKitRenderer.RenderReply(reply, charts);
         SlackMessageRef posted = await api.PostMessageAsync(channel, text, blocks, null, cancellationToken);
         return new PostedMessage(target.Channel, target.ConversationId, posted.Ts, SlackProactiveChannel.Reference(posted.Channel, null));
@@ -22,9 +23,13 @@ public sealed class SlackProactiveChannel(ISlackApi api, ChartImageCache? charts
 
     public async Task UpdateAsync(PostedMessage posted, TurnReply reply, CancellationToken cancellationToken = default)
     {
+        await PublishChartsAsync(reply, cancellationToken);
         (string text, JsonArray blocks) = BlockKitRenderer.RenderReply(reply, charts);
         await api.UpdateMessageAsync(ChannelOf(posted.Reference), posted.MessageId, text, blocks, cancellationToken);
     }
+
+    private Task PublishChartsAsync(TurnReply reply, CancellationToken cancellationToken) =>
+        charts?.PublishAsync(reply, cancellationToken) ?? Task.CompletedTask;
 
     private static string ChannelOf(string reference) =>
         (JsonNode.Parse(reference) as JsonObject)?["channel"]?.GetValue<string>() is { Length: > 0 } channel

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Privacy;
+using CopilotBot.Workspace.Storage;
 
 namespace CopilotBot.Host.Web;
 
@@ -25,26 +26,61 @@ public sealed class RateLimitOptions
 /// endpoint. The partition is the workspace user, and within it the channel identity that acts as that user (in anonymous
 /// local mode every unmapped Teams user acts as the admin, and each still gets its own bucket).
 /// </summary>
+/// <remarks>
+/// A single instance keeps the buckets in memory. Instances sharing a PostgreSQL workspace keep them in it instead
+/// (<see cref="IRateLimitStore"/>: one small statement per turn), so a user gets the configured rate in total, not once
+/// per instance behind the load balancer. When that store cannot be reached the turn is let through (said once in the log
+/// until the store answers again): the limit must not be what refuses turns while the database is down; the turn itself
+/// then meets the store fault and its reply.
+/// </remarks>
 public sealed class TurnRateLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<TurnRequest>? _limiter;
-    private readonly ILogger _logger;
+    /// <summary>How long a turn waits for the shared bucket before it is let through.</summary>
+    public static readonly TimeSpan SharedBudget = TimeSpan.FromSeconds(2);
 
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+
+    // Buckets are forgotten a minute after they were full again, so an instance whose clock runs ahead cannot take a
+    // token from a user whose bucket another instance still sees as not quite full.
+    private static readonly TimeSpan PruneMargin = TimeSpan.FromMinutes(1);
+
+    private readonly PartitionedRateLimiter<TurnRequest>? _limiter;
+    private readonly Func<IRateLimitStore>? _shared;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly int _burst;
+    private readonly TimeSpan _period;
+    private int _sharedFailing;
+    private long _nextPruneTicks;
+
+    /// <summary>Buckets in this process (a single instance, or the SQLite workspace).</summary>
     public TurnRateLimiter(RateLimitOptions options, ILogger<TurnRateLimiter> logger)
+        : this(options, logger, shared: null, clock: null)
+    {
+    }
+
+    /// <param name="options">The limit; 0 turns per minute turns it off.</param>
+    /// <param name="logger">Refusals at Information, the shared store failing at Warning (once per outage).</param>
+    /// <param name="shared">The store shared by every instance (resolved on the first turn); null keeps the buckets in this process.</param>
+    /// <param name="clock">The time the shared buckets are computed at; the system clock when null.</param>
+    public TurnRateLimiter(RateLimitOptions options, ILogger<TurnRateLimiter> logger, Func<IRateLimitStore>? shared, TimeProvider? clock)
     {
         _logger = logger;
+        _shared = shared;
+        _clock = clock ?? TimeProvider.System;
         if (options.TurnsPerMinute <= 0)
         {
             return;
         }
 
         // One token per period; the partitioned limiter's own timer refills idle buckets and drops them once full.
-        TimeSpan period = TimeSpan.FromMinutes(1) / options.TurnsPerMinute;
+        _period = TimeSpan.FromMinutes(1) / options.TurnsPerMinute;
+        _burst = Math.Max(1, options.Burst);
         var bucket = new TokenBucketRateLimiterOptions
         {
-            TokenLimit = Math.Max(1, options.Burst),
+            TokenLimit = _burst,
             TokensPerPeriod = 1,
-            ReplenishmentPeriod = period,
+            ReplenishmentPeriod = _period,
             QueueLimit = 0,
             AutoReplenishment = false,
         };
@@ -66,7 +102,7 @@ public sealed class TurnRateLimiter : IDisposable
             $"You're sending messages faster than I can answer; try again in {seconds.ToString(CultureInfo.InvariantCulture)} {unit}.", tool: null, confidence: 0);
     }
 
-    /// <summary>Null when the turn may run; otherwise how long until the sender's next turn is allowed.</summary>
+    /// <summary>This process's buckets: null when the turn may run; otherwise how long until the sender's next turn is allowed.</summary>
     public TimeSpan? TryAcquire(TurnRequest request)
     {
         if (_limiter is null)
@@ -81,8 +117,55 @@ public sealed class TurnRateLimiter : IDisposable
         }
 
         TimeSpan wait = lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
-        _logger.LogInformation("Turn refused by the rate limit: {Channel} user {User}, retry after {Seconds:0.#}s", request.Channel, request.UserId, wait.TotalSeconds);
+        Refused(request, wait);
         return wait;
+    }
+
+    /// <summary>
+    /// The shared buckets when the workspace is shared (else <see cref="TryAcquire"/>): null when the turn may run, or
+    /// when the shared store did not answer within <see cref="SharedBudget"/>; otherwise how long until the next turn.
+    /// </summary>
+    public async ValueTask<TimeSpan?> TryAcquireAsync(TurnRequest request, CancellationToken cancellationToken = default)
+    {
+        if (_shared is null || _limiter is null)
+        {
+            return TryAcquire(request);
+        }
+
+        try
+        {
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            budget.CancelAfter(SharedBudget);
+            IRateLimitStore store = _shared();
+            DateTimeOffset now = _clock.GetUtcNow();
+            long next = Interlocked.Read(ref _nextPruneTicks);
+            if (now.UtcTicks >= next && Interlocked.CompareExchange(ref _nextPruneTicks, (now + PruneEvery).UtcTicks, next) == next)
+            {
+                await store.PruneAsync(now - PruneMargin, budget.Token);
+            }
+
+            TimeSpan? wait = await store.TryTakeAsync("turn|" + PartitionKey(request), _burst, _period, now, budget.Token);
+            if (Volatile.Read(ref _sharedFailing) == 1 && Interlocked.Exchange(ref _sharedFailing, 0) == 1)
+            {
+                _logger.LogInformation("The shared turn limit is answering again");
+            }
+
+            if (wait is { } w)
+            {
+                Refused(request, w);
+            }
+
+            return wait;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (Interlocked.Exchange(ref _sharedFailing, 1) == 0)
+            {
+                _logger.LogWarning(ex, "The shared turn limit cannot be reached ({Error}); turns are let through unlimited until it answers again", ex.GetType().Name);
+            }
+
+            return null;
+        }
     }
 
     /// <summary>The agent behind the limit. Turn text is logged only at Debug level, and with PII masked.</summary>
@@ -93,8 +176,11 @@ public sealed class TurnRateLimiter : IDisposable
             _logger.LogDebug("Turn on {Channel} from {User}: {Text}", request.Channel, request.UserId, PiiMasker.Mask(request.Text));
         }
 
-        return TryAcquire(request) is { } wait ? Throttled(wait) : await agent(request, cancellationToken);
+        return await TryAcquireAsync(request, cancellationToken) is { } wait ? Throttled(wait) : await agent(request, cancellationToken);
     };
 
     public void Dispose() => _limiter?.Dispose();
+
+    private void Refused(TurnRequest request, TimeSpan wait) =>
+        _logger.LogInformation("Turn refused by the rate limit: {Channel} user {User}, retry after {Seconds:0.#}s", request.Channel, request.UserId, wait.TotalSeconds);
 }

@@ -86,6 +86,12 @@ public static class WebHost
         builder.Services.AddSingleton<IInboundDeduplicator>(sp => WorkspaceFactory.IsShared(sp.GetRequiredService<IConfiguration>())
             ? new WorkspaceInboundDeduplicator(() => sp.GetRequiredService<CopilotRuntime>().Workspace.InboundEvents, TimeProvider.System)
             : new MemoryInboundDeduplicator());
+        // ... and keep chart images in it, so Slack's fetch of an image URL succeeds on whichever instance it reaches.
+        if (WorkspaceFactory.IsShared(builder.Configuration))
+        {
+            builder.Services.AddSingleton<ISharedChartImages>(sp => new WorkspaceChartImages(() => sp.GetRequiredService<CopilotRuntime>().Workspace.ChartImages, TimeProvider.System));
+        }
+
         builder.Services.AddCopilotChannels(builder.Configuration);
         // Observability: OpenTelemetry (exported only when OpenTelemetry:OtlpEndpoint or OTEL_EXPORTER_OTLP_ENDPOINT is set) and /readyz.
         builder.AddCopilotObservability();
@@ -119,11 +125,12 @@ public static class WebHost
         app.MapCopilotDirectLine(agent); // the page's Web Chat: /v3/directline/* and POST /api/directline/token
         app.MapPost("/api/events", EventsEndpoint.HandleAsync);
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-        // Chart images for channels that show an image by URL (Slack): only PNGs this process rendered, by their SHA-256.
+        // Chart images for channels that show an image by URL (Slack), by their SHA-256: PNGs this process rendered or, on a
+        // shared PostgreSQL workspace, any instance rendered.
         ChartImageCache charts = app.Services.GetRequiredService<ChartImageCache>(); // resolved now: a bad Bot:PublicBaseUrl fails at start-up
-        app.MapGet(ChartImageCache.RoutePrefix + "{file}", (string file, HttpResponse response) =>
+        app.MapGet(ChartImageCache.RoutePrefix + "{file}", async (string file, HttpResponse response, CancellationToken ct) =>
         {
-            if (!charts.TryGet(file, out byte[] png))
+            if (await charts.GetAsync(file, ct) is not { } png)
             {
                 return Results.NotFound();
             }

@@ -33,6 +33,12 @@ public interface IWorkspaceStores : IDisposable
 
     IAlertStore Alerts { get; }
 
+    /// <summary>Token buckets (the per-user turn limit), shared by the instances on the store.</summary>
+    IRateLimitStore RateLimits { get; }
+
+    /// <summary>Chart images by hash, for whichever instance is asked for one.</summary>
+    IChartImageStore ChartImages { get; }
+
     /// <summary>
     /// Upserts everything in the batch in one transaction, with the same per-kind semantics as the stores' own
     /// <c>UpsertAsync</c> (a conversation's turns are replaced as a whole; within the batch the last row for a key

@@ -29,6 +29,8 @@ public sealed class TracedWorkspaceStores : IWorkspaceStores
         ConversationReferences = StoreProxy<IConversationReferenceStore>.Wrap(inner.ConversationReferences, system);
         InboundEvents = StoreProxy<IInboundEventLog>.Wrap(inner.InboundEvents, system);
         Alerts = StoreProxy<IAlertStore>.Wrap(inner.Alerts, system);
+        RateLimits = StoreProxy<IRateLimitStore>.Wrap(inner.RateLimits, system);
+        ChartImages = StoreProxy<IChartImageStore>.Wrap(inner.ChartImages, system);
     }
 
     /// <summary>The provider's own stores, for code that needs the concrete type.</summary>
@@ -59,6 +61,10 @@ public sealed class TracedWorkspaceStores : IWorkspaceStores
     public IInboundEventLog InboundEvents { get; }
 
     public IAlertStore Alerts { get; }
+
+    public IRateLimitStore RateLimits { get; }
+
+    public IChartImageStore ChartImages { get; }
 
     public static IWorkspaceStores Wrap(IWorkspaceStores stores) =>
         stores is TracedWorkspaceStores ? stores : new TracedWorkspaceStores(stores);

@@ -37,7 +37,9 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
             instance.Dispose();
         }
 
-        Assert.Equal([1, 2, 3, 4], applied.Select(m => m.Version));
+        // Each version once, none skipped (other branches append their own migrations, so no fixed count here).
+        Assert.True(applied.Count >= 5, $"only {applied.Count} migrations applied");
+        Assert.Equal(Enumerable.Range(1, applied.Count), applied.Select(m => m.Version));
         Assert.All(applied, m => Assert.False(string.IsNullOrWhiteSpace(m.Description)));
     }
 
@@ -52,7 +54,7 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
 
         WorkspaceException error = await Assert.ThrowsAsync<WorkspaceException>(() => PostgresWorkspaceStores.OpenAsync(_database));
 
-        Assert.Contains("schema version 99, newer than this build knows (4)", error.Message, StringComparison.Ordinal);
+        Assert.Matches(@"schema version 99, newer than this build knows \(\d+\)", error.Message);
     }
 
     [StoreFact]

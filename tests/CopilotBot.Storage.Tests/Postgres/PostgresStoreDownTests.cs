@@ -1,7 +1,10 @@
+using CopilotBot.Conversation;
+using CopilotBot.Host.Web;
 using CopilotBot.Storage.Tests.Infrastructure;
 using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Postgres;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace CopilotBot.Storage.Tests.Postgres;
@@ -42,6 +45,33 @@ public sealed class PostgresStoreDownTests : IAsyncLifetime
 
     private static CrmTask Draft(string title) => new(string.Empty, null, title, new DateOnly(2026, 11, 27), "riley.chen", TaskState.Open,
         new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero), "riley.chen", null);
+
+    [StoreFact]
+    public async Task SharedTurnLimit_LetsTurnsThroughWhileTheDatabaseIsDown_AndLimitsAgainOnceItIsBack()
+    {
+        using PostgresWorkspaceStores stores = await PostgresWorkspaceStores.OpenAsync(_database);
+        using var limiter = new TurnRateLimiter(
+            new RateLimitOptions { Burst = 1, TurnsPerMinute = 1 }, NullLogger<TurnRateLimiter>.Instance, () => stores.RateLimits, TimeProvider.System);
+        var turn = new TurnRequest("slack", "D1", "riley.chen", "help");
+        TimeSpan? before = await limiter.TryAcquireAsync(turn);
+
+        await SetAcceptingAsync(false);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var during = new List<TimeSpan?>();
+        for (int i = 0; i < 5; i++)
+        {
+            during.Add(await limiter.TryAcquireAsync(turn));
+        }
+
+        TimeSpan outage = watch.Elapsed;
+        await SetAcceptingAsync(true);
+        TimeSpan? after = await limiter.TryAcquireAsync(turn);
+
+        Assert.Null(before);
+        Assert.All(during, w => Assert.Null(w)); // over the burst, but the limit cannot be checked: let through
+        Assert.True(outage < 5 * TurnRateLimiter.SharedBudget + TimeSpan.FromSeconds(1), $"five turns waited {outage} for the limit");
+        Assert.NotNull(after); // the bucket kept its state: the one token of the minute was taken before the outage
+    }
 
     [StoreFact]
     public async Task Sessions_killed_and_connections_refused_are_unavailable_errors_and_the_stores_recover()

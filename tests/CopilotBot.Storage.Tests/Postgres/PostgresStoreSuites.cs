@@ -51,3 +51,11 @@ public sealed class PostgresAlertStoreTests(PostgresProvider provider) : AlertSt
 [PostgresTests]
 [Trait("Category", "Integration")]
 public sealed class PostgresWorkspaceStoresTests(PostgresProvider provider) : WorkspaceStoresContract(provider), IClassFixture<PostgresProvider>;
+
+[PostgresTests]
+[Trait("Category", "Integration")]
+public sealed class PostgresRateLimitStoreTests(PostgresProvider provider) : RateLimitStoreContract(provider), IClassFixture<PostgresProvider>;
+
+[PostgresTests]
+[Trait("Category", "Integration")]
+public sealed class PostgresChartImageStoreTests(PostgresProvider provider) : ChartImageStoreContract(provider), IClassFixture<PostgresProvider>;

@@ -19,6 +19,13 @@ public sealed class TwoHostsFixture : IAsyncLifetime
 {
     public const string Today = "2026-11-21";
     public const string SlackSecret = "two-hosts-secret";
+    public const string PublicBaseUrl = "https://bot.example.com";
+
+    /// <summary>The turn limit both hosts run with: a burst of six, then one a minute (no refill during a test).</summary>
+    public const int Burst = 6;
+
+    /// <summary>A Slack member mapped to the workspace admin (who sees every account), for replies with charts.</summary>
+    public const string SlackAdmin = "UADMIN";
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "copilot-hosts-" + Guid.NewGuid().ToString("N")[..10]);
     private string? _database;
 
@@ -83,18 +90,25 @@ public sealed class TwoHostsFixture : IAsyncLifetime
         .UseSetting("Storage:ConnectionString", _database)
         .UseSetting("Slack:SigningSecret", SlackSecret)
         .UseSetting("Slack:BotToken", "xoxb-test")
+        .UseSetting("Bot:PublicBaseUrl", PublicBaseUrl)
+        .UseSetting("RateLimits:Burst", Burst.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .UseSetting("RateLimits:TurnsPerMinute", "1")
+        .UseSetting("Channels:Users:" + SlackAdmin, CopilotBot.Workspace.Demo.DemoUsers.AdminId)
         .ConfigureTestServices(s => s.AddSingleton<ISlackApi>(slack)));
 
     /// <summary>Slack's Web API for one host: records what the host posts (each answered event posts once); no network.</summary>
     public sealed class RecordingSlack : ISlackApi
     {
-        private readonly ConcurrentQueue<(string Channel, string Text)> _posts = new();
+        private readonly ConcurrentQueue<(string Channel, string Text, JsonArray? Blocks)> _posts = new();
 
         public int Posts => _posts.Count;
 
+        /// <summary>The blocks posted to a Slack channel, oldest first.</summary>
+        public IReadOnlyList<JsonArray?> BlocksPostedTo(string channel) => [.. _posts.Where(p => p.Channel == channel).Select(p => p.Blocks)];
+
         public Task<SlackMessageRef> PostMessageAsync(string channel, string text, JsonArray? blocks = null, string? threadTs = null, CancellationToken cancellationToken = default)
         {
-            _posts.Enqueue((channel, text));
+            _posts.Enqueue((channel, text, blocks));
             return Task.FromResult(new SlackMessageRef(channel, "1700000002.000300"));
         }
 

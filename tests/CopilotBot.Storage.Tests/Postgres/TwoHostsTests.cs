@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using CopilotBot.Channels.Common;
 using CopilotBot.Channels.Slack;
 using CopilotBot.Host;
 using CopilotBot.Host.Cli;
@@ -18,8 +21,8 @@ namespace CopilotBot.Storage.Tests.Postgres;
 
 /// <summary>
 /// Two bot hosts (the real web host, in process) on one PostgreSQL database and one workspace folder, as two instances
-/// behind a load balancer: the agent's hourly cap, approval decisions, Slack retry deduplication and alert deduplication
-/// hold across them.
+/// behind a load balancer: the agent's hourly cap, approval decisions, Slack retry deduplication, alert deduplication and
+/// the per-user turn limit hold across them, and a chart image either host rendered is served by both.
 /// </summary>
 [PostgresTests]
 [Trait("Category", "Integration")]
@@ -128,6 +131,61 @@ public sealed class TwoHostsTests(TwoHostsFixture fixture, Xunit.Abstractions.IT
         Assert.Single(await b.ListAsync("jamie.ortiz", null, null, null));
     }
 
+    [StoreFact]
+    public async Task Turns_AreRefusedAfterTheBurstInTotal_WhenAUserAlternatesBetweenTheHosts()
+    {
+        using HttpClient clientA = _a.CreateClient(), clientB = _b.CreateClient();
+        JsonObject info = (await clientA.GetFromJsonAsync<JsonObject>("/api/info"))!;
+        string csm = ((JsonArray)info["users"]!).Where(u => (string?)u!["role"] == "csm").Select(u => (string)u!["id"]!).Last();
+
+        var replies = new List<(HttpStatusCode Status, JsonObject Body)>();
+        for (int i = 0; i < 2 * TwoHostsFixture.Burst; i++)
+        {
+            HttpResponseMessage response = await (i % 2 == 0 ? clientA : clientB).PostAsJsonAsync("/api/ask", new { question = "help", user = csm });
+            replies.Add((response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonObject>())!));
+        }
+
+        // Each host alone allows a burst: 2 × Burst answers. One bucket in the database allows Burst.
+        Assert.All(replies, r => Assert.Equal(HttpStatusCode.OK, r.Status));
+        Assert.All(replies.Take(TwoHostsFixture.Burst), r => Assert.Equal("help", (string?)r.Body["tool"]));
+        Assert.All(replies.Skip(TwoHostsFixture.Burst), r =>
+        {
+            Assert.Null((string?)r.Body["tool"]);
+            Assert.Matches(@"^You're sending messages faster than I can answer; try again in \d+ seconds?\.$", (string?)r.Body["reply"]);
+        });
+    }
+
+    [StoreFact]
+    public async Task ChartImages_AreServedByTheOtherHost_WhenOneHostRenderedThemForASlackReply()
+    {
+        using HttpClient clientA = _a.CreateClient(), clientB = _b.CreateClient();
+        string unknown = $"/charts/{new string('b', 64)}.png";
+
+        HttpResponseMessage ack = await clientA.PostAsync(
+            "/api/slack/events", Signed(Callback("Ev-two-hosts-chart", TwoHostsFixture.SlackAdmin, "show support sentiment trends for the last 12 weeks", "DCHARTS")));
+        await SettledAsync(() => _slackA.BlocksPostedTo("DCHARTS").Count, expected: 1);
+        JsonArray blocks = Assert.Single(_slackA.BlocksPostedTo("DCHARTS"))!;
+        string url = (string)blocks.First(b => (string?)b!["type"] == "image")!["image_url"]!;
+        string path = new Uri(url).AbsolutePath;
+        string hash = path["/charts/".Length..^".png".Length];
+        bool bHadItInMemory = _b.Services.GetRequiredService<ChartImageCache>().TryGet(hash + ".png", out _);
+
+        HttpResponseMessage fromB = await clientB.GetAsync(path);
+        HttpResponseMessage fromA = await clientA.GetAsync(path);
+        byte[] bytesB = await fromB.Content.ReadAsByteArrayAsync(), bytesA = await fromA.Content.ReadAsByteArrayAsync();
+        HttpResponseMessage unknownA = await clientA.GetAsync(unknown), unknownB = await clientB.GetAsync(unknown);
+
+        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        Assert.StartsWith(TwoHostsFixture.PublicBaseUrl + "/charts/", url, StringComparison.Ordinal);
+        Assert.False(bHadItInMemory);
+        Assert.Equal(HttpStatusCode.OK, fromB.StatusCode);
+        Assert.Equal("image/png", fromB.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(bytesA, bytesB);
+        Assert.Equal(hash, Convert.ToHexStringLower(SHA256.HashData(bytesB)));
+        Assert.Equal(HttpStatusCode.NotFound, unknownA.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownB.StatusCode);
+    }
+
     /// <summary>Waits for background answers: until the count reaches <paramref name="expected"/>, then a moment more for strays.</summary>
     private static async Task<int> SettledAsync(Func<int> count, int expected)
     {
@@ -162,14 +220,16 @@ public sealed class TwoHostsTests(TwoHostsFixture fixture, Xunit.Abstractions.IT
             },
         }.ToJsonString(), Encoding.UTF8, "application/json");
 
-    private static string Callback(string eventId) => new JsonObject
+    private static string Callback(string eventId) => Callback(eventId, "U123", "hello", "D1");
+
+    private static string Callback(string eventId, string user, string text, string channel) => new JsonObject
     {
         ["team_id"] = "T1",
         ["api_app_id"] = "A1",
         ["type"] = "event_callback",
         ["event_id"] = eventId,
         ["event_time"] = 1700000000,
-        ["event"] = new JsonObject { ["type"] = "message", ["channel_type"] = "im", ["user"] = "U123", ["text"] = "hello", ["ts"] = "1700000001.000200", ["channel"] = "D1" },
+        ["event"] = new JsonObject { ["type"] = "message", ["channel_type"] = "im", ["user"] = user, ["text"] = text, ["ts"] = "1700000001.000200", ["channel"] = channel },
         ["authorizations"] = new JsonArray(new JsonObject { ["team_id"] = "T1", ["user_id"] = "UBOT", ["is_bot"] = true }),
     }.ToJsonString();
 

@@ -27,3 +27,7 @@ public sealed class SqliteInboundEventLogTests(SqliteProvider provider) : Inboun
 public sealed class SqliteAlertStoreTests(SqliteProvider provider) : AlertStoreContract(provider), IClassFixture<SqliteProvider>;
 
 public sealed class SqliteWorkspaceStoresTests(SqliteProvider provider) : WorkspaceStoresContract(provider), IClassFixture<SqliteProvider>;
+
+public sealed class SqliteRateLimitStoreTests(SqliteProvider provider) : RateLimitStoreContract(provider), IClassFixture<SqliteProvider>;
+
+public sealed class SqliteChartImageStoreTests(SqliteProvider provider) : ChartImageStoreContract(provider), IClassFixture<SqliteProvider>;

@@ -72,6 +72,13 @@ internal static class SqliteSchema
             PRIMARY KEY(channel, external_id)) WITHOUT ROWID;
         CREATE INDEX user_identities_user ON user_identities(user_id);
         """,
+        // Shared by instances on one database (PostgreSQL); kept here too so both providers have the same stores.
+        """
+        CREATE TABLE rate_limits(key TEXT PRIMARY KEY, tat INTEGER NOT NULL, granted INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX rate_limits_tat ON rate_limits(tat);
+        CREATE TABLE chart_images(hash TEXT PRIMARY KEY, png BLOB NOT NULL, saved_at TEXT NOT NULL);
+        CREATE INDEX chart_images_saved ON chart_images(saved_at);
+        """,
     ];
 
     /// <summary>The data tables, in the order a canonical dump lists them (with their key columns).</summary>

@@ -21,6 +21,8 @@ public sealed class SqliteWorkspaceStores : IWorkspaceStores
         ConversationReferences = new SqliteConversationReferenceStore(Db);
         InboundEvents = new SqliteInboundEventLog(Db);
         Alerts = new SqliteAlertStore(Db);
+        RateLimits = new SqliteRateLimitStore(Db);
+        ChartImages = new SqliteChartImageStore(Db);
     }
 
     public SqliteDb Db { get; }
@@ -50,6 +52,10 @@ public sealed class SqliteWorkspaceStores : IWorkspaceStores
     public IInboundEventLog InboundEvents { get; }
 
     public IAlertStore Alerts { get; }
+
+    public IRateLimitStore RateLimits { get; }
+
+    public IChartImageStore ChartImages { get; }
 
     public Task<WorkspaceWriteResult> WriteAsync(
         WorkspaceBatch batch,
