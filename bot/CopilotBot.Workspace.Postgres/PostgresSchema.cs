@@ -80,5 +80,10 @@ internal static class PostgresSchema
             CREATE UNIQUE INDEX user_identities_key ON user_identities(channel, lower(external_id));
             CREATE INDEX user_identities_user ON user_identities(user_id);
             """),
+        ("model versions", $"""
+            CREATE TABLE models(
+                kind {T} NOT NULL, version integer NOT NULL, created_at timestamptz NOT NULL, summary text NOT NULL,
+                document text NOT NULL, PRIMARY KEY(kind, version));
+            """),
     ];
 }

@@ -29,7 +29,11 @@ public sealed class PostgresWorkspaceStores : IWorkspaceStores
         ConversationReferences = new PostgresConversationReferenceStore(db);
         InboundEvents = new PostgresInboundEventLog(db);
         Alerts = new PostgresAlertStore(db);
+        Models = new PostgresModelStore(db);
     }
+
+    /// <summary>The schema version this build migrates to (the number of migrations it knows).</summary>
+    public static int SchemaVersion => PostgresSchema.Migrations.Length;
 
     public string Location { get; }
 
@@ -56,6 +60,8 @@ public sealed class PostgresWorkspaceStores : IWorkspaceStores
     public IInboundEventLog InboundEvents { get; }
 
     public IAlertStore Alerts { get; }
+
+    public IModelStore Models { get; }
 
     /// <summary>Connects, applies any missing migrations (one instance at a time) and returns the stores.</summary>
     /// <exception cref="WorkspaceException">The connection string is malformed, or the server cannot be reached or refuses it.</exception>

@@ -33,6 +33,9 @@ public interface IWorkspaceStores : IDisposable
 
     IAlertStore Alerts { get; }
 
+    /// <summary>Versioned model documents (the churn model) and which version is active.</summary>
+    IModelStore Models { get; }
+
     /// <summary>
     /// Upserts everything in the batch in one transaction, with the same per-kind semantics as the stores' own
     /// <c>UpsertAsync</c> (a conversation's turns are replaced as a whole; within the batch the last row for a key

@@ -29,6 +29,7 @@ public sealed class TracedWorkspaceStores : IWorkspaceStores
         ConversationReferences = StoreProxy<IConversationReferenceStore>.Wrap(inner.ConversationReferences, system);
         InboundEvents = StoreProxy<IInboundEventLog>.Wrap(inner.InboundEvents, system);
         Alerts = StoreProxy<IAlertStore>.Wrap(inner.Alerts, system);
+        Models = StoreProxy<IModelStore>.Wrap(inner.Models, system);
     }
 
     /// <summary>The provider's own stores, for code that needs the concrete type.</summary>
@@ -59,6 +60,8 @@ public sealed class TracedWorkspaceStores : IWorkspaceStores
     public IInboundEventLog InboundEvents { get; }
 
     public IAlertStore Alerts { get; }
+
+    public IModelStore Models { get; }
 
     public static IWorkspaceStores Wrap(IWorkspaceStores stores) =>
         stores is TracedWorkspaceStores ? stores : new TracedWorkspaceStores(stores);

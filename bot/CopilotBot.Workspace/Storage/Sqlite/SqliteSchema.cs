@@ -72,6 +72,11 @@ internal static class SqliteSchema
             PRIMARY KEY(channel, external_id)) WITHOUT ROWID;
         CREATE INDEX user_identities_user ON user_identities(user_id);
         """,
+        """
+        CREATE TABLE models(
+            kind TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, summary TEXT NOT NULL,
+            document TEXT NOT NULL, PRIMARY KEY(kind, version));
+        """,
     ];
 
     /// <summary>The data tables, in the order a canonical dump lists them (with their key columns).</summary>

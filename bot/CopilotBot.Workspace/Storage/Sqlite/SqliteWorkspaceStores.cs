@@ -21,6 +21,7 @@ public sealed class SqliteWorkspaceStores : IWorkspaceStores
         ConversationReferences = new SqliteConversationReferenceStore(Db);
         InboundEvents = new SqliteInboundEventLog(Db);
         Alerts = new SqliteAlertStore(Db);
+        Models = new SqliteModelStore(Db);
     }
 
     public SqliteDb Db { get; }
@@ -50,6 +51,8 @@ public sealed class SqliteWorkspaceStores : IWorkspaceStores
     public IInboundEventLog InboundEvents { get; }
 
     public IAlertStore Alerts { get; }
+
+    public IModelStore Models { get; }
 
     public Task<WorkspaceWriteResult> WriteAsync(
         WorkspaceBatch batch,
