@@ -32,10 +32,14 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
     /// <summary>The latest background refresh (tests wait for it).</summary>
     internal Task BackgroundRefresh { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Makes sure a model exists, training one (with progress) when the workspace has none.</summary>
+    /// <summary>
+    /// The active model, training one (with progress) when the workspace has none. Instances sharing the database train
+    /// once between them: the others wait for that model and load it.
+    /// </summary>
     public async Task<ChurnModelBundle> EnsureModelAsync(IProgress<double>? progress, CancellationToken cancellationToken)
     {
-        // The parsed bundle is kept per version: scores refresh every minute, the model file only changes with a new version.
+        // The parsed bundle is kept per version: scores refresh every minute, a model only changes with a new version, and
+        // the database numbers versions, so one number is one model on every instance (a rollback elsewhere is a new number here).
         int? active = await models.ActiveVersionAsync(cancellationToken);
         if (_bundle is { } cached && cached.Version == active)
         {
@@ -48,9 +52,13 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
             return bundle;
         }
 
-        IReadOnlyList<AccountHistory> histories = await loader.LoadAsync(cancellationToken);
-        ChurnModelBundle trained = new WorkspaceChurnTrainer().Train(histories, Today, clock.GetUtcNow(), progress, cancellationToken);
-        _bundle = await models.SaveAsync(trained, cancellationToken);
+        _bundle = await models.EnsureActiveAsync(
+            async ct =>
+            {
+                IReadOnlyList<AccountHistory> histories = await loader.LoadAsync(ct);
+                return new WorkspaceChurnTrainer().Train(histories, Today, clock.GetUtcNow(), progress, ct);
+            },
+            cancellationToken);
         return _bundle;
     }
 
