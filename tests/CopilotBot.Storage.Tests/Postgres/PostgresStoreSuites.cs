@@ -51,3 +51,7 @@ public sealed class PostgresAlertStoreTests(PostgresProvider provider) : AlertSt
 [PostgresTests]
 [Trait("Category", "Integration")]
 public sealed class PostgresWorkspaceStoresTests(PostgresProvider provider) : WorkspaceStoresContract(provider), IClassFixture<PostgresProvider>;
+
+[PostgresTests]
+[Trait("Category", "Integration")]
+public sealed class PostgresModelStoreTests(PostgresProvider provider) : ModelStoreContract(provider), IClassFixture<PostgresProvider>;

@@ -27,3 +27,5 @@ public sealed class SqliteInboundEventLogTests(SqliteProvider provider) : Inboun
 public sealed class SqliteAlertStoreTests(SqliteProvider provider) : AlertStoreContract(provider), IClassFixture<SqliteProvider>;
 
 public sealed class SqliteWorkspaceStoresTests(SqliteProvider provider) : WorkspaceStoresContract(provider), IClassFixture<SqliteProvider>;
+
+public sealed class SqliteModelStoreTests(SqliteProvider provider) : ModelStoreContract(provider), IClassFixture<SqliteProvider>;
