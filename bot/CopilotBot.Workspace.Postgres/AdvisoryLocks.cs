@@ -40,6 +40,8 @@ internal static class AdvisoryLocks
     public static async Task LockSessionAsync(NpgsqlConnection connection, string key, CancellationToken cancellationToken)
     {
         await using NpgsqlCommand cmd = connection.Command("SELECT pg_advisory_lock(hashtextextended(@key, 0))").Text("key", "copilot:" + key);
+        // The holder may work for longer than a command timeout (training a model): wait until it is done or the caller gives up.
+        cmd.CommandTimeout = 0;
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
