@@ -8,7 +8,9 @@ namespace CopilotBot.Plugins.Churn;
 /// cached per model version and date and refreshed once they are a minute old (other processes — an import, another
 /// instance — may have changed the data): the refresh runs in the background while questions are answered from the copy
 /// in hand, because rescoring the whole book takes long enough to stall every question waiting on it. Only a new model,
-/// a new day or an <see cref="Invalidate"/> makes questions wait. Training happens on first use when no model exists yet.
+/// a new day or an <see cref="Invalidate"/> makes questions wait; a new active version (trained or rolled back on any
+/// instance sharing the database) is loaded from the database on the next question. Training happens on first use when
+/// no model exists yet, once across instances.
 /// </summary>
 public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStore models, TimeProvider clock) : IChurnRiskProvider
 {
