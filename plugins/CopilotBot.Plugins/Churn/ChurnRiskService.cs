@@ -41,7 +41,8 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
     public async Task<ChurnModelBundle> EnsureModelAsync(IProgress<double>? progress, CancellationToken cancellationToken)
     {
         // The parsed bundle is kept per version: scores refresh every minute, a model only changes with a new version, and
-        // the database numbers versions, so one number is one model on every instance (a rollback elsewhere is a new number here).
+        // the database numbers versions, so one number is one model on every instance (a new model or a rollback on another
+        // instance changes the active number, and the bundle is loaded again).
         int? active = await models.ActiveVersionAsync(cancellationToken);
         if (_bundle is { } cached && cached.Version == active)
         {
