@@ -37,7 +37,7 @@ public sealed class CopilotRuntime
         Workspace = workspace;
         Clock = clock;
         var loader = new AccountHistoryLoader(workspace.Accounts, workspace.Activity, workspace.Conversations);
-        Models = new ChurnModelStore(workspace.Directory, workspace.Meta);
+        Models = new ChurnModelStore(workspace.Models, workspace.Directory);
         Risk = new ChurnRiskService(loader, Models, clock);
         // Crm:Provider = HubSpot replaces the embedded CRM (Crm:HubSpot:AccessToken, and id maps
         // Crm:HubSpot:Owners:{user id} and Crm:HubSpot:Companies:{account id}); the embedded simulation is the default.
@@ -147,7 +147,9 @@ public sealed class CopilotRuntime
         CopilotWorkspace workspace = WorkspaceFactory.Open(settings.WorkspaceDirectory, configuration);
         workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
         var runtime = new CopilotRuntime(settings, workspace, clock, configuration, logging, approvals, alertDelivery);
-        if (runtime.Models.Versions().Count == 0 && workspace.IsDemoAsync().GetAwaiter().GetResult())
+        // Model files of a workspace from before versions moved into the database are imported first (once; see ChurnModelStore).
+        runtime.Models.ImportLegacyFilesAsync(CancellationToken.None).GetAwaiter().GetResult();
+        if (runtime.Models.VersionsAsync(CancellationToken.None).GetAwaiter().GetResult().Count == 0 && workspace.IsDemoAsync().GetAwaiter().GetResult())
         {
             runtime.Risk.EnsureModelAsync(training, CancellationToken.None).GetAwaiter().GetResult();
         }

@@ -6,7 +6,7 @@ namespace CopilotBot.Host;
 /// <summary>
 /// Picks the workspace's stores in one place: <c>Storage:Provider</c> = Sqlite (default: <c>copilot.db</c> in the
 /// workspace folder) or Postgres (<c>Storage:ConnectionString</c>, a database several instances can share). Either way the
-/// workspace folder holds the churn models (<c>models/</c>) and the retrieval index (<c>memory/</c>).
+/// database holds the churn model versions, and the workspace folder the embedded retrieval index (<c>memory/</c>).
 /// </summary>
 internal static class WorkspaceFactory
 {

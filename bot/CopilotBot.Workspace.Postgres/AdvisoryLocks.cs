@@ -31,4 +31,24 @@ internal static class AdvisoryLocks
         await using NpgsqlCommand cmd = connection.Command("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", tx).Text("key", "copilot:" + key);
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Takes a session-level lock keyed by text on a connection the caller keeps open while the work runs (work that
+    /// lasts seconds and must not hold a transaction open); give it back with <see cref="UnlockSessionAsync"/>. A
+    /// session that ends (the process died) releases it.
+    /// </summary>
+    public static async Task LockSessionAsync(NpgsqlConnection connection, string key, CancellationToken cancellationToken)
+    {
+        await using NpgsqlCommand cmd = connection.Command("SELECT pg_advisory_lock(hashtextextended(@key, 0))").Text("key", "copilot:" + key);
+        // The holder may work for longer than a command timeout (training a model): wait until it is done or the caller gives up.
+        cmd.CommandTimeout = 0;
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task UnlockSessionAsync(NpgsqlConnection connection, string key)
+    {
+        // Not the caller's token: the lock must be given back even when the work was cancelled.
+        await using NpgsqlCommand cmd = connection.Command("SELECT pg_advisory_unlock(hashtextextended(@key, 0))").Text("key", "copilot:" + key);
+        await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+    }
 }

@@ -86,5 +86,10 @@ internal static class PostgresSchema
             CREATE TABLE chart_images(hash {T} PRIMARY KEY, png bytea NOT NULL, saved_at timestamptz NOT NULL);
             CREATE INDEX chart_images_saved ON chart_images(saved_at);
             """),
+        ("model versions", $"""
+            CREATE TABLE models(
+                kind {T} NOT NULL, version integer NOT NULL, created_at timestamptz NOT NULL, summary text NOT NULL,
+                document text NOT NULL, PRIMARY KEY(kind, version));
+            """),
     ];
 }

@@ -32,7 +32,11 @@ public sealed class PostgresWorkspaceStores : IWorkspaceStores
         Alerts = new PostgresAlertStore(db);
         RateLimits = new PostgresRateLimitStore(db);
         ChartImages = new PostgresChartImageStore(db);
+        Models = new PostgresModelStore(db);
     }
+
+    /// <summary>The schema version this build migrates to (the number of migrations it knows).</summary>
+    public static int SchemaVersion => PostgresSchema.Migrations.Length;
 
     public string Location { get; }
 
@@ -63,6 +67,8 @@ public sealed class PostgresWorkspaceStores : IWorkspaceStores
     public IRateLimitStore RateLimits { get; }
 
     public IChartImageStore ChartImages { get; }
+
+    public IModelStore Models { get; }
 
     /// <summary>Connects, applies any missing migrations (one instance at a time) and returns the stores.</summary>
     /// <exception cref="WorkspaceException">The connection string is malformed, or the server cannot be reached or refuses it.</exception>

@@ -6,8 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace CopilotBot.Workspace;
 
 /// <summary>
-/// A workspace: a folder with model and index files (<c>models/</c>, <c>memory/</c>) and the data stores — by default a
-/// SQLite database in the folder (<c>copilot.db</c>), or any other <see cref="IWorkspaceStores"/> (a PostgreSQL database
+/// A workspace: a folder with the embedded retrieval index (<c>memory/</c>) and the data stores, model versions
+/// included — by default a SQLite database in the folder (<c>copilot.db</c>), or any other <see cref="IWorkspaceStores"/> (a PostgreSQL database
 /// shared by several instances). Opening an empty workspace seeds it with the demo portfolio unless told not to.
 /// </summary>
 public sealed class CopilotWorkspace : IDisposable
@@ -53,6 +53,7 @@ public sealed class CopilotWorkspace : IDisposable
     public IRateLimitStore RateLimits => Stores.RateLimits;
 
     public IChartImageStore ChartImages => Stores.ChartImages;
+    public IModelStore Models => Stores.Models;
 
     /// <summary>Opens (creating if needed) the workspace in <paramref name="directory"/>, with its SQLite database.</summary>
     public static CopilotWorkspace Open(string directory)

@@ -91,4 +91,39 @@ public sealed class ChurnCommandTests : IDisposable
         Assert.Equal(2, badExit);
         Assert.Contains("no churn model version 9", badErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task WorkspaceModelFiles_AreImportedOnceOnOpen_KeepingTheirNumbersAndTheActiveVersion()
+    {
+        string ws = Path.Combine(_dir, "legacy");
+        (int firstExit, _, _) = await Cli.RunAsync("", "churn", "models", "--workspace", ws, "--now", "2026-11-21");
+        // Turn it into a workspace from before versions moved into the database: the model as files, no rows, and the
+        // active version pointing at one of the files.
+        string document = Sql(ws, "SELECT document FROM models WHERE kind = 'churn' AND version = 1");
+        Directory.CreateDirectory(Path.Combine(ws, "models"));
+        await File.WriteAllTextAsync(Path.Combine(ws, "models", "churn-v1.json"), document);
+        await File.WriteAllTextAsync(Path.Combine(ws, "models", "churn-v4.json"), document.Replace("\"version\":1,", "\"version\":4,", StringComparison.Ordinal));
+        Sql(ws, "DELETE FROM models; UPDATE meta SET value = '4' WHERE key = 'churn.active_version'");
+
+        (int listExit, string listed, _) = await Cli.RunAsync("", "churn", "models", "--workspace", ws, "--now", "2026-11-21");
+        (_, string again, _) = await Cli.RunAsync("", "churn", "models", "--workspace", ws, "--now", "2026-11-21");
+
+        Assert.Equal(0, firstExit);
+        Assert.Equal(0, listExit);
+        Assert.Contains("  v1  trained", listed, StringComparison.Ordinal);
+        Assert.Contains("* v4  trained", listed, StringComparison.Ordinal);
+        Assert.Equal(2, listed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(listed, again);
+        Assert.Equal("2", Sql(ws, "SELECT count(*) FROM models"));
+        Assert.Equal(document, Sql(ws, "SELECT document FROM models WHERE version = 1"));
+    }
+
+    private static string Sql(string workspace, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(workspace, "copilot.db")};Pooling=False");
+        connection.Open();
+        using Microsoft.Data.Sqlite.SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture) ?? string.Empty;
+    }
 }

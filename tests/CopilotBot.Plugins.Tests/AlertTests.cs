@@ -29,7 +29,7 @@ public sealed class AlertTests(DemoWorkspaceFixture fixture) : IClassFixture<Dem
     {
         AccountRisk before = await HealthyAccountAsync(0);
         string id = before.Account.Id;
-        int models = fixture.Models.Versions().Count;
+        int models = (await fixture.Models.VersionsAsync(CancellationToken.None)).Count;
         // Features read ended months only, so an event for the last ended month (late-arriving data) moves the score now;
         // one for the current month counts once the month has ended.
         UsageMonth month = (await fixture.Workspace.Activity.GetUsageAsync(id)).Last(u => u.Month.AddMonths(1) <= DemoWorkspaceFixture.Today);
@@ -55,7 +55,7 @@ public sealed class AlertTests(DemoWorkspaceFixture fixture) : IClassFixture<Dem
         Assert.Equal((0, 2, 0), (again.Applied, again.Duplicates, again.AccountsRescored));
         Assert.Equal(month.Logins + 12, after.Logins);
         Assert.Equal(0.0, after.FeatureAdoption);
-        Assert.Equal(models, fixture.Models.Versions().Count);
+        Assert.Equal(models, (await fixture.Models.VersionsAsync(CancellationToken.None)).Count);
         AccountRisk rescored = (await fixture.Risk.ExplainAsync(id, CancellationToken.None))!;
         Assert.NotEqual(before.Probability, rescored.Probability);
     }

@@ -19,7 +19,7 @@ public sealed class DemoWorkspaceFixture : IDisposable
         Portfolio = DemoSeeder.Seed(Workspace, DemoSeeder.DefaultSeed, Today);
         Clock = new FixedClock(new DateTimeOffset(Today.ToDateTime(new TimeOnly(9, 30)), TimeSpan.Zero));
         Loader = new AccountHistoryLoader(Workspace.Accounts, Workspace.Activity, Workspace.Conversations);
-        Models = new ChurnModelStore(Directory, Workspace.Meta);
+        Models = new ChurnModelStore(Workspace.Models, Directory);
         Risk = new ChurnRiskService(Loader, Models, Clock);
         Bundle = Risk.EnsureModelAsync(null, CancellationToken.None).GetAwaiter().GetResult();
     }

@@ -161,10 +161,9 @@ internal static class ChurnCommands
         {
             CopilotRuntime runtime = open(parse);
             int? active = await runtime.Models.ActiveVersionAsync(ct);
-            foreach (int v in runtime.Models.Versions())
+            foreach (ChurnModelInfo b in await runtime.Models.ListAsync(ct))
             {
-                ChurnModelBundle b = runtime.Models.Load(v);
-                await stdout.WriteLineAsync($"{(v == active ? "*" : " ")} v{v}  trained {b.TrainedAt:yyyy-MM-dd HH:mm}Z on data as of {b.AsOf:yyyy-MM-dd}  held-out ROC-AUC {b.Metrics.HoldoutAuc90:0.000}  Brier {b.Metrics.HoldoutBrier90:0.0000}");
+                await stdout.WriteLineAsync($"{(b.Version == active ? "*" : " ")} v{b.Version}  trained {b.TrainedAt:yyyy-MM-dd HH:mm}Z on data as of {b.AsOf:yyyy-MM-dd}  held-out ROC-AUC {b.Metrics.HoldoutAuc90:0.000}  Brier {b.Metrics.HoldoutBrier90:0.0000}");
             }
 
             return 0;

@@ -39,6 +39,9 @@ public interface IWorkspaceStores : IDisposable
     /// <summary>Chart images by hash, for whichever instance is asked for one.</summary>
     IChartImageStore ChartImages { get; }
 
+    /// <summary>Versioned model documents (the churn model) and which version is active.</summary>
+    IModelStore Models { get; }
+
     /// <summary>
     /// Upserts everything in the batch in one transaction, with the same per-kind semantics as the stores' own
     /// <c>UpsertAsync</c> (a conversation's turns are replaced as a whole; within the batch the last row for a key

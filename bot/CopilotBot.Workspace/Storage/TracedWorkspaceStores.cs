@@ -31,6 +31,7 @@ public sealed class TracedWorkspaceStores : IWorkspaceStores
         Alerts = StoreProxy<IAlertStore>.Wrap(inner.Alerts, system);
         RateLimits = StoreProxy<IRateLimitStore>.Wrap(inner.RateLimits, system);
         ChartImages = StoreProxy<IChartImageStore>.Wrap(inner.ChartImages, system);
+        Models = StoreProxy<IModelStore>.Wrap(inner.Models, system);
     }
 
     /// <summary>The provider's own stores, for code that needs the concrete type.</summary>
@@ -65,6 +66,8 @@ public sealed class TracedWorkspaceStores : IWorkspaceStores
     public IRateLimitStore RateLimits { get; }
 
     public IChartImageStore ChartImages { get; }
+
+    public IModelStore Models { get; }
 
     public static IWorkspaceStores Wrap(IWorkspaceStores stores) =>
         stores is TracedWorkspaceStores ? stores : new TracedWorkspaceStores(stores);

@@ -8,7 +8,9 @@ namespace CopilotBot.Plugins.Churn;
 /// cached per model version and date and refreshed once they are a minute old (other processes — an import, another
 /// instance — may have changed the data): the refresh runs in the background while questions are answered from the copy
 /// in hand, because rescoring the whole book takes long enough to stall every question waiting on it. Only a new model,
-/// a new day or an <see cref="Invalidate"/> makes questions wait. Training happens on first use when no model exists yet.
+/// a new day or an <see cref="Invalidate"/> makes questions wait; a new active version (trained or rolled back on any
+/// instance sharing the database) is loaded from the database on the next question. Training happens on first use when
+/// no model exists yet, once across instances.
 /// </summary>
 public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStore models, TimeProvider clock) : IChurnRiskProvider
 {
@@ -32,10 +34,15 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
     /// <summary>The latest background refresh (tests wait for it).</summary>
     internal Task BackgroundRefresh { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Makes sure a model exists, training one (with progress) when the workspace has none.</summary>
+    /// <summary>
+    /// The active model, training one (with progress) when the workspace has none. Instances sharing the database train
+    /// once between them: the others wait for that model and load it.
+    /// </summary>
     public async Task<ChurnModelBundle> EnsureModelAsync(IProgress<double>? progress, CancellationToken cancellationToken)
     {
-        // The parsed bundle is kept per version: scores refresh every minute, the model file only changes with a new version.
+        // The parsed bundle is kept per version: scores refresh every minute, a model only changes with a new version, and
+        // the database numbers versions, so one number is one model on every instance (a new model or a rollback on another
+        // instance changes the active number, and the bundle is loaded again).
         int? active = await models.ActiveVersionAsync(cancellationToken);
         if (_bundle is { } cached && cached.Version == active)
         {
@@ -48,9 +55,13 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
             return bundle;
         }
 
-        IReadOnlyList<AccountHistory> histories = await loader.LoadAsync(cancellationToken);
-        ChurnModelBundle trained = new WorkspaceChurnTrainer().Train(histories, Today, clock.GetUtcNow(), progress, cancellationToken);
-        _bundle = await models.SaveAsync(trained, cancellationToken);
+        _bundle = await models.EnsureActiveAsync(
+            async ct =>
+            {
+                IReadOnlyList<AccountHistory> histories = await loader.LoadAsync(ct);
+                return new WorkspaceChurnTrainer().Train(histories, Today, clock.GetUtcNow(), progress, ct);
+            },
+            cancellationToken);
         return _bundle;
     }
 

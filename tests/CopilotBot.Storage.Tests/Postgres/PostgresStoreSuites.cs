@@ -59,3 +59,7 @@ public sealed class PostgresRateLimitStoreTests(PostgresProvider provider) : Rat
 [PostgresTests]
 [Trait("Category", "Integration")]
 public sealed class PostgresChartImageStoreTests(PostgresProvider provider) : ChartImageStoreContract(provider), IClassFixture<PostgresProvider>;
+
+[PostgresTests]
+[Trait("Category", "Integration")]
+public sealed class PostgresModelStoreTests(PostgresProvider provider) : ModelStoreContract(provider), IClassFixture<PostgresProvider>;

@@ -31,3 +31,5 @@ public sealed class SqliteWorkspaceStoresTests(SqliteProvider provider) : Worksp
 public sealed class SqliteRateLimitStoreTests(SqliteProvider provider) : RateLimitStoreContract(provider), IClassFixture<SqliteProvider>;
 
 public sealed class SqliteChartImageStoreTests(SqliteProvider provider) : ChartImageStoreContract(provider), IClassFixture<SqliteProvider>;
+
+public sealed class SqliteModelStoreTests(SqliteProvider provider) : ModelStoreContract(provider), IClassFixture<SqliteProvider>;

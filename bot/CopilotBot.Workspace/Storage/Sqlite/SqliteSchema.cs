@@ -79,6 +79,11 @@ internal static class SqliteSchema
         CREATE TABLE chart_images(hash TEXT PRIMARY KEY, png BLOB NOT NULL, saved_at TEXT NOT NULL);
         CREATE INDEX chart_images_saved ON chart_images(saved_at);
         """,
+        """
+        CREATE TABLE models(
+            kind TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, summary TEXT NOT NULL,
+            document TEXT NOT NULL, PRIMARY KEY(kind, version));
+        """,
     ];
 
     /// <summary>The data tables, in the order a canonical dump lists them (with their key columns).</summary>

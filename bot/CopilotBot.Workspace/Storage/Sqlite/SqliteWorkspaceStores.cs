@@ -23,6 +23,7 @@ public sealed class SqliteWorkspaceStores : IWorkspaceStores
         Alerts = new SqliteAlertStore(Db);
         RateLimits = new SqliteRateLimitStore(Db);
         ChartImages = new SqliteChartImageStore(Db);
+        Models = new SqliteModelStore(Db);
     }
 
     public SqliteDb Db { get; }
@@ -56,6 +57,8 @@ public sealed class SqliteWorkspaceStores : IWorkspaceStores
     public IRateLimitStore RateLimits { get; }
 
     public IChartImageStore ChartImages { get; }
+
+    public IModelStore Models { get; }
 
     public Task<WorkspaceWriteResult> WriteAsync(
         WorkspaceBatch batch,
