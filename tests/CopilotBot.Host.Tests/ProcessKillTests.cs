@@ -177,18 +177,26 @@ public sealed class ProcessKillTests(SeededWorkspaceFixture fixture) : IDisposab
             _ = run.StandardError.ReadToEndAsync();
             using SqliteConnection watch = Connect(ws);
             var deadline = Stopwatch.StartNew();
-            while (Scalar(watch, "SELECT count(*) FROM interventions WHERE created_by = 'agent'") < before + 5)
+            // Count with the write lock held, and keep it when the count is reached: the run cannot write between the look
+            // and the kill, so it dies a few interventions in however slow this machine is (polling without the lock let a
+            // busy CI machine's run race on to the cap before the kill, leaving the second run nothing to resume).
+            while (true)
             {
                 Assert.False(run.HasExited, "the agent run ended before it could be killed");
                 Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(1), "the agent run created no interventions");
-                await Task.Delay(5);
-            }
+                using SqliteTransaction look = watch.BeginTransaction(deferred: false);
+                if (Scalar(watch, "SELECT count(*) FROM interventions WHERE created_by = 'agent'") >= before + 5)
+                {
+                    // The run blocks at its next write (an intervention, a task or an audit entry) and dies there.
+                    run.Kill(entireProcessTree: true);
+                    await run.WaitForExitAsync();
+                    look.Rollback();
+                    break;
+                }
 
-            // Hold the write lock: the run blocks at its next write (an intervention, a task or an audit entry) and dies there.
-            using SqliteTransaction hold = watch.BeginTransaction(deferred: false);
-            run.Kill(entireProcessTree: true);
-            await run.WaitForExitAsync();
-            hold.Rollback();
+                look.Commit();
+                await Task.Delay(2);
+            }
         }
 
         long afterKill, unfinished;
