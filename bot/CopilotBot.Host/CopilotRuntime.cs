@@ -147,8 +147,8 @@ public sealed class CopilotRuntime
         CopilotWorkspace workspace = WorkspaceFactory.Open(settings.WorkspaceDirectory, configuration);
         workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
         var runtime = new CopilotRuntime(settings, workspace, clock, configuration, logging, approvals, alertDelivery);
-        // Model files of a workspace from before versions moved into the database are imported first (once; see ChurnModelStore).
-        runtime.Models.ImportLegacyFilesAsync(CancellationToken.None).GetAwaiter().GetResult();
+        // The store's first use imports model files of a workspace from before versions moved into the database (once; see
+        // ChurnModelStore), so a workspace with only files is not trained again here.
         if (runtime.Models.VersionsAsync(CancellationToken.None).GetAwaiter().GetResult().Count == 0 && workspace.IsDemoAsync().GetAwaiter().GetResult())
         {
             runtime.Risk.EnsureModelAsync(training, CancellationToken.None).GetAwaiter().GetResult();

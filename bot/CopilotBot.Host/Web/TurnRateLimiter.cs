@@ -38,8 +38,6 @@ public sealed class TurnRateLimiter : IDisposable
     /// <summary>How long a turn waits for the shared bucket before it is let through.</summary>
     public static readonly TimeSpan SharedBudget = TimeSpan.FromSeconds(2);
 
-    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
-
     // Buckets are forgotten a minute after they were full again, so an instance whose clock runs ahead cannot take a
     // token from a user whose bucket another instance still sees as not quite full.
     private static readonly TimeSpan PruneMargin = TimeSpan.FromMinutes(1);
@@ -50,8 +48,8 @@ public sealed class TurnRateLimiter : IDisposable
     private readonly ILogger _logger;
     private readonly int _burst;
     private readonly TimeSpan _period;
+    private readonly IntervalGate _prune = new(TimeSpan.FromMinutes(1));
     private int _sharedFailing;
-    private long _nextPruneTicks;
 
     /// <summary>Buckets in this process (a single instance, or the SQLite workspace).</summary>
     public TurnRateLimiter(RateLimitOptions options, ILogger<TurnRateLimiter> logger)
@@ -138,8 +136,7 @@ public sealed class TurnRateLimiter : IDisposable
             budget.CancelAfter(SharedBudget);
             IRateLimitStore store = _shared();
             DateTimeOffset now = _clock.GetUtcNow();
-            long next = Interlocked.Read(ref _nextPruneTicks);
-            if (now.UtcTicks >= next && Interlocked.CompareExchange(ref _nextPruneTicks, (now + PruneEvery).UtcTicks, next) == next)
+            if (_prune.TryEnter(now))
             {
                 await store.PruneAsync(now - PruneMargin, budget.Token);
             }

@@ -13,14 +13,12 @@ internal sealed class WorkspaceChartImages(Func<IChartImageStore> store, TimePro
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromDays(7);
     public const int MaxCount = 10_000;
-    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(10);
-    private long _nextPruneTicks;
+    private readonly IntervalGate _prune = new(TimeSpan.FromMinutes(10));
 
     public async Task SaveAsync(string hash, byte[] png, CancellationToken cancellationToken = default)
     {
         DateTimeOffset now = clock.GetUtcNow();
-        long next = Interlocked.Read(ref _nextPruneTicks);
-        if (now.UtcTicks >= next && Interlocked.CompareExchange(ref _nextPruneTicks, (now + PruneEvery).UtcTicks, next) == next)
+        if (_prune.TryEnter(now))
         {
             await store().PruneAsync(now - MaxAge, MaxCount, cancellationToken);
         }

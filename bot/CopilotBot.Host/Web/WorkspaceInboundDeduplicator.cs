@@ -11,15 +11,13 @@ namespace CopilotBot.Host.Web;
 internal sealed class WorkspaceInboundDeduplicator(Func<IInboundEventLog> log, TimeProvider clock) : IInboundDeduplicator
 {
     private static readonly TimeSpan TimeToLive = TimeSpan.FromMinutes(15);
-    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
-    private long _nextPruneTicks;
+    private readonly IntervalGate _prune = new(TimeSpan.FromMinutes(1));
 
     public async ValueTask<bool> TryClaimAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         DateTimeOffset now = clock.GetUtcNow();
-        long next = Interlocked.Read(ref _nextPruneTicks);
-        if (now.UtcTicks >= next && Interlocked.CompareExchange(ref _nextPruneTicks, (now + PruneEvery).UtcTicks, next) == next)
+        if (_prune.TryEnter(now))
         {
             await log().PruneAsync(now - TimeToLive, cancellationToken);
         }
