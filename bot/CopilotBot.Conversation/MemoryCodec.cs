@@ -21,6 +21,7 @@ public static class MemoryCodec
             ["slots"] = slots,
             ["account"] = Ref(memory.Account),
             ["shown"] = new JsonArray(memory.ShownAccounts.Select(Ref).ToArray()),
+            ["awaiting_account"] = memory.AwaitingAccount,
         }.ToJsonString();
 
         static JsonNode? Ref(AccountRef? a) => a is null ? null : new JsonObject { ["id"] = a.Id, ["name"] = a.Name };
@@ -62,7 +63,10 @@ public static class MemoryCodec
                 (string?)root["intent"],
                 slots,
                 Ref(root["account"]),
-                root["shown"]?.AsArray().Select(Ref).OfType<AccountRef>().ToList() ?? []);
+                root["shown"]?.AsArray().Select(Ref).OfType<AccountRef>().ToList() ?? [])
+            {
+                AwaitingAccount = root["awaiting_account"] is JsonValue awaiting && awaiting.GetValueKind() == JsonValueKind.True,
+            };
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {

@@ -11,6 +11,12 @@ public sealed record ConversationMemory(
     AccountRef? Account,
     IReadOnlyList<AccountRef> ShownAccounts)
 {
+    /// <summary>
+    /// The last turn asked which account was meant (a name matched several, or none was given) and nobody answered
+    /// yet: a follow-up to that request ("make it due Monday") must not run it without one.
+    /// </summary>
+    public bool AwaitingAccount { get; init; }
+
     public static ConversationMemory Empty { get; } =
         new(null, new Dictionary<string, object>(), null, []);
 

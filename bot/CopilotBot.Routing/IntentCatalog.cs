@@ -18,6 +18,7 @@ public static class IntentCatalog
     public const string PortfolioSummary = "portfolio.summary";
     public const string PortfolioForecast = "portfolio.forecast";
     public const string PortfolioCohorts = "portfolio.cohorts";
+    public const string PortfolioAccounts = "portfolio.accounts";
     public const string Help = "help";
 
     /// <summary>The classifier's label for "none of the above"; never returned as an intent.</summary>
@@ -27,7 +28,7 @@ public static class IntentCatalog
     [
         ChurnAtRisk, ChurnExplain, SupportAsk, SupportTrends, InterventionsDraft, InterventionsRunAgent,
         InterventionsRecordOutcome, InterventionsSummary, CrmCreateTask, CrmListTasks, CrmCompleteTask,
-        PortfolioSummary, PortfolioForecast, Help, PortfolioCohorts, InterventionsApprovals,
+        PortfolioSummary, PortfolioForecast, Help, PortfolioCohorts, InterventionsApprovals, PortfolioAccounts,
     ];
 
     /// <summary>Intents that change something; the router never guesses these.</summary>
@@ -59,6 +60,7 @@ public static class IntentCatalog
         [PortfolioForecast] = ["horizon_days", "tier", "region", "industry", "owner"],
         [PortfolioCohorts] = ["by", "tier", "region", "industry", "owner"],
         [InterventionsApprovals] = [],
+        [PortfolioAccounts] = ["status", "tier", "region", "industry", "owner", "from", "to", "group_by"],
         [Help] = [],
     };
 
@@ -79,6 +81,7 @@ public static class IntentCatalog
         [PortfolioForecast] = "forecast churned ARR",
         [PortfolioCohorts] = "see churn and adoption by cohort, tier or industry",
         [InterventionsApprovals] = "see the approval requests waiting for a decision",
+        [PortfolioAccounts] = "count or list accounts (by status, tier, region, owner or when they churned)",
         [Help] = "see what I can do",
     };
 
@@ -89,8 +92,11 @@ public static class IntentCatalog
     /// <c>group_by</c> for portfolio.summary and <c>by</c> for portfolio.cohorts, which also reads a grouping named
     /// without "by" (<c>group_hint</c>: "which industries churn most?"); every other slot keeps its name.
     /// </summary>
-    public static string SlotFor(string intent, string extracted) =>
-        intent == PortfolioCohorts && extracted is "group_by" or "group_hint" ? "by" : extracted;
+    public static string SlotFor(string intent, string extracted) => intent switch
+    {
+        PortfolioCohorts when extracted is "group_by" or "group_hint" => "by",
+        _ => extracted,
+    };
 
     public static IReadOnlyList<string> SlotsOf(string intent) =>
         AllowedSlots.TryGetValue(intent, out string[]? slots) ? slots : [];

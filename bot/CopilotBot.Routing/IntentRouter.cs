@@ -15,7 +15,15 @@ public sealed class IntentRouter
     private const double OutOfScopeThreshold = 0.5;
 
     /// <summary>Read-only intents run from this probability; below it we ask.</summary>
-    private const double RouteThreshold = 0.4;
+    private const double RouteThreshold = 0.5;
+
+    /// <summary>
+    /// Between <see cref="WeakRouteThreshold"/> and <see cref="RouteThreshold"/> a read-only guess runs only when it
+    /// leads the runner-up by this much; a close call ("how many accounts do we have": 0.43 against 0.2x) asks.
+    /// </summary>
+    private const double WeakRouteThreshold = 0.4;
+
+    private const double WeakRouteMargin = 0.25;
 
     /// <summary>Intents that change something need a clearer signal: a wrong guess costs more than a question.</summary>
     private const double SideEffectThreshold = 0.6;
@@ -118,8 +126,12 @@ public sealed class IntentRouter
                 : ClarifyIntent(inScope, previous);
         }
 
-        double threshold = IntentCatalog.SideEffecting.Contains(top.Intent) ? SideEffectThreshold : RouteThreshold;
-        if (top.Score < threshold)
+        bool sideEffect = IntentCatalog.SideEffecting.Contains(top.Intent);
+        double runnerUp = inScope.Count > 1 ? inScope[1].Score : 0;
+        bool confident = sideEffect
+            ? top.Score >= SideEffectThreshold
+            : top.Score >= RouteThreshold || (top.Score >= WeakRouteThreshold && top.Score - runnerUp >= WeakRouteMargin);
+        if (!confident)
         {
             return ClarifyIntent(inScope, previous);
         }
@@ -215,7 +227,7 @@ public sealed class IntentRouter
     private static RouteResult AmbiguousAccount(string? intent, Dictionary<string, object> slots, IReadOnlyList<AccountRef> candidates, ConversationMemory previous)
     {
         string reason = "Which account did you mean: " + JoinOr([.. candidates.Select(static c => c.Name)]) + "?";
-        var memory = new ConversationMemory(intent ?? previous.Intent, slots, null, candidates);
+        var memory = new ConversationMemory(intent ?? previous.Intent, slots, null, candidates) { AwaitingAccount = intent is not null };
         return new RouteResult(RouteKind.Clarify, intent, 0.5, slots, [], reason, memory);
     }
 
@@ -297,7 +309,7 @@ public sealed class IntentRouter
                 }
 
                 AddValues(intent, extraction, context, slots, null);
-                var pending = new ConversationMemory(intent, slots, null, previous.ShownAccounts);
+                var pending = new ConversationMemory(intent, slots, null, previous.ShownAccounts) { AwaitingAccount = true };
                 return new RouteResult(RouteKind.Clarify, intent, confidence, slots, [],
                     $"Which account? Give me a name or an id and I'll {IntentCatalog.Describe(intent)}.", pending);
             }
@@ -308,10 +320,23 @@ public sealed class IntentRouter
             slots["account"] = account.Id;
         }
 
+        // A follow-up to a request whose "which account?" is still open ("make it due Monday" after "remind me to call
+        // Juniper Media next Friday" asked GmbH or LLC) changes the request but never runs a side effect without one.
+        if (carried is not null && previous.AwaitingAccount && account is null && !slots.ContainsKey("account") &&
+            IntentCatalog.SideEffecting.Contains(intent) && acceptsAccount)
+        {
+            AddValues(intent, extraction, context, slots, null);
+            return previous.ShownAccounts.Count > 1
+                ? AmbiguousAccount(intent, slots, [.. previous.ShownAccounts.Take(MaxAlternatives)], previous)
+                : new RouteResult(RouteKind.Clarify, intent, confidence, slots, [],
+                    $"Which account? Give me a name or an id and I'll {IntentCatalog.Describe(intent)}.",
+                    new ConversationMemory(intent, slots, null, previous.ShownAccounts) { AwaitingAccount = true });
+        }
+
         AddValues(intent, extraction, context, slots, account);
         if (IntentCatalog.AccountRequired.Contains(intent) && !slots.ContainsKey("account"))
         {
-            var pending = new ConversationMemory(intent, slots, null, previous.ShownAccounts);
+            var pending = new ConversationMemory(intent, slots, null, previous.ShownAccounts) { AwaitingAccount = true };
             return new RouteResult(RouteKind.Clarify, intent, confidence, slots, [],
                 $"Which account? Give me a name or an id and I'll {IntentCatalog.Describe(intent)}.", pending);
         }
@@ -478,7 +503,7 @@ public sealed class IntentRouter
     private static DateSlot DateRole(string intent) => intent switch
     {
         IntentCatalog.ChurnAtRisk or IntentCatalog.PortfolioForecast or IntentCatalog.PortfolioSummary => DateSlot.Horizon,
-        IntentCatalog.SupportAsk or IntentCatalog.SupportTrends or IntentCatalog.InterventionsSummary => DateSlot.PastRange,
+        IntentCatalog.SupportAsk or IntentCatalog.SupportTrends or IntentCatalog.InterventionsSummary or IntentCatalog.PortfolioAccounts => DateSlot.PastRange,
         IntentCatalog.CrmListTasks => DateSlot.FutureRange,
         IntentCatalog.CrmCreateTask => DateSlot.Due,
         _ => DateSlot.None,

@@ -45,4 +45,23 @@ public sealed class BlindEvaluationTests(ITestOutputHelper output)
         Assert.True(report.ClarificationRate <= 0.1, $"clarification rate {report.ClarificationRate:P2}");
         Assert.True(report.ArgumentAccuracy >= 0.9, $"argument accuracy {report.ArgumentAccuracy:P2}");
     }
+
+    /// <summary>
+    /// Data/eval-blind-accounts.jsonl: counts and lists of accounts by status, tier, region, owner and period (incl.
+    /// "churned last month"), written before portfolio.accounts had any training data and never trained on
+    /// (before: 0/20 routed to it; "how many accounts do we have" went to interventions.summary at 0.43), with near
+    /// neighbours that must keep their routes.
+    /// </summary>
+    [Fact]
+    public void Route_MeetsTheTargets_OnTheBlindAccountListSet()
+    {
+        EvalReport report = RouterEvaluator.Evaluate(TestRouter.Router, TestRouter.Accounts,
+            EvalSet.Load(Path.Combine(Path.GetDirectoryName(TestRouter.EvalPath)!, "eval-blind-accounts.jsonl")));
+        output.WriteLine(report.Format());
+        report.Failures.ForEach(output.WriteLine);
+
+        Assert.True(report.InScope >= 25, $"{report.InScope} in-scope questions");
+        Assert.True(report.ToolAccuracy >= 0.85, $"tool accuracy {report.ToolAccuracy:P2}");
+        Assert.True(report.ArgumentAccuracy >= 0.85, $"argument accuracy {report.ArgumentAccuracy:P2}");
+    }
 }

@@ -145,6 +145,13 @@ public static class TrainingData
     /// folder holding CopilotBot.sln and looking in ../shared.</summary>
     public static string? FindSharedFile(string start, string relativePath)
     {
+        // A git worktree has no ../shared beside it: COPILOT_SHARED_DIR names the folder instead.
+        if (Environment.GetEnvironmentVariable("COPILOT_SHARED_DIR") is { Length: > 0 } shared &&
+            File.Exists(Path.Combine(shared, relativePath)))
+        {
+            return Path.GetFullPath(Path.Combine(shared, relativePath));
+        }
+
         for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "CopilotBot.sln")))

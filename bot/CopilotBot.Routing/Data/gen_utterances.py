@@ -1286,6 +1286,79 @@ review the approval queue
 go through the approvals
 """.strip().splitlines()
 
+# Added last (after the approvals) so the generator's random stream, and so every earlier intent's utterances, stay as they were.
+T["portfolio.accounts"] = """
+how many accounts are there
+how many customers do we have
+how many accounts in {region}
+how many {tier} accounts do we have
+how many {tier} accounts are in {region}
+how many accounts does {csm} have
+how many accounts are in my book
+how many customers are in my book
+how many accounts do I own
+how many active accounts
+how many active customers do we have
+number of accounts
+number of {tier} accounts
+number of active accounts in {region}
+number of customers in {industry}
+count of accounts by {dim}
+count the accounts in {region}
+account count
+account count by {dim}
+total accounts
+total number of customers
+how many accounts churned {past}
+how many customers churned {past}
+how many accounts did we lose {past}
+how many logos did we lose {past}
+how many customers left {past}
+which accounts churned {past}
+which customers churned {past}
+which accounts did we lose {past}
+who churned {past}
+who did we lose {past}
+show churned accounts
+list churned accounts
+list churned {tier} accounts
+list the accounts that churned {past}
+churned accounts {past}
+churned customers in {region}
+accounts lost {past}
+lost accounts {past}
+customers we lost {past}
+list of customers that cancelled {past}
+which accounts cancelled {past}
+list all accounts
+list all {tier} accounts
+show me my accounts
+show all my customers
+list the accounts in {region}
+list {industry} accounts
+list all customers in {industry}
+show {tier} accounts in {region}
+which accounts does {csm} own
+what accounts does {csm} have
+show {csm}'s accounts
+list {csm}'s book
+what's in my book
+how big is {csm}'s book
+give me the list of {tier} customers
+list of active accounts
+active accounts in {region}
+accounts that signed up {past}
+customers who signed up {past}
+new accounts {past}
+which accounts joined {past}
+how many new customers did we sign {past}
+list of accounts by {dim}
+accounts by status
+accounts per {dim}
+how many accounts per {dim}
+""".strip().splitlines()
+
+
 # Hand-varied CSM phrasings kept verbatim (not templated) so the model sees natural text too.
 VERBATIM = {
     "churn.at_risk": ["who's about to leave", "accounts at risk in EMEA", "which Platinum accounts might churn next quarter",
@@ -1313,6 +1386,7 @@ VERBATIM = {
                           "does feature adoption predict retention?", "adoption by tier"],
     "interventions.approvals": ["show me the approval queue", "what's waiting for my approval?", "pending approvals"],
     "help": ["hi", "what can you do?", "help"],
+    "portfolio.accounts": ["how many accounts have we got", "list my book", "churned accounts last month"],
 }
 
 PER_INTENT = 420

@@ -119,6 +119,7 @@ internal static class SlotExtractor
         FindLooseValue(state, Vocabulary.DryRun, "dry_run");
         FindLooseValue(state, Vocabulary.Channels, "channel");
         FindLooseValue(state, Vocabulary.Outcomes, "outcome");
+        FindLooseValue(state, Vocabulary.Statuses, "status");
         if (!extraction.Values.ContainsKey("dry_run") && SaysDoNotSend(state.Words))
         {
             extraction.Values["dry_run"] = "true";
@@ -210,14 +211,55 @@ internal static class SlotExtractor
         }
 
         double best = usable[0].Match.Score;
-        var candidates = usable.Where(u => u.Match.Score >= best - AmbiguityMargin)
-            .Select(u => u.Match.Account).DistinctBy(a => a.Id).Take(4).ToList();
-        (_, int first, int last) = usable[0];
+        var close = usable.Where(u => u.Match.Score >= best - AmbiguityMargin).ToList();
+
+        // An exact name beats a prefix of it: "Quantum Motors Inc" is that account, not "Quantum Motors" (whose whole
+        // name is in the text too); the longest name written out in full wins.
+        var written = close.Select(u => (u.Match, Span: WrittenInFull(state.Words, u.Match.Account.Name)))
+            .Where(x => x.Span.Start >= 0 && !state.AnyTaken(x.Span.Start, x.Span.End)).ToList();
+        if (written.Count > 0)
+        {
+            int longest = written.Max(x => x.Span.End - x.Span.Start);
+            var full = written.Where(x => x.Span.End - x.Span.Start == longest).DistinctBy(x => x.Match.Account.Id).ToList();
+            if (full.Count == 1)
+            {
+                close = [(full[0].Match, full[0].Span.Start, full[0].Span.End)];
+            }
+        }
+
+        var candidates = close.Select(u => u.Match.Account).DistinctBy(a => a.Id).Take(4).ToList();
+        (_, int first, int last) = close[0];
         state.Mask(first, last, AccountMask);
         state.Extraction.AccountSpan = (first, last);
         state.Extraction.Account = candidates.Count == 1
             ? new AccountMention(AccountMentionKind.Resolved, candidates[0])
             : new AccountMention(AccountMentionKind.Ambiguous, Candidates: candidates, Text: state.Surface(first, last));
+    }
+
+    /// <summary>Where the account's whole name (every word, in order) stands in the text, or (-1, -1).</summary>
+    private static (int Start, int End) WrittenInFull(string[] words, string name)
+    {
+        string[] tokens = AccountNameIndex.NameTokens(name);
+        if (tokens.Length == 0)
+        {
+            return (-1, -1);
+        }
+
+        for (int i = 0; i + tokens.Length <= words.Length; i++)
+        {
+            int k = 0;
+            while (k < tokens.Length && words[i + k] == tokens[k])
+            {
+                k++;
+            }
+
+            if (k == tokens.Length)
+            {
+                return (i, i + tokens.Length);
+            }
+        }
+
+        return (-1, -1);
     }
 
     private static void FindReferences(State state, ConversationMemory? previous)
@@ -654,8 +696,24 @@ internal static class SlotExtractor
             }
         }
 
+        // "Quantum Widgets Inc": a capitalised word just before the unknown one (here an everyday word) is part of the
+        // name, so the reply echoes the name as written, not "Widgets Inc". The first word of the text is skipped
+        // unless it is followed by another capitalised word ("Why is…" is not a name).
+        while (start > 0 && !state.Taken[start - 1] && state.Extraction.Tokens[start - 1].Capitalized && w[start - 1].All(char.IsLetter) &&
+               (start - 1 > 0 || state.Extraction.Tokens[start].Capitalized) && !NameStops.Contains(w[start - 1]))
+        {
+            start--;
+        }
+
         return start < 0 ? null : state.Surface(start, end);
     }
+
+    /// <summary>Capitalised words that start a question or a request rather than a name.</summary>
+    private static readonly HashSet<string> NameStops = new(StringComparer.Ordinal)
+    {
+        "why", "what", "how", "is", "are", "draft", "email", "call", "remind", "show", "tell", "explain", "mark", "i", "the",
+        "create", "write", "send", "list", "who", "when", "where", "which", "can", "could", "please", "find", "about",
+    };
 
     private static string Title(string text) =>
         string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries)

@@ -89,6 +89,15 @@ internal static class Vocabulary
         ("did not renew", "churned"), ("not renewing", "churned"), ("wont renew", "churned"), ("a loss", "churned"),
     ]);
 
+    /// <summary>An account's status in a count or list: "churned accounts", "active customers", "who did we lose".</summary>
+    public static readonly PhraseTable Statuses = new(
+    [
+        ("churned", "churned"), ("lost", "churned"), ("lose", "churned"), ("left", "churned"), ("cancelled", "churned"),
+        ("canceled", "churned"), ("gone", "churned"), ("didnt renew", "churned"),
+        ("did not renew", "churned"), ("former", "churned"),
+        ("active", "active"), ("current", "active"), ("live", "active"), ("existing", "active"), ("paying", "active"),
+    ]);
+
     public static readonly PhraseTable GroupBy = new(
     [
         ("tier", "tier"), ("tiers", "tier"), ("segment", "tier"), ("segments", "tier"),
