@@ -131,7 +131,7 @@ public sealed class CopilotAgent(
                 return demo ? LabelDemo(reply) : reply;
             }
 
-            var routing = new RoutingContext(caller.Today, new WorkspaceAccountDirectory.Scoped(index, byId, caller.Scope), memory);
+            var routing = new RoutingContext(caller.Today, new WorkspaceAccountDirectory.Scoped(index, byId, caller.Scope, directory.ScopedIndex(index, byId, caller.Scope)), memory);
             ModelRoute? modelRoute = modelRouter is null ? null : await modelRouter.RouteAsync(text, caller, memory, cancellationToken);
             if (modelRoute is { Reply: { } modelReply })
             {
@@ -142,7 +142,7 @@ public sealed class CopilotAgent(
             {
                 RouteResult route = Route(text, routing);
                 next = route.Memory;
-                (reply, IReadOnlyList<string> shown) = await AnswerAsync(route, caller, demo, cancellationToken);
+                (reply, IReadOnlyList<string> shown) = await AnswerAsync(route, caller, demo, HelpText.BookOf(byId.Values, caller.Scope), cancellationToken);
                 if (shown.Count > 0)
                 {
                     next = next.WithShownAccounts(shown.Select(id => Ref(id, byId)).OfType<AccountRef>().ToList());
@@ -191,7 +191,7 @@ public sealed class CopilotAgent(
         return (null, []);
     }
 
-    private async Task<(TurnReply Reply, IReadOnlyList<string> Shown)> AnswerAsync(RouteResult route, CallerContext caller, bool demo, CancellationToken cancellationToken)
+    private async Task<(TurnReply Reply, IReadOnlyList<string> Shown)> AnswerAsync(RouteResult route, CallerContext caller, bool demo, IReadOnlyList<Account> book, CancellationToken cancellationToken)
     {
         var arguments = route.Slots.ToDictionary(s => s.Key, s => (object?)s.Value);
         switch (route.Kind)
@@ -200,14 +200,14 @@ public sealed class CopilotAgent(
                 return (new TurnReply(route.Reason ?? "I didn't get that.", null, arguments, [], [], route.Confidence), []);
             case RouteKind.OutOfScope:
                 return (new TurnReply(
-                    "That's outside what I can do. " + HelpText.Text(demo: false), null, NoArguments, [], [], route.Confidence), []);
+                    "That's outside what I can do. " + HelpText.Text(demo: false, book), null, NoArguments, [], [], route.Confidence), []);
             case RouteKind.Clarify:
                 return (Clarify(route), []);
         }
 
         if (route.Intent is null or IntentCatalog.Help)
         {
-            return (new TurnReply(HelpText.Text(demo), "help", NoArguments, [HelpText.Card(demo)], [], route.Confidence), []);
+            return (new TurnReply(HelpText.Text(demo, book), "help", NoArguments, [HelpText.Card(demo, book)], [], route.Confidence), []);
         }
 
         KernelFunction? function = kernel.Find(route.Intent);
@@ -254,7 +254,8 @@ public sealed class CopilotAgent(
 
         if (functionName == IntentCatalog.Help)
         {
-            return (new TurnReply(HelpText.Text(false), "help", NoArguments, [HelpText.Card(false)], [], 1), memory);
+            IReadOnlyList<Account> book = HelpText.BookOf(byId.Values, caller.Scope);
+            return (new TurnReply(HelpText.Text(false, book), "help", NoArguments, [HelpText.Card(false, book)], [], 1), memory);
         }
 
         KernelFunction? function = kernel.Find(functionName);

@@ -40,13 +40,43 @@ public sealed class WorkspaceAccountDirectory(IAccountStore accounts)
         }
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (AccountNameIndex Global, AccountNameIndex Index)> _scoped = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The name index over the accounts a scoped caller may see (a CSM's book, a manager's team), built once per scope and
+    /// per rebuild of the whole index: a word shared by many names across the portfolio ("Aurora") is distinctive in one
+    /// book, so "why is aurora red?" resolves when only Aurora Manufacturing is in it.
+    /// </summary>
+    public AccountNameIndex? ScopedIndex(AccountNameIndex global, IReadOnlyDictionary<string, Account> byId, Kernel.AccessScope scope)
+    {
+        if (scope.OwnerIds is null)
+        {
+            return null;
+        }
+
+        string key = string.Join('\n', scope.OwnerIds.Order(StringComparer.Ordinal));
+        if (_scoped.TryGetValue(key, out var cached) && ReferenceEquals(cached.Global, global))
+        {
+            return cached.Index;
+        }
+
+        var index = new AccountNameIndex(byId.Values.Where(scope.Allows).OrderBy(a => a.Id, StringComparer.Ordinal).Select(a => new AccountRef(a.Id, a.Name)));
+        if (_scoped.Count > 1000)
+        {
+            _scoped.Clear();
+        }
+
+        _scoped[key] = (global, index);
+        return index;
+    }
+
     /// <summary>
     /// A directory for one caller: ids resolve for any account (so the authorization filter can say "no access"), but an
     /// account outside the caller's scope resolves without its name (the id stands in), so no question, task title or
     /// remembered account ever carries it; names only match accounts the caller may see, so a name outside the scope
     /// reads as a name that matches nothing.
     /// </summary>
-    public sealed class Scoped(AccountNameIndex index, IReadOnlyDictionary<string, Account> byId, Kernel.AccessScope scope) : IAccountDirectory
+    public sealed class Scoped(AccountNameIndex index, IReadOnlyDictionary<string, Account> byId, Kernel.AccessScope scope, AccountNameIndex? visibleIndex = null) : IAccountDirectory
     {
         public AccountRef? FindById(string id) => index.FindById(id) switch
         {
@@ -55,8 +85,9 @@ public sealed class WorkspaceAccountDirectory(IAccountStore accounts)
             { } hidden => new AccountRef(hidden.Id, hidden.Id),
         };
 
-        public IReadOnlyList<AccountMatch> FindByName(string text, int max) =>
-            index.Find(text, scope.OwnerIds is null ? max : max * 4)
+        public IReadOnlyList<AccountMatch> FindByName(string text, int max) => visibleIndex is not null
+            ? visibleIndex.Find(text, max)
+            : index.Find(text, scope.OwnerIds is null ? max : max * 4)
                 .Where(m => scope.OwnerIds is null || (byId.TryGetValue(m.Account.Id, out Account? a) && scope.Allows(a)))
                 .Take(max)
                 .ToList();

@@ -52,6 +52,7 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         ["portfolio.summary"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
         ["portfolio.forecast"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
         ["portfolio.cohorts"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
+        ["portfolio.accounts"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
         ["alerts.dismiss"] = [nameof(EveryFunctionTakingARecord_RefusesAnotherCsmsRecordById_AndChangesNothing)],
         ["alerts.list"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
     };
@@ -367,6 +368,15 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         Assert.Equal(allMine.Count, cohortData.GetProperty("groups").EnumerateArray().Sum(g => g.GetProperty("accounts").GetInt32()));
         Assert.Equal(allMine.Select(a => a.Industry).Distinct().Order(), cohortData.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("key").GetString()!).Order());
 
+        // portfolio.accounts: her active accounts, and her churned ones, never anyone else's.
+        JsonElement activeAccounts = Data(await CallAsync(runtime, Csm, "portfolio.accounts", []));
+        Assert.Equal(allMine.Count(a => a.Status == CopilotBot.Workspace.Domain.AccountStatus.Active), activeAccounts.GetProperty("accounts").GetInt32());
+        PluginResult churnedAccounts = await CallAsync(runtime, Csm, "portfolio.accounts", new() { ["status"] = "churned" });
+        Assert.Equal(allMine.Count(a => a.Status == CopilotBot.Workspace.Domain.AccountStatus.Churned), Data(churnedAccounts).GetProperty("accounts").GetInt32());
+        Assert.Equal(
+            allMine.Count(a => a.Status == CopilotBot.Workspace.Domain.AccountStatus.Active && a.Tier == CopilotBot.Workspace.Domain.Tier.Gold),
+            Data(await CallAsync(runtime, Csm, "portfolio.accounts", new() { ["tier"] = "Gold" })).GetProperty("accounts").GetInt32());
+
         // support.ask and support.trends: her conversations only.
         DateTimeOffset end = new(runtime.Today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         async Task<int> Conversations(int days) => (await runtime.Workspace.Conversations.ListAsync(null, end.AddDays(-days), end)).Count(c => c.AccountId is { } a && mineIds.Contains(a));
@@ -401,7 +411,7 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
 
         Assert.All(JsonSerializer.SerializeToElement(listed.Data).EnumerateArray(), t => Assert.True(
             t.GetProperty("account").ValueKind == JsonValueKind.Null || mineIds.Contains(t.GetProperty("account").GetString()!)));
-        foreach (PluginResult result in new[] { atRisk, forecast, cohorts, approvals, alertList })
+        foreach (PluginResult result in new[] { atRisk, forecast, cohorts, approvals, alertList, churnedAccounts })
         {
             string shown = Shown(result);
             Assert.DoesNotContain(other.Id, shown, StringComparison.Ordinal);

@@ -39,6 +39,48 @@ public static class CliApp
         Recursive = true,
     };
 
+    /// <summary>
+    /// The arguments with the command made explicit: a command after global options (<c>--workspace X users</c>) runs
+    /// that command (the options are recursive, so they may stand anywhere); only arguments with no command at all
+    /// (none, or options such as <c>--urls</c>) serve the bot.
+    /// </summary>
+    public static string[] WithCommand(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            return ["serve"];
+        }
+
+        if (args[0] is "-h" or "--help" or "-?" or "--version" || !args[0].StartsWith('-'))
+        {
+            return args;
+        }
+
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            if (arg.StartsWith('-'))
+            {
+                // A global option's value is never a command ("--workspace users" names a folder).
+                if (!arg.Contains('=', StringComparison.Ordinal) && arg is "--workspace" or "--now" or "--as" or "--seed" && i + 1 < args.Length)
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            if (Commands.Contains(arg, StringComparer.Ordinal))
+            {
+                return [arg, .. args[..i], .. args[(i + 1)..]];
+            }
+
+            break;
+        }
+
+        return ["serve", .. args];
+    }
+
     public static RootCommand Build(Func<HostSettings, string[], Task<int>> serve, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("CopilotBot: a customer-success copilot. With no command, serves the bot on http://localhost:3978.");

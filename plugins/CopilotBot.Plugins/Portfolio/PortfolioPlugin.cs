@@ -181,6 +181,121 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
         };
     }
 
+    [KernelFunction("accounts")]
+    [Description("Count and list accounts by status (active, churned), tier, region, industry and owner; churned accounts by when they churned (from/to), active ones by when they signed up; grouped by tier, region, industry or owner.")]
+    public async Task<PluginResult> AccountsAsync(
+        CallerContext caller,
+        [Description("active (default) | churned | all")] string? status = null,
+        [Description("Platinum | Gold | Silver | Bronze")] string? tier = null,
+        [Description("NA | EMEA | APAC | LATAM")] string? region = null,
+        [Description("Industry")] string? industry = null,
+        [Description("'me' or a CSM user id")] string? owner = null,
+        [Description("Start date (yyyy-MM-dd): churned on or after (churned), signed up on or after (otherwise)")] string? from = null,
+        [Description("End date (yyyy-MM-dd), inclusive")] string? to = null,
+        [Description("tier | region | industry | owner (default tier)")] string? groupBy = null,
+        CancellationToken cancellationToken = default)
+    {
+        Func<AccountRisk, bool>? filter = Filter(caller, region, tier, industry, owner, out string? problem, out string scope);
+        if (filter is null)
+        {
+            return PluginResult.Refuse(problem!);
+        }
+
+        string wanted = (status ?? "active").Trim().ToLowerInvariant() switch
+        {
+            "churned" or "lost" or "cancelled" or "canceled" or "former" => "churned",
+            "all" or "any" => "all",
+            "active" or "current" or "" => "active",
+            var other => other,
+        };
+        if (wanted is not ("churned" or "active" or "all"))
+        {
+            return PluginResult.Refuse($"I can list active, churned or all accounts, not '{status}'.");
+        }
+
+        (DateOnly? start, string? fromError) = Format.ParseDate(from, "from");
+        (DateOnly? end, string? toError) = Format.ParseDate(to, "to");
+        if ((fromError ?? toError) is { } dateError)
+        {
+            return PluginResult.Refuse(dateError);
+        }
+
+        var visible = (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken))
+            .Where(a => filter(new AccountRisk(a, 0, Urgency.Later, []))).ToList();
+        bool InPeriod(DateOnly? date) => (start is null && end is null) || (date is { } d && (start is null || d >= start) && (end is null || d <= end));
+        var chosen = visible.Where(a => wanted switch
+        {
+            "churned" => a.Status == AccountStatus.Churned && InPeriod(a.ChurnedOn),
+            "active" => a.Status == AccountStatus.Active && InPeriod(a.SignupDate),
+            _ => InPeriod(a.Status == AccountStatus.Churned ? a.ChurnedOn : a.SignupDate),
+        }).OrderByDescending(a => a.Arr).ThenBy(a => a.Id, StringComparer.Ordinal).ToList();
+
+        string period = (start, end) switch
+        {
+            (null, null) => string.Empty,
+            ({ } f, { } t) => $" {(wanted == "churned" ? "that churned" : "that signed up")} between {Format.Iso(f)} and {Format.Iso(t)}",
+            ({ } f, null) => $" {(wanted == "churned" ? "that churned" : "that signed up")} since {Format.Iso(f)}",
+            (null, { } t) => $" {(wanted == "churned" ? "that churned" : "that signed up")} by {Format.Iso(t)}",
+        };
+        string noun = wanted switch { "churned" => "churned account", "active" => "active account", _ => "account" };
+        string label = chosen.Count == 1 ? noun : noun + "s";
+        decimal arr = chosen.Sum(a => a.Arr);
+        int otherStatus = wanted == "active" && start is null && end is null ? visible.Count(a => a.Status == AccountStatus.Churned) : 0;
+        string text = $"{Format.Int(chosen.Count)} {label} {scope}{period}, {Format.Money(arr)} ARR" +
+            (otherStatus > 0 ? $" (and {Format.Int(otherStatus)} churned account{(otherStatus == 1 ? string.Empty : "s")} in the history)." : ".");
+
+        string dimension = (groupBy ?? "tier").Trim().ToLowerInvariant() switch
+        {
+            "region" => "region",
+            "industry" => "industry",
+            "owner" or "csm" => "owner",
+            _ => "tier",
+        };
+        Func<Account, string> key = dimension switch
+        {
+            "region" => a => a.Region.ToString(),
+            "industry" => a => a.Industry,
+            "owner" => a => a.OwnerId ?? "(no owner)",
+            _ => a => a.Tier.ToString(),
+        };
+        var groups = chosen.GroupBy(key).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        const int Listed = 25;
+        var body = new List<CardElement>
+        {
+            new CardFacts([("Accounts", Format.Int(chosen.Count)), ("ARR", Format.Money(arr))]),
+        };
+        if (chosen.Count > 0)
+        {
+            body.Add(new CardTable([Title(dimension), "Accounts", "ARR"], groups.Select(g => (IReadOnlyList<string>)
+                [g.Key, Format.Int(g.Count()), Format.Money(g.Sum(a => a.Arr))]).ToList()));
+            body.Add(new CardText(chosen.Count > Listed ? $"The {Listed} largest by ARR" : "Accounts", Emphasis: true));
+            body.Add(new CardTable(
+                wanted == "churned" ? ["Account", "Tier", "ARR", "Churned on"] : ["Account", "Tier", "ARR", "Renewal"],
+                chosen.Take(Listed).Select(a => (IReadOnlyList<string>)
+                [
+                    $"{a.Name} ({a.Id})", a.Tier.ToString(), Format.Money(a.Arr),
+                    wanted == "churned" ? (a.ChurnedOn is { } c ? Format.Iso(c) : "—") : (a.RenewalDate is { } r ? Format.Iso(r) : "—"),
+                ]).ToList()));
+        }
+
+        string title = char.ToUpperInvariant(label[0]) + label[1..] + " " + scope + period;
+        return new PluginResult(text)
+        {
+            Cards = [new Card(title, body, [])],
+            AccountsShown = chosen.Take(Listed).Select(a => a.Id).ToList(),
+            Data = new
+            {
+                status = wanted,
+                accounts = chosen.Count,
+                arr,
+                from = start is { } sf ? Format.Iso(sf) : null,
+                to = end is { } st ? Format.Iso(st) : null,
+                groups = groups.Select(g => new { key = g.Key, accounts = g.Count() }).ToList(),
+                listed = chosen.Take(Listed).Select(a => a.Id).ToList(),
+            },
+        };
+    }
+
     private static Func<AccountRisk, bool>? Filter(CallerContext caller, string? region, string? tier, string? industry, string? owner, out string? problem, out string scope)
     {
         (Region? r, string? regionError) = Format.ParseRegion(region);
