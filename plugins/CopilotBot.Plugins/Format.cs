@@ -18,6 +18,50 @@ internal static class Format
 
     public static string Percent(double fraction) => (fraction * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
+    /// <summary>
+    /// A churn probability as people read it: whole percent, but never "0%" or "100%" (no model is that sure; a
+    /// probability that rounds there reads "<1%" or ">99%").
+    /// </summary>
+    public static string Risk(double probability) => probability switch
+    {
+        < 0.005 => "<1%",
+        >= 0.995 => ">99%",
+        _ => Percent(probability),
+    };
+
+    /// <summary>
+    /// A money interval that never reads as one number ("$16k–$16k"): more digits until the ends differ, and a
+    /// single figure only when they are truly equal.
+    /// </summary>
+    public static string MoneyRange(double low, double high)
+    {
+        if (Math.Abs(high - low) < 0.5)
+        {
+            return $"{Money(low)} (no spread)";
+        }
+
+        string a = Money(low), b = Money(high);
+        if (a != b)
+        {
+            return $"{a}–{b}";
+        }
+
+        double scale = Math.Max(Math.Abs(low), Math.Abs(high)) >= 1_000_000 ? 1_000_000 : 1_000;
+        string unit = scale == 1_000_000 ? "M" : "k";
+        for (int digits = 1; digits <= 4; digits++)
+        {
+            string format = "0." + new string('0', digits);
+            a = "$" + (low / scale).ToString(format, CultureInfo.InvariantCulture) + unit;
+            b = "$" + (high / scale).ToString(format, CultureInfo.InvariantCulture) + unit;
+            if (a != b)
+            {
+                return $"{a}–{b}";
+            }
+        }
+
+        return $"${low.ToString("N0", CultureInfo.InvariantCulture)}–${high.ToString("N0", CultureInfo.InvariantCulture)}";
+    }
+
     public static string Date(DateOnly date) => date.ToString("ddd d MMM", CultureInfo.InvariantCulture);
 
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -163,7 +163,20 @@ internal static class ChurnCommands
             int? active = await runtime.Models.ActiveVersionAsync(ct);
             foreach (ChurnModelInfo b in await runtime.Models.ListAsync(ct))
             {
-                await stdout.WriteLineAsync($"{(b.Version == active ? "*" : " ")} v{b.Version}  trained {b.TrainedAt:yyyy-MM-dd HH:mm}Z on data as of {b.AsOf:yyyy-MM-dd}  held-out ROC-AUC {b.Metrics.HoldoutAuc90:0.000}  Brier {b.Metrics.HoldoutBrier90:0.0000}");
+                ChurnModelMetrics m = b.Metrics;
+                string raw = m.HoldoutBrierUncalibrated90 is { } r ? $" (uncalibrated {r:0.0000})" : string.Empty;
+                await stdout.WriteLineAsync($"{(b.Version == active ? "*" : " ")} v{b.Version}  trained {b.TrainedAt:yyyy-MM-dd HH:mm}Z on data as of {b.AsOf:yyyy-MM-dd}  held-out ROC-AUC {m.HoldoutAuc90:0.000}  Brier {m.HoldoutBrier90:0.0000}{raw}");
+                if (m.Reliability90 is { Count: > 0 } bins)
+                {
+                    // The held-out reliability of the probabilities people see: in each band, what was predicted and what happened.
+                    await stdout.WriteLineAsync($"    held-out reliability, 90-day risk ({m.HoldoutAccounts} accounts, {m.HoldoutRows90} weekly snapshots):");
+                    await stdout.WriteLineAsync("      band        rows   predicted  observed");
+                    foreach (ReliabilityRow bin in bins)
+                    {
+                        await stdout.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"      {bin.Lower,4:0.0}–{bin.Upper,-4:0.0}  {bin.Count,6}  {bin.MeanPredicted,8:0.0%}  {bin.Observed,8:0.0%}"));
+                    }
+                }
             }
 
             return 0;

@@ -151,9 +151,16 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
         }
 
         // Where the decline starts and how deep it goes, in months before the as-of month (or before churn).
+        // Churners are not all obvious: about a third leave with little warning in usage (a budget cut, an acquisition, a
+        // competitor's offer), and about one healthy account in five has a dip of its own that comes to nothing. Without
+        // them every churner is trivially separable and the model is absurdly sure (100% risk) in a way real data never is.
+        bool quiet = rng.Chance(0.35);
+        bool falseAlarm = trajectory == DemoTrajectory.Healthy && rng.Chance(0.2);
         (int declineMonths, double depth) = trajectory switch
         {
-            DemoTrajectory.Churned => (rng.Next(3, 7), rng.Uniform(0.55, 0.85)),
+            DemoTrajectory.Churned when quiet => (rng.Next(1, 4), rng.Uniform(0.0, 0.25)),
+            DemoTrajectory.Healthy when falseAlarm => (rng.Next(2, 6), rng.Uniform(0.12, 0.45)),
+            DemoTrajectory.Churned => (rng.Next(3, 7), rng.Uniform(0.35, 0.8)),
             DemoTrajectory.AtRiskWithin7Days => (rng.Next(3, 5), rng.Uniform(0.6, 0.8)),
             DemoTrajectory.AtRiskWithin30Days => (rng.Next(3, 5), rng.Uniform(0.4, 0.55)),
             DemoTrajectory.AtRiskWithin90Days => (rng.Next(2, 4), rng.Uniform(0.25, 0.38)),
@@ -220,7 +227,7 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
     }
 
     private bool IsDeclining(Plan plan, DateOnly date) =>
-        plan.Trajectory is not DemoTrajectory.Healthy && Health(plan, Math.Clamp(MonthsFromStart(date), 0, HistoryMonths - 1)) < 0.93;
+        Health(plan, Math.Clamp(MonthsFromStart(date), 0, HistoryMonths - 1)) < 0.93;
 
     private void AddUsageAndPayments(DemoRandom rng, Plan plan)
     {
@@ -241,7 +248,7 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
 
             double health = Health(plan, m);
             double ramp = a.SignupDate is { } s && month < s.AddMonths(3) ? 0.6 : 1.0;
-            double noise = 1.0 + rng.Normal(0, 0.04);
+            double noise = 1.0 + rng.Normal(0, 0.08);
             int active = Math.Max(0, (int)Math.Round(seats * plan.BaseAdoption * health * ramp * noise));
             int logins = Math.Max(0, (int)Math.Round(active * rng.Uniform(6, 18) * health));
             double features = Math.Clamp((plan.BaseFeatures * Math.Pow(health, 1.3)) + rng.Normal(0, 0.02), 0, 1);
@@ -259,7 +266,7 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
                 DemoTrajectory.AtRiskWithin7Days or DemoTrajectory.Churned => 0.7,
                 DemoTrajectory.AtRiskWithin30Days => 0.45,
                 _ => 0.25,
-            } : 0.04;
+            } : 0.07;
             decimal amount = Math.Round(a.Arr / 12m, 2);
             string invoice = "INV-" + a.Id[1..] + "-" + month.ToString("yyyyMM", CultureInfo.InvariantCulture);
             PaymentStatus status;
@@ -331,7 +338,7 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
         // Shortly before leaving, an account says so: a cancellation or non-renewal conversation in its last weeks.
         DateOnly? goodbye = plan.Trajectory switch
         {
-            DemoTrajectory.Churned when a.ChurnedOn is { } c && rng.Chance(0.85) => c.AddDays(-rng.Next(2, 18)),
+            DemoTrajectory.Churned when a.ChurnedOn is { } c && rng.Chance(0.5) => c.AddDays(-rng.Next(2, 40)),
             DemoTrajectory.AtRiskWithin7Days when rng.Chance(0.9) => asOf.AddDays(-rng.Next(1, 10)),
             _ => null,
         };

@@ -18,7 +18,7 @@ public static class AlertCards
                 new CardText(alert.Summary),
                 new CardFacts([
                     ("Account", $"{account.Name} ({account.Id})"), ("Tier", account.Tier.ToString()), ("ARR", Format.Money(account.Arr)),
-                    ("Churn risk", risk is { } r ? Format.Percent(r) : "—"),
+                    ("Churn risk", risk is { } r ? Format.Risk(r) : "—"),
                     ("Renewal", account.RenewalDate is { } d ? Format.Iso(d) : "—"),
                 ]),
             ],

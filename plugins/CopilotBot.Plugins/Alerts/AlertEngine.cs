@@ -80,19 +80,19 @@ public sealed class AlertEngine(
         {
             string driver = after.TopDriver is { } d ? $" Top driver: {d.Text}." : string.Empty;
             yield return new Candidate(AlertTriggers.RiskJump, a,
-                $"{a.Name} ({a.Id}): churn risk jumped {Format.Percent(before.Probability)} → {Format.Percent(after.Probability)} {since}.{driver}", day);
+                $"{a.Name} ({a.Id}): churn risk jumped {Format.Risk(before.Probability)} → {Format.Risk(after.Probability)} {since}.{driver}", day);
         }
 
         if (after.Urgency == Urgency.Within7Days && before is not null && before.Urgency != Urgency.Within7Days)
         {
             yield return new Candidate(AlertTriggers.Entered7Days, a,
-                $"{a.Name} ({a.Id}) is now likely to churn within ~7 days (risk {Format.Percent(after.Probability)}, {Format.Money(a.Arr)} ARR).", day);
+                $"{a.Name} ({a.Id}) is now likely to churn within ~7 days (risk {Format.Risk(after.Probability)}, {Format.Money(a.Arr)} ARR).", day);
         }
 
         if (a.RenewalDate is { } renewal && renewal >= today && renewal.DayNumber - today.DayNumber <= options.RenewalDays && after.Probability >= options.RenewalRisk)
         {
             yield return new Candidate(AlertTriggers.RenewalRisk, a,
-                $"{a.Name} ({a.Id}) renews on {Format.Iso(renewal)} (in {renewal.DayNumber - today.DayNumber} days) with churn risk {Format.Percent(after.Probability)}.",
+                $"{a.Name} ({a.Id}) renews on {Format.Iso(renewal)} (in {renewal.DayNumber - today.DayNumber} days) with churn risk {Format.Risk(after.Probability)}.",
                 Format.Iso(renewal));
         }
     }

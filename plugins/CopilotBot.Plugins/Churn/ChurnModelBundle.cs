@@ -63,10 +63,26 @@ public sealed record ChurnModelBundle(
     }
 }
 
-/// <summary>Training figures: rows and positives per horizon, and held-out-account AUC and Brier for the 90-day model.</summary>
+/// <summary>
+/// Training figures: rows and positives per horizon, and held-out-account AUC and Brier for the 90-day model. The
+/// Brier score and reliability table are of the calibrated probabilities (the ones people see), each held-out
+/// account's calibrated by a calibrator fitted without it; versions trained before calibration have no table.
+/// </summary>
 public sealed record ChurnModelMetrics(
     IReadOnlyDictionary<string, int> Rows,
     IReadOnlyDictionary<string, int> Positives,
     double HoldoutAuc90,
     double HoldoutBrier90,
-    int HoldoutAccounts);
+    int HoldoutAccounts)
+{
+    /// <summary>Brier of the raw (uncalibrated) model on the same held-out rows; null for versions trained before calibration.</summary>
+    public double? HoldoutBrierUncalibrated90 { get; init; }
+
+    public int? HoldoutRows90 { get; init; }
+
+    /// <summary>Held-out reliability of the calibrated 90-day probabilities: per probability band, rows, mean predicted, observed rate.</summary>
+    public IReadOnlyList<ReliabilityRow>? Reliability90 { get; init; }
+}
+
+/// <summary>One band of a reliability table.</summary>
+public sealed record ReliabilityRow(double Lower, double Upper, int Count, double MeanPredicted, double Observed);

@@ -84,7 +84,7 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
         if (atRisk.Count == 0)
         {
             return new PluginResult($"No accounts {scope} are above {Format.Percent(minimum)} churn risk. " +
-                $"{matching.Count} accounts checked; the highest risk is {(matching.Count == 0 ? "—" : Format.Percent(matching.Max(m => m.Probability)))}.")
+                $"{matching.Count} accounts checked; the highest risk is {(matching.Count == 0 ? "—" : Format.Risk(matching.Max(m => m.Probability)))}.")
             {
                 Data = new { count = 0, checked_accounts = matching.Count },
             };
@@ -93,7 +93,7 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
         var shown = atRisk.Take(count).ToList();
         var rows = shown.Select((r, i) => (IReadOnlyList<string>)
         [
-            (i + 1).ToString(CultureInfo.InvariantCulture), $"{r.Account.Name} ({r.Account.Id})", Format.Percent(r.Probability),
+            (i + 1).ToString(CultureInfo.InvariantCulture), $"{r.Account.Name} ({r.Account.Id})", Format.Risk(r.Probability),
             AccountRisk.Badge(r.Urgency), Format.Money(r.Account.Arr), r.TopDriver?.Text ?? "—",
         ]).ToList();
         AccountRisk first = shown[0];
@@ -116,7 +116,7 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
         string text = (aboveThreshold == 0
                 ? $"No account {scope} is above {Format.Percent(minimum)} churn risk; these are the most likely. "
                 : $"{aboveThreshold} account{(aboveThreshold == 1 ? " is" : "s are")} at risk {scope} (expected ARR at risk {Format.Money(arrAtRisk)}). ") +
-            $"Most urgent: {first.Account.Name} ({first.Account.Id}), {Format.Percent(first.Probability)}, {AccountRisk.Badge(first.Urgency)}, " +
+            $"Most urgent: {first.Account.Name} ({first.Account.Id}), {Format.Risk(first.Probability)}, {AccountRisk.Badge(first.Urgency)}, " +
             $"{Format.Money(first.Account.Arr)} ARR" + (first.TopDriver is { } d ? $" — {d.Text}." : ".");
         return new PluginResult(text)
         {
@@ -177,13 +177,13 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
         }
 
         string band = r.Probability >= 0.5 ? "red" : r.Probability >= 0.25 ? "amber" : "green";
-        string text = $"{a.Name} ({a.Id}) is {band}: {Format.Percent(r.Probability)} churn risk, {AccountRisk.Badge(r.Urgency)}. " +
+        string text = $"{a.Name} ({a.Id}) is {band}: {Format.Risk(r.Probability)} churn risk, {AccountRisk.Badge(r.Urgency)}. " +
             (up.Count > 0 ? "Pushing risk up: " + string.Join("; ", up.Select(DriverText.WithPoints)) + ". " : string.Empty) +
             (down.Count > 0 ? "Holding it down: " + string.Join("; ", down.Select(DriverText.WithPoints)) + "." : string.Empty);
         var body = new List<CardElement>
         {
             new CardFacts([
-                ("Risk (90 days)", Format.Percent(r.Probability)), ("Urgency", AccountRisk.Badge(r.Urgency)),
+                ("Risk (90 days)", Format.Risk(r.Probability)), ("Urgency", AccountRisk.Badge(r.Urgency)),
                 ("ARR", Format.Money(a.Arr)), ("Tier", a.Tier.ToString()), ("Owner", a.OwnerId ?? "—"),
                 ("Renewal", a.RenewalDate is { } rd ? Format.Iso(rd) : "—"),
             ]),

@@ -79,6 +79,13 @@ public interface IChurnRiskProvider
 
     /// <summary>Today's date for this provider's clock.</summary>
     DateOnly Today { get; }
+
+    /// <summary>
+    /// Each account active on a past date with its probability of churning within <paramref name="horizonDays"/>, by a
+    /// model trained only on what was known on that date (an out-of-sample backtest); null when the provider cannot train.
+    /// </summary>
+    Task<IReadOnlyList<(Account Account, double Probability)>?> ScoreOutOfSampleAsync(DateOnly date, int horizonDays, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<(Account Account, double Probability)>?>(null);
 }
 
 /// <summary>An account's risk before and after new data (null when it was not, or is no longer, scored: e.g. churned).</summary>

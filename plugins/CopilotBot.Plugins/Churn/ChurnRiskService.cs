@@ -86,6 +86,34 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
         return snapshot.ScoreAsOf(date);
     }
 
+    /// <summary>Out-of-sample scores by (date, horizon): one lighter model each, trained once per process on first use.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(DateOnly, int), Lazy<IReadOnlyList<(Account Account, double Probability)>?>> _outOfSample = new();
+
+    /// <summary>The backtest models: the workspace model's settings with fewer, larger steps (six of them per forecast).</summary>
+    public static readonly GbdtOptions BacktestOptions = new() { MinSamplesLeaf = 40, EarlyStoppingRounds = 15, NumRounds = 150, LearningRate = 0.15 };
+
+    public async Task<IReadOnlyList<(Account Account, double Probability)>?> ScoreOutOfSampleAsync(DateOnly date, int horizonDays, CancellationToken cancellationToken)
+    {
+        Snapshot snapshot = await GetSnapshotAsync(cancellationToken);
+        Lazy<IReadOnlyList<(Account Account, double Probability)>?> lazy = _outOfSample.GetOrAdd((date, horizonDays), key =>
+            new Lazy<IReadOnlyList<(Account Account, double Probability)>?>(() => ScoreOutOfSample(snapshot.Histories, key.Item1, key.Item2)));
+        return await Task.Run(() => lazy.Value, cancellationToken);
+    }
+
+    /// <summary>Trains on what was known on <paramref name="date"/> and scores the accounts active then; null with too little history.</summary>
+    public static IReadOnlyList<(Account Account, double Probability)>? ScoreOutOfSample(IReadOnlyList<AccountHistory> histories, DateOnly date, int horizonDays)
+    {
+        if (histories.Count(h => h.Account.ChurnedOn is { } c && c <= date) < 5)
+        {
+            return null;
+        }
+
+        GbdtModel model = new WorkspaceChurnTrainer(BacktestOptions).TrainAsOf(histories, date, horizonDays);
+        var active = histories.Where(h => ChurnDataset.IsActiveOn(h.Account, date)).ToList();
+        double[] p = model.Score(ChurnDataset.Scoring(active, model.Schema, date));
+        return [.. active.Select((h, i) => (h.Account, p[i]))];
+    }
+
     /// <summary>
     /// Rescores some accounts with the current model after new data arrived (usage or payment events), without retraining
     /// and without rescoring the whole book; returns each account's risk before <paramref name="write"/> stored the new

@@ -22,7 +22,7 @@ public static class ApprovalCards
         {
             new CardFacts([
                 ("Account", $"{account.Name} ({account.Id})"), ("Tier", account.Tier.ToString()), ("ARR", Format.Money(account.Arr)),
-                ("Churn risk", intervention.Risk is { } r ? Format.Percent(r) : "—"), ("Owner", account.OwnerId ?? "—"),
+                ("Churn risk", intervention.Risk is { } r ? Format.Risk(r) : "—"), ("Owner", account.OwnerId ?? "—"),
                 ("Requested", intervention.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC by " + intervention.CreatedBy),
             ]),
         };

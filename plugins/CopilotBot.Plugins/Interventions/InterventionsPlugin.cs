@@ -160,7 +160,7 @@ public sealed class InterventionsPlugin(
 
         var rows = report.Decisions.Take(30).Select(d => (IReadOnlyList<string>)
         [
-            $"{d.Risk.Account.Name} ({d.Risk.Account.Id})", d.Risk.Account.Tier.ToString(), Format.Percent(d.Risk.Probability), AccountRisk.Badge(d.Risk.Urgency),
+            $"{d.Risk.Account.Name} ({d.Risk.Account.Id})", d.Risk.Account.Tier.ToString(), Format.Risk(d.Risk.Probability), AccountRisk.Badge(d.Risk.Urgency),
             d.Outcome switch
             {
                 AgentOutcome.Acted => "email drafted, task created",

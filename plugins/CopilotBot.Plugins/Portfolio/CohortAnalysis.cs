@@ -376,8 +376,8 @@ public static class CohortAnalysis
         AdoptionQuartile low = report.Quartiles[0], high = report.Quartiles[3];
         if (low.MeanRisk is { } lowRisk && high.MeanRisk is { } highRisk)
         {
-            sentences.Add($"Accounts in the lowest feature-adoption quartile (≤{Format.Percent(low.NowHigh!.Value)}) average {Format.Percent(lowRisk)} 90-day risk, " +
-                $"against {Format.Percent(highRisk)} in the highest (≥{Format.Percent(high.NowLow!.Value)})" +
+            sentences.Add($"Accounts in the lowest feature-adoption quartile (≤{Format.Percent(low.NowHigh!.Value)}) average {Format.Risk(lowRisk)} 90-day risk, " +
+                $"against {Format.Risk(highRisk)} in the highest (≥{Format.Percent(high.NowLow!.Value)})" +
                 (low.ChurnRateSince is { } lc && high.ChurnRateSince is { } hc
                     ? $"; of the accounts measured {AdoptionLeadMonths} months ago, {Format.Percent(lc)} of the lowest quartile churned since, against {Format.Percent(hc)} of the highest."
                     : "."));
@@ -405,7 +405,7 @@ public static class CohortAnalysis
                     g.Key + (g.Partial ? " *" : string.Empty),
                     Format.Int(g.Accounts),
                     g.ChurnRate is { } c ? $"{Format.Percent(c)} ({g.ChurnedInWindow}/{g.Exposed})" : "–",
-                    g.MeanRisk is { } m ? Format.Percent(m) : "–",
+                    g.MeanRisk is { } m ? Format.Risk(m) : "–",
                     g.MedianAdoption is { } a ? Format.Percent(a) : "–",
                     g.ActiveUserTrend is { } t ? Signed(t) : "–",
                     Format.Money(g.Arr),
@@ -427,7 +427,7 @@ public static class CohortAnalysis
                 [
                     q.Quartile switch { 1 => "Q1 (lowest)", 4 => "Q4 (highest)", _ => "Q" + q.Quartile.ToString(CultureInfo.InvariantCulture) },
                     Range(q.NowLow, q.NowHigh),
-                    q.MeanRisk is { } m ? Format.Percent(m) : "–",
+                    q.MeanRisk is { } m ? Format.Risk(m) : "–",
                     Range(q.BeforeLow, q.BeforeHigh),
                     q.ChurnRateSince is { } c ? $"{Format.Percent(c)} ({q.ChurnedSince}/{q.BeforeAccounts})" : "–",
                 ]).ToList()));

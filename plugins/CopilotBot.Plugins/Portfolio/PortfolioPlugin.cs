@@ -13,6 +13,9 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
     /// <summary>Accounts at or above this 90-day risk count as red.</summary>
     public const double RedThreshold = 0.5;
 
+    /// <summary>Past dates a forecast is backtested on, 30 days apart.</summary>
+    public const int BacktestDates = 6;
+
     [KernelFunction("summary")]
     [Description("ARR at risk (expected: probability × ARR, and ARR of red accounts) by tier, region, industry, owner or urgency bucket, with change against last month and top movers.")]
     public async Task<PluginResult> SummaryAsync(
@@ -88,7 +91,7 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
         {
             body.Add(new CardText("Top movers (30 days)", Emphasis: true));
             body.Add(new CardTable(["Account", "Risk now", "Change", "ARR"], movers.Select(m => (IReadOnlyList<string>)
-                [$"{m.Risk.Account.Name} ({m.Risk.Account.Id})", Format.Percent(m.Risk.Probability), $"+{m.Delta * 100:0} pts", Format.Money(m.Risk.Account.Arr)]).ToList()));
+                [$"{m.Risk.Account.Name} ({m.Risk.Account.Id})", Format.Risk(m.Risk.Probability), $"+{m.Delta * 100:0} pts", Format.Money(m.Risk.Account.Arr)]).ToList()));
         }
 
         if (PortfolioCharts.AtRiskTrend(trend.Select(t => (t.At, t.Expected)).ToList(), scope) is { } trendChart)
@@ -131,53 +134,117 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
         var horizons = new[] { 30, 90, 180 }.Select(h => (Days: h, F: h == days ? f
             : ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(h, r.Within30, r.Probability), (double)r.Account.Arr)).ToList()))).ToList();
 
-        // Backtest: what the model would have forecast on earlier dates, against the ARR that actually churned after them.
+        // Against history: the ARR that churned in each of the last four periods of the same length, in the same scope.
         var all = (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken)).ToDictionary(a => a.Id);
+        var inScope = all.Values.Where(a => filter(new AccountRisk(a, 0, Urgency.Later, []))).ToList();
+        var history = Enumerable.Range(1, 4).Select(k =>
+        {
+            DateOnly to = risk.Today.AddDays(-(k - 1) * days), from = risk.Today.AddDays(-k * days);
+            return (From: from, To: to, Arr: inScope.Where(a => a.ChurnedOn is { } c && c > from && c <= to).Sum(a => (double)a.Arr),
+                Accounts: inScope.Count(a => a.ChurnedOn is { } c && c > from && c <= to));
+        }).Where(h => h.From >= (inScope.Min(a => a.SignupDate) ?? h.From)).ToList();
+        double pastMean = history.Count == 0 ? double.NaN : history.Average(h => h.Arr);
+
+        // What drives the forecast: the urgency buckets and the accounts that carry most of the expected churned ARR.
+        var byBucket = now.GroupBy(r => r.Urgency).OrderBy(g => g.Key)
+            .Select(g => (Bucket: AccountRisk.Badge(g.Key), Accounts: g.Count(), Expected: g.Sum(r => ChurnForecast.WithinDays(days, r.Within30, r.Probability) * (double)r.Account.Arr)))
+            .ToList();
+        var carriers = now.Select(r => (Risk: r, Expected: ChurnForecast.WithinDays(days, r.Within30, r.Probability) * (double)r.Account.Arr))
+            .OrderByDescending(c => c.Expected).Take(5).ToList();
+        double carried = carriers.Sum(c => c.Expected);
+        string versusHistory = double.IsNaN(pastMean)
+            ? "There is no churn history of that length to compare with."
+            : pastMean <= 0
+                ? $"No ARR churned {scope} in the last {history.Count} periods of {days} days, so any forecast is above history."
+                : $"That is {f.Expected / pastMean:0.0}× the average {days}-day churn of the last {history.Count} periods ({Format.Money(pastMean)}; " +
+                  $"{Format.Money(history.Min(h => h.Arr))} to {Format.Money(history.Max(h => h.Arr))}).";
+        (string Bucket, int Accounts, double Expected) topBucket = byBucket.Count == 0 ? ("—", 0, 0) : byBucket.MaxBy(b => b.Expected);
+        string drivers = now.Count == 0 || f.Expected <= 0 ? string.Empty :
+            $" The {topBucket.Accounts} account{(topBucket.Accounts == 1 ? string.Empty : "s")} in {topBucket.Bucket} carry {Format.Percent(topBucket.Expected / f.Expected)} of it, " +
+            $"and the {carriers.Count} largest contributions {Format.Percent(carried / f.Expected)} (" +
+            string.Join(", ", carriers.Take(3).Select(c => $"{c.Risk.Account.Name}: {Format.Risk(ChurnForecast.WithinDays(days, c.Risk.Within30, c.Risk.Probability))} of {Format.Money(c.Risk.Account.Arr)}")) + ").";
+
+        // Backtest, out of sample: on each of six past dates, a model trained only on what was known then forecast the
+        // next period, against the ARR that actually churned in it.
         var backtest = new List<IReadOnlyList<string>>();
         var backtestPoints = new List<(DateOnly At, ForecastDistribution Past, double Actual)>();
         int inside = 0, checkedDates = 0;
-        foreach (int back in new[] { days, days + 30, days + 60 })
+        bool outOfSample = true;
+        for (int k = 0; k < BacktestDates && days <= 90; k++)
         {
-            DateOnly at = risk.Today.AddDays(-back);
-            if (days > 90)
+            DateOnly at = risk.Today.AddDays(-days - (30 * k));
+            IReadOnlyList<(Account Account, double Probability)>? then = await risk.ScoreOutOfSampleAsync(at, days, cancellationToken);
+            if (then is null)
             {
-                break; // Not enough history to check 180-day forecasts.
+                // A provider that cannot train (a test double): the current model on past data, said to be in sample.
+                outOfSample = false;
+                then = (await risk.ScoreAsOfAsync(at, cancellationToken)).Select(r => (r.Account, ChurnForecast.WithinDays(days, r.Within30, r.Probability))).ToList();
             }
 
-            var then = (await risk.ScoreAsOfAsync(at, cancellationToken)).Where(filter).ToList();
-            ForecastDistribution past = ChurnForecast.Simulate(then.Select(r => (ChurnForecast.WithinDays(days, r.Within30, r.Probability), (double)r.Account.Arr)).ToList());
-            double actual = then.Where(r => all[r.Account.Id].ChurnedOn is { } c && c > at && c <= at.AddDays(days)).Sum(r => (double)r.Account.Arr);
+            var scoped = then.Where(t => filter(new AccountRisk(t.Account, t.Probability, Urgency.Later, []))).ToList();
+            if (scoped.Count == 0)
+            {
+                continue;
+            }
+
+            ForecastDistribution past = ChurnForecast.Simulate(scoped.Select(t => (t.Probability, (double)t.Account.Arr)).ToList());
+            double actual = scoped.Where(t => all.TryGetValue(t.Account.Id, out Account? a) && a.ChurnedOn is { } c && c > at && c <= at.AddDays(days)).Sum(t => (double)t.Account.Arr);
             bool hit = actual >= past.Low && actual <= past.High;
             inside += hit ? 1 : 0;
             checkedDates++;
-            backtest.Add([Format.Iso(at), Format.Money(past.Expected), $"{Format.Money(past.Low)}–{Format.Money(past.High)}", Format.Money(actual), hit ? "inside" : "outside"]);
+            backtest.Add([Format.Iso(at), Format.Money(past.Expected), Format.MoneyRange(past.Low, past.High), Format.Money(actual), hit ? "inside" : "outside"]);
             backtestPoints.Add((at, past, actual));
         }
 
+        backtestPoints.Reverse();
+        backtest.Reverse();
+        double? backtestMae = checkedDates == 0 ? null : backtestPoints.Average(b => Math.Abs(b.Past.Expected - b.Actual));
         string text = $"Churned ARR {scope} over the next {days} days: likely {Format.Money(f.Expected)} " +
-            $"(90% interval {Format.Money(f.Low)}–{Format.Money(f.High)}; best case {Format.Money(f.Low)}, worst case {Format.Money(f.High)}), from {now.Count} accounts. " +
-            (checkedDates > 0 ? $"Backtest: the actual churn fell inside the interval for {inside} of {checkedDates} past dates." : string.Empty);
+            $"(90% interval {Format.MoneyRange(f.Low, f.High)}; best case {Format.Money(f.Low)}, worst case {Format.Money(f.High)}), from {now.Count} accounts. " +
+            versusHistory + drivers + " " +
+            (checkedDates > 0
+                ? $"Backtest ({(outOfSample ? "out of sample: each date scored by a model trained only on data before it" : "in sample")}): the actual churn fell inside the interval for {inside} of {checkedDates} past dates."
+                : days > 90 ? "No backtest beyond 90 days (not enough history)." : string.Empty);
         var body = new List<CardElement>
         {
-            new CardFacts([("Likely (expected)", Format.Money(f.Expected)), ("Best case (5th pct)", Format.Money(f.Low)), ("Median", Format.Money(f.Median)), ("Worst case (95th pct)", Format.Money(f.High)), ("Accounts", Format.Int(now.Count))]),
+            new CardFacts([("Likely (expected)", Format.Money(f.Expected)), ("Best case (5th pct)", Format.Money(f.Low)), ("Median", Format.Money(f.Median)), ("Worst case (95th pct)", Format.Money(f.High)), ("Accounts", Format.Int(now.Count)),
+                ($"Past {days}-day churn (average)", double.IsNaN(pastMean) ? "—" : Format.Money(pastMean))]),
             PortfolioCharts.Horizons(horizons, scope),
             new CardTable(["Horizon", "Likely", "90% interval"], horizons.Select(h => (IReadOnlyList<string>)
-                [$"{h.Days} days", Format.Money(h.F.Expected), $"{Format.Money(h.F.Low)}–{Format.Money(h.F.High)}"]).ToList()),
+                [$"{h.Days} days", Format.Money(h.F.Expected), Format.MoneyRange(h.F.Low, h.F.High)]).ToList()),
+            new CardText("Against history", Emphasis: true),
+            new CardText(versusHistory + drivers),
+            new CardTable(["Urgency", "Accounts", $"Expected churn, next {days} days"], byBucket.Select(b => (IReadOnlyList<string>)
+                [b.Bucket, Format.Int(b.Accounts), Format.Money(b.Expected)]).ToList()),
+            new CardTable(["Period", "Accounts churned", "ARR churned"], history.Select(h => (IReadOnlyList<string>)
+                [$"{Format.Iso(h.From.AddDays(1))} – {Format.Iso(h.To)}", Format.Int(h.Accounts), Format.Money(h.Arr)]).ToList()),
+            new CardTable(["Largest contributions", "Risk", "ARR", "Expected"], carriers.Select(c => (IReadOnlyList<string>)
+                [$"{c.Risk.Account.Name} ({c.Risk.Account.Id})", Format.Risk(ChurnForecast.WithinDays(days, c.Risk.Within30, c.Risk.Probability)), Format.Money(c.Risk.Account.Arr), Format.Money(c.Expected)]).ToList()),
         };
         if (backtest.Count > 0)
         {
-            body.Add(new CardText("How past forecasts compared", Emphasis: true));
+            body.Add(new CardText(outOfSample ? "How past forecasts compared (out of sample)" : "How past forecasts compared (in sample)", Emphasis: true));
             body.Add(PortfolioCharts.Backtest(backtestPoints, days));
             body.Add(new CardTable(["Forecast made on", "Expected", "90% interval", "Actually churned", "Result"], backtest));
         }
 
         body.Add(new CardText(
-            $"Method: each account churns independently with its model probability (Bernoulli trial); the distribution of churned ARR is simulated with {f.Draws:N0} seeded draws." +
+            $"Method: each account churns independently with its calibrated model probability (Bernoulli trial); the distribution of churned ARR is simulated with {f.Draws:N0} seeded draws." +
+            (outOfSample && backtest.Count > 0 ? " Each backtest date is scored by a model trained only on what was known that day." : string.Empty) +
             (days > 90 ? " Beyond 90 days a constant churn hazard is assumed." : string.Empty), Subtle: true));
         return new PluginResult(text)
         {
             Cards = [new Card($"Churn forecast, next {days} days {scope}", body, [])],
-            Data = new { horizon_days = days, expected = Math.Round(f.Expected), low = Math.Round(f.Low), median = Math.Round(f.Median), high = Math.Round(f.High), method = "monte_carlo", draws = f.Draws, backtest_inside = inside, backtest_dates = checkedDates },
+            AccountsShown = carriers.Select(c => c.Risk.Account.Id).ToList(),
+            Data = new
+            {
+                horizon_days = days, expected = Math.Round(f.Expected), low = Math.Round(f.Low), median = Math.Round(f.Median), high = Math.Round(f.High), method = "monte_carlo", draws = f.Draws,
+                backtest_inside = inside, backtest_dates = checkedDates, backtest_out_of_sample = outOfSample && checkedDates > 0, backtest_mae = backtestMae is { } mae ? Math.Round(mae) : (double?)null,
+                past_mean = double.IsNaN(pastMean) ? (double?)null : Math.Round(pastMean),
+                history = history.Select(h => new { from = Format.Iso(h.From), to = Format.Iso(h.To), arr = Math.Round(h.Arr), accounts = h.Accounts }).ToList(),
+                buckets = byBucket.Select(b => new { bucket = b.Bucket, accounts = b.Accounts, expected = Math.Round(b.Expected) }).ToList(),
+                top_accounts = carriers.Select(c => new { account = c.Risk.Account.Id, expected = Math.Round(c.Expected) }).ToList(),
+            },
         };
     }
 
