@@ -134,10 +134,12 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
         double u = rng.NextDouble();
         DemoTrajectory trajectory =
             u < churnP ? DemoTrajectory.Churned
-            : u < churnP + 0.022 ? DemoTrajectory.AtRiskWithin7Days
-            : u < churnP + 0.052 ? DemoTrajectory.AtRiskWithin30Days
-            : u < churnP + 0.09 ? DemoTrajectory.AtRiskWithin90Days
-            : u < churnP + 0.13 ? DemoTrajectory.Recovering
+            // Heading for churn now: about as many as churned in any past quarter (a quarter of the annual rate), so the
+            // present looks like the history the model learns from and a forecast is not a multiple of every past quarter.
+            : u < churnP * 1.04 ? DemoTrajectory.AtRiskWithin7Days
+            : u < churnP * 1.12 ? DemoTrajectory.AtRiskWithin30Days
+            : u < churnP * 1.27 ? DemoTrajectory.AtRiskWithin90Days
+            : u < churnP * 1.27 + 0.04 ? DemoTrajectory.Recovering
             : DemoTrajectory.Healthy;
 
         DateOnly? churnedOn = null;
@@ -151,15 +153,15 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
         }
 
         // Where the decline starts and how deep it goes, in months before the as-of month (or before churn).
-        // Churners are not all obvious: about a third leave with little warning in usage (a budget cut, an acquisition, a
-        // competitor's offer), and about one healthy account in five has a dip of its own that comes to nothing. Without
+        // Churners are not all obvious: about a quarter leave with little warning in usage (a budget cut, an acquisition, a
+        // competitor's offer), and about one healthy account in eight has a dip of its own that comes to nothing. Without
         // them every churner is trivially separable and the model is absurdly sure (100% risk) in a way real data never is.
-        bool quiet = rng.Chance(0.35);
-        bool falseAlarm = trajectory == DemoTrajectory.Healthy && rng.Chance(0.2);
+        bool quiet = rng.Chance(0.25);
+        bool falseAlarm = trajectory == DemoTrajectory.Healthy && rng.Chance(0.12);
         (int declineMonths, double depth) = trajectory switch
         {
             DemoTrajectory.Churned when quiet => (rng.Next(1, 4), rng.Uniform(0.0, 0.25)),
-            DemoTrajectory.Healthy when falseAlarm => (rng.Next(2, 6), rng.Uniform(0.12, 0.45)),
+            DemoTrajectory.Healthy when falseAlarm => (rng.Next(2, 6), rng.Uniform(0.12, 0.35)),
             DemoTrajectory.Churned => (rng.Next(3, 7), rng.Uniform(0.35, 0.8)),
             DemoTrajectory.AtRiskWithin7Days => (rng.Next(3, 5), rng.Uniform(0.6, 0.8)),
             DemoTrajectory.AtRiskWithin30Days => (rng.Next(3, 5), rng.Uniform(0.4, 0.55)),
@@ -171,7 +173,9 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
         var account = new Account(
             id, name, tier, arr, region, industry, owner, trajectory == DemoTrajectory.Churned ? null : renewal, signup, seats,
             trajectory == DemoTrajectory.Churned ? AccountStatus.Churned : AccountStatus.Active, churnedOn);
-        return new Plan(account, trajectory, declineMonths, depth, rng.Uniform(0.55, 0.9), rng.Uniform(0.35, 0.8));
+        // A false alarm's dip ends at any month of the history (then usage comes back), not all of them now.
+        int? dipEnd = falseAlarm ? rng.Next(declineMonths + 1, HistoryMonths + 2) : null;
+        return new Plan(account, trajectory, declineMonths, depth, rng.Uniform(0.55, 0.9), rng.Uniform(0.35, 0.8)) { DipEnd = dipEnd };
     }
 
     /// <summary>Month index 0..HistoryMonths-1, the last being the as-of month.</summary>
@@ -193,6 +197,15 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
         }
 
         int start = endIndex - plan.DeclineMonths;
+        if (plan.DipEnd is { } falseAlarmEnd)
+        {
+            // A healthy account's dip that came to nothing: down over the decline months, then back to normal.
+            int from = falseAlarmEnd - plan.DeclineMonths;
+            return monthIndex <= from || monthIndex > falseAlarmEnd + 1 ? 1.0
+                : monthIndex <= falseAlarmEnd ? 1.0 - (plan.Depth * (monthIndex - from) / plan.DeclineMonths)
+                : 1.0 - (plan.Depth * 0.5);
+        }
+
         if (plan.Trajectory == DemoTrajectory.Recovering)
         {
             // Dipped a few months ago, then recovered after the CSM intervened.
@@ -500,5 +513,9 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
         int DeclineMonths,
         double Depth,
         double BaseAdoption,
-        double BaseFeatures);
+        double BaseFeatures)
+    {
+        /// <summary>For a healthy account with a dip that came to nothing: the month index the dip bottomed out.</summary>
+        public int? DipEnd { get; init; }
+    }
 }

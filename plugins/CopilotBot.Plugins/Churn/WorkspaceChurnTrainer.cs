@@ -130,11 +130,18 @@ public sealed class WorkspaceChurnTrainer(GbdtOptions? options = null)
             return (null, [.. margins.Select(Sigmoid)]);
         }
 
-        // Platt (smooth, never 0 or 1) unless isotonic is clearly better out of sample.
+        // Whichever of Platt, isotonic or the model's own probabilities scores the lowest Brier out of sample
+        // (a calibrator that makes the held-out figures worse is not kept).
         double[] platt = CrossFit(CalibrationMethod.Platt);
         double[] isotonic = CrossFit(CalibrationMethod.Isotonic);
-        bool useIsotonic = Metrics.Brier(labels, isotonic) < Metrics.Brier(labels, platt) * 0.97;
-        return useIsotonic
+        double[] none = [.. margins.Select(Sigmoid)];
+        double bPlatt = Metrics.Brier(labels, platt), bIsotonic = Metrics.Brier(labels, isotonic), bNone = Metrics.Brier(labels, none);
+        if (bNone <= bPlatt && bNone <= bIsotonic)
+        {
+            return (null, none);
+        }
+
+        return bIsotonic < bPlatt
             ? (ProbabilityCalibrator.FitIsotonic(margins, labels), isotonic)
             : (ProbabilityCalibrator.FitPlatt(margins, labels), platt);
 
