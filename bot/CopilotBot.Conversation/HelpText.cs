@@ -49,6 +49,7 @@ public static class HelpText
             new CardText("Ask me in plain words. For example:"),
             new CardTable(["What", "Try"], For(book ?? []).Select(e => (IReadOnlyList<string>)[e.Area, e.Example]).ToList()),
         };
+        body.Add(new CardText("Colours: 🔴 red = likely to churn within ~7 days, 🟠 orange ~30 days, 🟡 yellow ~90 days, 🟢 green = low risk.", Subtle: true));
         if (demo)
         {
             body.Add(new CardText("Demo data: this workspace holds a generated demo portfolio, not real customers.", Subtle: true));

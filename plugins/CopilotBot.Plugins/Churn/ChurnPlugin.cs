@@ -176,8 +176,8 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
             evidence.Add(new Evidence(c.Id, c.StartedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), a.Id, snippet.Length > 160 ? snippet[..157] + "…" : snippet));
         }
 
-        string band = r.Probability >= 0.5 ? "red" : r.Probability >= 0.25 ? "amber" : "green";
-        string text = $"{a.Name} ({a.Id}) is {band}: {Format.Risk(r.Probability)} churn risk, {AccountRisk.Badge(r.Urgency)}. " +
+        // The colour is the dot's (urgency), never a second scale: "is orange" next to 🟠.
+        string text = $"{a.Name} ({a.Id}) is {AccountRisk.Colour(r.Urgency)} ({AccountRisk.Badge(r.Urgency)}): {Format.Risk(r.Probability)} churn risk within 90 days. " +
             (up.Count > 0 ? "Pushing risk up: " + string.Join("; ", up.Select(DriverText.WithPoints)) + ". " : string.Empty) +
             (down.Count > 0 ? "Holding it down: " + string.Join("; ", down.Select(DriverText.WithPoints)) + "." : string.Empty);
         var body = new List<CardElement>
@@ -207,7 +207,7 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
         }
 
         var card = new Card(
-            $"Why {a.Name} is {band}",
+            $"Why {a.Name} is {AccountRisk.Colour(r.Urgency)}",
             body,
             [
                 new CardAction("Draft email", "interventions.draft", new Dictionary<string, string> { ["account"] = a.Id }),

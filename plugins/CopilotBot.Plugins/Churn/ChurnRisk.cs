@@ -39,6 +39,18 @@ public sealed record AccountRisk(Account Account, double Probability, Urgency Ur
     /// <summary>Expected ARR lost: probability × ARR.</summary>
     public double ArrAtRisk => Probability * (double)Account.Arr;
 
+    /// <summary>
+    /// The one colour vocabulary, the same in text, cards and help: the colour of the account's dot. 🔴 red = likely to
+    /// churn within ~7 days, 🟠 orange ~30 days, 🟡 yellow ~90 days, 🟢 green = low risk (under 25% in 90 days).
+    /// </summary>
+    public static string Colour(Urgency urgency) => urgency switch
+    {
+        Urgency.Within7Days => "red",
+        Urgency.Within30Days => "orange",
+        Urgency.Within90Days => "yellow",
+        _ => "green",
+    };
+
     public static string Badge(Urgency urgency) => urgency switch
     {
         Urgency.Within7Days => "🔴 ~7 days",

@@ -17,7 +17,7 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
     public const int BacktestDates = 6;
 
     [KernelFunction("summary")]
-    [Description("ARR at risk (expected: probability × ARR, and ARR of red accounts) by tier, region, industry, owner or urgency bucket, with change against last month and top movers.")]
+    [Description("ARR at risk (expected: probability × ARR, and ARR of high-risk accounts) by tier, region, industry, owner or urgency bucket, with change against last month and top movers.")]
     public async Task<PluginResult> SummaryAsync(
         CallerContext caller,
         [Description("tier | region | industry | owner | bucket (default tier)")] string? groupBy = null,
@@ -79,13 +79,13 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
         var worstOwner = now.GroupBy(r => r.Account.OwnerId ?? "(no owner)").MaxBy(g => g.Sum(r => r.ArrAtRisk));
         string change = expectedBefore == 0 ? "n/a" : $"{(expected >= expectedBefore ? "+" : "−")}{Format.Money(Math.Abs(expected - expectedBefore))} vs 30 days ago";
         string text = $"Expected ARR at risk {scope}: {Format.Money(expected)} ({change}) across {now.Count} accounts; " +
-            $"{red} red account{(red == 1 ? string.Empty : "s")} (≥{Format.Percent(RedThreshold)} risk) hold {Format.Money(redArr)} ARR. " +
+            $"{red} high-risk account{(red == 1 ? string.Empty : "s")} (≥{Format.Percent(RedThreshold)} risk) hold {Format.Money(redArr)} ARR. " +
             (worstOwner is not null && caller.Scope.OwnerIds is not { Count: 1 } ? $"Most at risk: {worstOwner.Key}'s book ({Format.Money(worstOwner.Sum(r => r.ArrAtRisk))}). " : string.Empty) +
             (movers.Count > 0 ? $"Biggest mover: {movers[0].Risk.Account.Name} (+{movers[0].Delta * 100:0} pts)." : string.Empty);
         var body = new List<CardElement>
         {
-            new CardFacts([("Expected ARR at risk", Format.Money(expected)), ("Change (30 days)", change), ("Red accounts", $"{red} · {Format.Money(redArr)} ARR"), ("Accounts", Format.Int(now.Count))]),
-            new CardTable([Title(dimension), "Accounts", "ARR", "Expected at risk", "Red", "Red ARR"], rows),
+            new CardFacts([("Expected ARR at risk", Format.Money(expected)), ("Change (30 days)", change), ("High-risk accounts (≥50%)", $"{red} · {Format.Money(redArr)} ARR"), ("Accounts", Format.Int(now.Count))]),
+            new CardTable([Title(dimension), "Accounts", "ARR", "Expected at risk", "High risk", "High-risk ARR"], rows),
         };
         if (movers.Count > 0)
         {

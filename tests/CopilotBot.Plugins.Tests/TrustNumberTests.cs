@@ -1,0 +1,115 @@
+using System.Text.Json;
+using CopilotBot.Conversation.Cards;
+using CopilotBot.Conversation.Kernel;
+using CopilotBot.Plugins.Churn;
+using CopilotBot.Plugins.Portfolio;
+using CopilotBot.Workspace.Demo;
+using CopilotBot.Workspace.Domain;
+
+namespace CopilotBot.Plugins.Tests;
+
+/// <summary>Issue #16 §3: numbers that hold up (calibration, never 0%/100%, realistic demo churners, forecasts that explain themselves).</summary>
+public sealed class TrustNumberTests(DemoWorkspaceFixture fixture) : IClassFixture<DemoWorkspaceFixture>
+{
+    [Theory]
+    [InlineData(0.9999, ">99%")]
+    [InlineData(0.996, ">99%")]
+    [InlineData(0.994, "99%")]
+    [InlineData(0.0001, "<1%")]
+    [InlineData(0.0, "<1%")]
+    [InlineData(0.42, "42%")]
+    public void Risk_NeverReads100OrZeroPercent(double p, string shown) => Assert.Equal(shown, Format.Risk(p));
+
+    [Theory]
+    [InlineData(16_020, 16_410)]
+    [InlineData(16_000, 16_000.2)]
+    [InlineData(1_200_000, 1_204_000)]
+    public void MoneyRange_NeverReadsAsOneNumber(double low, double high)
+    {
+        string range = Format.MoneyRange(low, high);
+        string[] ends = range.Split('–');
+
+        Assert.True(ends.Length == 1 ? range.Contains("no spread", StringComparison.Ordinal) : ends[0] != ends[1], range);
+    }
+
+    [Fact]
+    public void TheWorkspaceModel_IsCalibratedOnHeldOutAccounts_WithAReliabilityTable()
+    {
+        ChurnModelMetrics m = fixture.Bundle.Metrics;
+
+        Assert.NotNull(m.Reliability90);
+        Assert.NotNull(m.HoldoutBrierUncalibrated90);
+        Assert.True(m.HoldoutBrier90 <= m.HoldoutBrierUncalibrated90!.Value + 1e-9, $"calibrated {m.HoldoutBrier90} vs raw {m.HoldoutBrierUncalibrated90}");
+        Assert.Equal(m.HoldoutRows90, m.Reliability90!.Sum(b => b.Count));
+
+        // Held-out: over all rows the mean predicted probability is close to the observed churn rate.
+        double predicted = m.Reliability90.Sum(b => b.MeanPredicted * b.Count) / m.Reliability90.Sum(b => b.Count);
+        double observed = m.Reliability90.Sum(b => b.Observed * b.Count) / m.Reliability90.Sum(b => b.Count);
+        Assert.InRange(predicted, observed * 0.7, observed * 1.3);
+    }
+
+    [Fact]
+    public async Task NoShownRisk_Reads100Percent()
+    {
+        IReadOnlyList<AccountRisk> scores = await fixture.Risk.ScoreAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(scores, r => Format.Risk(r.Probability) is "100%" or "0%");
+        Assert.All(scores, r => Assert.InRange(r.Probability, 0.0, 1.0));
+    }
+
+    [Fact]
+    public void DemoChurners_AreNotTriviallySeparable()
+    {
+        // A quarter of the churners leave with little warning in usage, and some healthy accounts dip and come back: the
+        // simple "usage fell a lot" rule no longer finds every churner or only churners.
+        DemoPortfolio p = fixture.Portfolio;
+        var usage = p.Usage.ToLookup(u => u.AccountId);
+        double Drop(Account a)
+        {
+            var months = usage[a.Id].OrderBy(u => u.Month).ToList();
+            if (months.Count < 6)
+            {
+                return 0;
+            }
+
+            double peak = months.Take(months.Count - 1).Max(u => u.ActiveUsers);
+            double low = months.Skip(months.Count / 2).Min(u => u.ActiveUsers);
+            return peak == 0 ? 0 : 1 - (low / peak);
+        }
+
+        var churned = p.Accounts.Where(a => a.Status == AccountStatus.Churned).ToList();
+        var healthy = p.Accounts.Where(a => p.Trajectories[a.Id] == DemoTrajectory.Healthy).ToList();
+        double quietChurners = churned.Count(a => Drop(a) < 0.3) / (double)churned.Count;
+        double dippingHealthy = healthy.Count(a => Drop(a) >= 0.3) / (double)healthy.Count;
+
+        Assert.InRange(quietChurners, 0.1, 0.6);
+        Assert.InRange(dippingHealthy, 0.02, 0.3);
+    }
+
+    [Fact]
+    public async Task Forecast_ExplainsItselfAgainstHistory_AndBacktestsOutOfSampleOnSixDates()
+    {
+        var plugin = new PortfolioPlugin(fixture.Risk, fixture.Workspace.Accounts);
+        User admin = (await fixture.Workspace.Users.ListAsync(CancellationToken.None)).First(u => u.Role == UserRole.Admin);
+        var caller = new CallerContext(admin, "web", "trust", DemoWorkspaceFixture.Today, fixture.Clock.GetUtcNow(), AccessScope.Everything);
+
+        PluginResult result = await plugin.ForecastAsync(caller, horizonDays: 90);
+        JsonElement data = JsonSerializer.SerializeToElement(result.Data);
+
+        Assert.Equal(6, data.GetProperty("backtest_dates").GetInt32());
+        Assert.True(data.GetProperty("backtest_out_of_sample").GetBoolean());
+        Assert.Equal(4, data.GetProperty("history").GetArrayLength());
+        Assert.Contains("× the average 90-day churn of the last 4 periods", result.Text, StringComparison.Ordinal);
+        Assert.Contains("out of sample", result.Text, StringComparison.Ordinal);
+        Assert.True(data.GetProperty("buckets").GetArrayLength() >= 1);
+        Assert.Equal(5, data.GetProperty("top_accounts").GetArrayLength());
+        Assert.Contains(result.Cards[0].Body.OfType<CardTable>(), t => t.Columns[0] == "Largest contributions");
+        foreach (CardTable table in result.Cards[0].Body.OfType<CardTable>())
+        {
+            foreach (IReadOnlyList<string> row in table.Rows)
+            {
+                Assert.All(row.Where(cell => cell.Contains('–', StringComparison.Ordinal) && cell.StartsWith('$')), cell => Assert.NotEqual(cell.Split('–')[0], cell.Split('–')[1]));
+            }
+        }
+    }
+}
