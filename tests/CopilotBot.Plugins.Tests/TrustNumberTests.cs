@@ -64,26 +64,28 @@ public sealed class TrustNumberTests(DemoWorkspaceFixture fixture) : IClassFixtu
         // simple "usage fell a lot" rule no longer finds every churner or only churners.
         DemoPortfolio p = fixture.Portfolio;
         var usage = p.Usage.ToLookup(u => u.AccountId);
-        double Drop(Account a)
+        // The fall from the account's best month to its lowest (after the first three, ramp-up, months): for a churner
+        // over its last two months before leaving, for a healthy account over any two consecutive months.
+        double Drop(Account a, bool churned)
         {
-            var months = usage[a.Id].OrderBy(u => u.Month).ToList();
+            var months = usage[a.Id].OrderBy(u => u.Month).Select(u => (double)u.ActiveUsers).ToList();
             if (months.Count < 6)
             {
                 return 0;
             }
 
-            double peak = months.Take(months.Count - 1).Max(u => u.ActiveUsers);
-            double low = months.Skip(months.Count / 2).Min(u => u.ActiveUsers);
+            double peak = months.Skip(3).Max();
+            double low = churned ? months.TakeLast(2).Average() : Enumerable.Range(3, months.Count - 4).Min(i => (months[i] + months[i + 1]) / 2);
             return peak == 0 ? 0 : 1 - (low / peak);
         }
 
-        var churned = p.Accounts.Where(a => a.Status == AccountStatus.Churned).ToList();
-        var healthy = p.Accounts.Where(a => p.Trajectories[a.Id] == DemoTrajectory.Healthy).ToList();
-        double quietChurners = churned.Count(a => Drop(a) < 0.3) / (double)churned.Count;
-        double dippingHealthy = healthy.Count(a => Drop(a) >= 0.3) / (double)healthy.Count;
+        var churned = p.Accounts.Where(a => a.Status == AccountStatus.Churned && usage[a.Id].Count() >= 6).ToList();
+        var healthy = p.Accounts.Where(a => p.Trajectories[a.Id] == DemoTrajectory.Healthy && usage[a.Id].Count() >= 6).ToList();
+        double quietChurners = churned.Count(a => Drop(a, true) < 0.3) / (double)churned.Count;
+        double dippingHealthy = healthy.Count(a => Drop(a, false) >= 0.3) / (double)healthy.Count;
 
-        Assert.InRange(quietChurners, 0.1, 0.6);
-        Assert.InRange(dippingHealthy, 0.02, 0.3);
+        Assert.True(quietChurners is >= 0.1 and <= 0.6, $"quiet churners {quietChurners:P0}");
+        Assert.True(dippingHealthy is >= 0.02 and <= 0.3, $"healthy accounts with a dip {dippingHealthy:P0}");
     }
 
     [Fact]
