@@ -287,7 +287,28 @@ public sealed class CopilotAgent(
     {
         FunctionInvocationContext context = await kernel.InvokeAsync(function, arguments, caller, source, cancellationToken);
         PluginResult result = context.Result ?? PluginResult.Refuse("That didn't produce an answer.");
-        return (new TurnReply(result.Text, function.FullName, arguments, result.Cards, result.Evidence, confidence) { UpdatesCard = result.UpdatesCard && result.Cards.Count > 0 }, result.AccountsShown);
+        IReadOnlyList<Card> cards = [.. result.Cards.Select(c => ForViewer(c, caller))];
+        return (new TurnReply(result.Text, function.FullName, arguments, cards, result.Evidence, confidence) { UpdatesCard = result.UpdatesCard && result.Cards.Count > 0 }, result.AccountsShown);
+    }
+
+    /// <summary>
+    /// The card as this viewer should see it: only the buttons they may use (Approve / Reject are not shown to a CSM; the
+    /// authorization filter would refuse the click anyway).
+    /// </summary>
+    private Card ForViewer(Card card, CallerContext caller)
+    {
+        var actions = card.Actions.Where(a =>
+        {
+            string name = a.Verb switch
+            {
+                "approve" => "interventions.approve",
+                "reject" => "interventions.reject",
+                "edit" => "interventions.draft",
+                _ => a.Verb,
+            };
+            return kernel.Find(name) is not { } f || Filters.AuthorizationFilter.RoleAllows(caller.User.Role, f.Attribute.MinimumRole);
+        }).ToList();
+        return actions.Count == card.Actions.Count ? card : card with { Actions = actions };
     }
 
     private static TurnReply Clarify(RouteResult route)

@@ -91,4 +91,33 @@ public sealed class TrustTests(SeededWorkspaceFixture fixture)
         Assert.Equal(["serve", "--urls", "http://127.0.0.1:0"], CliApp.WithCommand(["--urls", "http://127.0.0.1:0"]));
         Assert.Equal(["serve"], CliApp.WithCommand([]));
     }
+
+    [Fact]
+    public async Task ApprovalCards_ShowApproveAndReject_OnlyToThoseWhoMayUseThem()
+    {
+        CopilotRuntime runtime = Open();
+        User approver = (await runtime.Workspace.Users.ListAsync()).First(u => u.Role == UserRole.Approver);
+
+        TurnReply csm = await AskAsync(runtime, Csm, "show me the approval queue");
+        TurnReply decider = await AskAsync(runtime, approver.Id, "show me the approval queue");
+
+        Assert.Equal("interventions.approvals", csm.Tool);
+        Assert.NotEmpty(csm.Cards);
+        Assert.All(csm.Cards, c => Assert.DoesNotContain(c.Actions, a => a.Verb is "approve" or "reject"));
+        Assert.Contains(decider.Cards, c => c.Actions.Any(a => a.Verb == "approve") && c.Actions.Any(a => a.Verb == "reject"));
+    }
+
+    [Fact]
+    public async Task Explain_NamesTheColourOfItsOwnDot()
+    {
+        CopilotRuntime runtime = Open();
+        var scores = await runtime.Risk.ScoreAsync(CancellationToken.None);
+        var orange = scores.First(r => r.Urgency == CopilotBot.Plugins.Churn.Urgency.Within30Days && r.Account.OwnerId is not null);
+
+        TurnReply why = await AskAsync(runtime, orange.Account.OwnerId!, $"why is {orange.Account.Id} at risk?");
+
+        Assert.Equal("churn.explain", why.Tool);
+        Assert.Contains("is orange (🟠", why.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(" is red", why.Text, StringComparison.Ordinal);
+    }
 }

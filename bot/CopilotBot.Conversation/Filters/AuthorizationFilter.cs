@@ -14,12 +14,15 @@ public sealed class AuthorizationFilter(AccessPolicy policy) : IFunctionInvocati
     public const string NoAccessToTask = "You don't have access to that task.";
     public const string NoAccessToRequest = "You don't have access to that request.";
 
+    /// <summary>Whether a user with <paramref name="role"/> may call a function needing <paramref name="needed"/> (cards show only such buttons).</summary>
+    public static bool RoleAllows(UserRole role, UserRole needed) =>
+        role == UserRole.Admin || needed == UserRole.Csm || role == needed || (needed == UserRole.Manager && role == UserRole.Approver);
+
     public async Task OnFunctionInvocationAsync(FunctionInvocationContext context, Func<FunctionInvocationContext, Task> next)
     {
         UserRole role = context.Caller.User.Role;
         UserRole needed = context.Function.Attribute.MinimumRole;
-        bool roleOk = role == UserRole.Admin || needed == UserRole.Csm || role == needed
-            || (needed == UserRole.Manager && role == UserRole.Approver);
+        bool roleOk = RoleAllows(role, needed);
         if (!roleOk)
         {
             context.Result = PluginResult.Refuse(
