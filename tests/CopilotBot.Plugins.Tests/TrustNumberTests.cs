@@ -115,3 +115,15 @@ public sealed class TrustNumberTests(DemoWorkspaceFixture fixture) : IClassFixtu
         }
     }
 }
+
+public sealed class CohortContrastTests
+{
+    [Theory]
+    [InlineData("55%", "58%", false)]
+    [InlineData("30%", "70%", true)]
+    [InlineData("4 logins", "4 logins", false)]
+    [InlineData("Gold", "Bronze", true)]
+    [InlineData(null, "58%", false)]
+    public void TypicalValues_AreShownOnlyWhenTheyContrast(string? helps, string? hurts, bool shown) =>
+        Assert.Equal(shown, CohortAnalysis.Contrasts(helps, hurts));
+}

@@ -387,7 +387,9 @@ public static class CohortAnalysis
         if (strongest is not null)
         {
             sentences.Add($"In the churn model, {strongest.Label} does most to push risk down: it lowers risk for {Format.Percent(strongest.Lowered / (double)strongest.Explained)} of accounts" +
-                (strongest.Helps is { } helps ? $" (typically {helps}" + (strongest.Hurts is { } hurts ? $", against {hurts} where it raises risk)." : ").") : "."));
+                (Contrasts(strongest.Helps, strongest.Hurts)
+                    ? $" (typically {strongest.Helps} where it lowers risk, against {strongest.Hurts} where it raises it)."
+                    : "."));
         }
 
         var body = new List<CardElement>
@@ -437,10 +439,12 @@ public static class CohortAnalysis
         if (lowering.Count > 0)
         {
             body.Add(new CardTable(
-                ["Feature (churn model)", "Lowers risk for", "Average push down", "Typical where it helps", "Typical where it hurts"],
+                ["Feature (churn model)", "Lowers risk for", "Average push down", "Typical value where it lowers risk", "… where it raises risk"],
                 lowering.Select(e => (IReadOnlyList<string>)
                 [
-                    e.Label, $"{Format.Percent(e.Lowered / (double)e.Explained)} of accounts", $"odds ×{Odds(e.OddsRatio)}", e.Helps ?? "–", e.Hurts ?? "–",
+                    // Two typical values that barely differ ("55%" against "58%") say nothing: shown only when they contrast.
+                    e.Label, $"{Format.Percent(e.Lowered / (double)e.Explained)} of accounts", $"odds ×{Odds(e.OddsRatio)}",
+                    Contrasts(e.Helps, e.Hurts) ? e.Helps! : "no clear difference", Contrasts(e.Helps, e.Hurts) ? e.Hurts! : "–",
                 ]).ToList()));
         }
 
@@ -486,6 +490,26 @@ public static class CohortAnalysis
 
     private static string Range(double? low, double? high) =>
         low is { } l && high is { } h ? $"{Format.Percent(l)}–{Format.Percent(h)}" : "–";
+
+    /// <summary>
+    /// Whether two typical values tell the sides apart: both present, and (when both are numbers) at least 20% apart
+    /// relative to the larger, so "helps at 55% / hurts at 58%" is not shown as if it meant something.
+    /// </summary>
+    internal static bool Contrasts(string? helps, string? hurts)
+    {
+        if (helps is null || hurts is null || helps == hurts)
+        {
+            return false;
+        }
+
+        static double? Number(string text)
+        {
+            string digits = new([.. text.Where(c => char.IsDigit(c) || c is '.' or '-')]);
+            return double.TryParse(digits, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) ? v : null;
+        }
+
+        return Number(helps) is not { } a || Number(hurts) is not { } b || Math.Abs(a - b) >= 0.2 * Math.Max(Math.Abs(a), Math.Abs(b));
+    }
 
     private static string Odds(double ratio) => ratio.ToString(ratio < 0.1 ? "0.000" : "0.00", CultureInfo.InvariantCulture);
 
