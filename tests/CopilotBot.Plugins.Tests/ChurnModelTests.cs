@@ -27,14 +27,19 @@ public sealed class ChurnModelTests(DemoWorkspaceFixture fixture, ITestOutputHel
             output.WriteLine($"{g.Key}: mean risk {g.Average(r => r.Probability):0.000}; urgency {string.Join(", ", g.GroupBy(r => r.Urgency).Select(u => $"{u.Key}={u.Count()}"))}");
         }
 
-        Assert.True(m.HoldoutAuc90 > 0.9, $"holdout AUC {m.HoldoutAuc90}");
-        Assert.True(hitsInTop >= heading * 0.8, $"{hitsInTop} of {heading}");
+        // Useful but not absurdly sure (issue #16): the demo's churners are no longer trivially separable, so the held-out
+        // AUC sits where real churn models do, and most (not all) accounts heading for churn rank at the top.
+        Assert.True(m.HoldoutAuc90 is > 0.75 and < 0.97, $"holdout AUC {m.HoldoutAuc90}");
+        Assert.True(hitsInTop >= heading * 0.4, $"{hitsInTop} of {heading}");
 
         // Urgency follows the story the data tells: the ~7-day accounts are the most urgent, healthy ones the least.
         double MeanUrgency(DemoTrajectory t) => risks.Where(r => truth[r.Account.Id] == t).Average(r => (int)r.Urgency);
         Assert.True(MeanUrgency(DemoTrajectory.AtRiskWithin7Days) < MeanUrgency(DemoTrajectory.AtRiskWithin30Days));
         Assert.True(MeanUrgency(DemoTrajectory.AtRiskWithin30Days) < MeanUrgency(DemoTrajectory.AtRiskWithin90Days));
         Assert.True(MeanUrgency(DemoTrajectory.AtRiskWithin90Days) < MeanUrgency(DemoTrajectory.Healthy));
-        Assert.All(risks.Where(r => truth[r.Account.Id] == DemoTrajectory.Healthy), r => Assert.True(r.Probability < 0.5));
+
+        // Some healthy accounts dip or talk about cancelling and stay (false alarms), but few of them look red.
+        var healthy = risks.Where(r => truth[r.Account.Id] == DemoTrajectory.Healthy).ToList();
+        Assert.True(healthy.Count(r => r.Probability >= 0.5) <= healthy.Count * 0.05, $"{healthy.Count(r => r.Probability >= 0.5)} of {healthy.Count} healthy accounts at ≥50%");
     }
 }
