@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
+using Microsoft.SemanticKernel;
 using CopilotBot.Routing;
 using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
@@ -16,7 +17,7 @@ namespace CopilotBot.Conversation;
 /// </summary>
 public sealed class CopilotAgent(
     CopilotWorkspace workspace,
-    Kernel.Kernel kernel,
+    Kernel kernel,
     IntentRouter router,
     WorkspaceAccountDirectory directory,
     AccessPolicy policy,
@@ -27,7 +28,8 @@ public sealed class CopilotAgent(
 
     private static readonly Dictionary<string, object?> NoArguments = [];
 
-    public Kernel.Kernel Kernel => kernel;
+    /// <summary>The Semantic Kernel with the catalog's plugins and the invocation filters; every route calls through it.</summary>
+    public Kernel Kernel => kernel;
 
     /// <summary>
     /// Answers one turn, as the span <c>turn</c> (a child of the channel's span when there is one) and one
@@ -266,7 +268,7 @@ public sealed class CopilotAgent(
         // A click is the user's explicit choice: it passes as confirmed, and every other filter still applies.
         (TurnReply reply, IReadOnlyList<string> shown) = await InvokeAsync(function, arguments, caller, InvocationSource.Confirmed, 1.0, cancellationToken);
         var slots = arguments.Where(a => a.Value is not null).ToDictionary(a => a.Key, a => a.Value!);
-        ConversationMemory next = memory with { Intent = function.FullName, Slots = slots };
+        ConversationMemory next = memory with { Intent = function.CatalogName(), Slots = slots };
         if (shown.Count > 0)
         {
             next = next.WithShownAccounts(shown.Select(id => Ref(id, byId)).OfType<AccountRef>().ToList());
@@ -284,9 +286,8 @@ public sealed class CopilotAgent(
         double confidence,
         CancellationToken cancellationToken)
     {
-        FunctionInvocationContext context = await kernel.InvokeAsync(function, arguments, caller, source, cancellationToken);
-        PluginResult result = context.Result ?? PluginResult.Refuse("That didn't produce an answer.");
-        return (new TurnReply(result.Text, function.FullName, arguments, result.Cards, result.Evidence, confidence) { UpdatesCard = result.UpdatesCard && result.Cards.Count > 0 }, result.AccountsShown);
+        PluginResult result = await kernel.InvokeForAsync(function, arguments, caller, source, cancellationToken);
+        return (new TurnReply(result.Text, function.CatalogName(), arguments, result.Cards, result.Evidence, confidence) { UpdatesCard = result.UpdatesCard && result.Cards.Count > 0 }, result.AccountsShown);
     }
 
     private static TurnReply Clarify(RouteResult route)

@@ -46,7 +46,7 @@ public sealed class WorkspaceAccountDirectory(IAccountStore accounts)
     /// remembered account ever carries it; names only match accounts the caller may see, so a name outside the scope
     /// reads as a name that matches nothing.
     /// </summary>
-    public sealed class Scoped(AccountNameIndex index, IReadOnlyDictionary<string, Account> byId, Kernel.AccessScope scope) : IAccountDirectory
+    public sealed class Scoped(AccountNameIndex index, IReadOnlyDictionary<string, Account> byId, Functions.AccessScope scope) : IAccountDirectory
     {
         public AccountRef? FindById(string id) => index.FindById(id) switch
         {

@@ -1,6 +1,6 @@
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Filters;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Conversation.Privacy;
 using CopilotBot.Llm;
 using CopilotBot.Plugins;
@@ -13,6 +13,7 @@ using CopilotBot.Plugins.Support;
 using CopilotBot.Routing;
 using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Host;
 
@@ -61,16 +62,22 @@ public sealed class CopilotRuntime
         // Task ids resolve where tasks live (the embedded CRM or HubSpot), so the filter judges them by their account.
         Policy = new AccessPolicy(workspace.Users, workspace.Accounts, workspace.Interventions, Crm.GetTaskAsync);
         AccessPolicy policy = Policy;
-        Kernel = new Kernel(
-            [
-                KernelPlugin.FromObject("churn", new ChurnPlugin(Risk, workspace.Accounts, workspace.Users, workspace.Conversations)),
-                KernelPlugin.FromObject("support", new SupportPlugin(workspace.Conversations, workspace.Accounts, SupportMemory)),
-                KernelPlugin.FromObject("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit, workspace.Users, AgentOptions, Approvals)),
-                KernelPlugin.FromObject("crm", new CrmPlugin(Crm, workspace.Accounts, workspace.Users)),
-                KernelPlugin.FromObject("portfolio", new PortfolioPlugin(Risk, workspace.Accounts, workspace.Activity)),
-                KernelPlugin.FromObject("alerts", new AlertsPlugin(workspace.Alerts, workspace.Accounts, workspace.Audit)),
-            ],
-            [new TimingFilter(), new AuditFilter(workspace.Audit), new AuthorizationFilter(policy), new ConfirmationFilter()]);
+        // The Semantic Kernel, built through DI: the catalog's plugins (CopilotKernel.CreatePlugin reads each function's
+        // policy) and the invocation filters, outermost first. A new plugin is one more line here.
+        var services = new ServiceCollection();
+        services.AddSingleton<IFunctionInvocationFilter>(new TimingFilter());
+        services.AddSingleton<IFunctionInvocationFilter>(new AuditFilter(workspace.Audit));
+        services.AddSingleton<IFunctionInvocationFilter>(new AuthorizationFilter(policy));
+        services.AddSingleton<IFunctionInvocationFilter>(new ConfirmationFilter());
+        services.AddSingleton<IFunctionInvocationFilter>(new ArgumentFilter());
+        IKernelBuilder kernel = services.AddKernel();
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("churn", new ChurnPlugin(Risk, workspace.Accounts, workspace.Users, workspace.Conversations)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("support", new SupportPlugin(workspace.Conversations, workspace.Accounts, SupportMemory)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit, workspace.Users, AgentOptions, Approvals)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("crm", new CrmPlugin(Crm, workspace.Accounts, workspace.Users)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("portfolio", new PortfolioPlugin(Risk, workspace.Accounts, workspace.Activity)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("alerts", new AlertsPlugin(workspace.Alerts, workspace.Accounts, workspace.Audit)));
+        Kernel = services.BuildServiceProvider().GetRequiredService<Kernel>();
         // With an OpenAI-compatible endpoint configured, a model routes by tool calling over the same kernel and filters;
         // without one (the default) the embedded router does all the work.
         ModelRouter = LlmOptions.IsConfigured(llm)

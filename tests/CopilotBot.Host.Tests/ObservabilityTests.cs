@@ -75,7 +75,7 @@ public sealed class ObservabilityTests(SeededWorkspaceFixture fixture)
         {
             context.Response.ContentType = "application/json";
             bool toolAnswered = request.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal);
-            await context.Response.WriteAsync(toolAnswered ? Completion(null, "Here is who is most at risk.") : Completion("churn_at_risk", null));
+            await context.Response.WriteAsync(toolAnswered ? Completion(null, "Here is who is most at risk.") : Completion("churn-at_risk", null));
         });
         var spans = new LockedList<Activity>();
         using var metrics = new MetricsRecorder();

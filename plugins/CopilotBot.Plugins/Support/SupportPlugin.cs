@@ -2,10 +2,11 @@ using System.ComponentModel;
 using System.Globalization;
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
 using Item = CopilotBot.Plugins.Support.SupportCorpus.Entry;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Plugins.Support;
 
@@ -18,7 +19,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
     [KernelFunction("ask")]
     [Description("Answer a question from support conversations (complaints, outages, billing issues), with counts, sentiment against the previous period, and evidence.")]
     public async Task<PluginResult> AskAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("The question in the user's words")] string? question = null,
         [Description("Account id to restrict to")] string? account = null,
         [Description("billing | login | performance | outage | integration | feature_request | onboarding | cancellation")] string? topic = null,
@@ -126,7 +127,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
     [KernelFunction("trends")]
     [Description("Sentiment and topic volume over time (by day or week), with spikes against the baseline and the conversations behind them.")]
     public async Task<PluginResult> TrendsAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("Topic to restrict to")] string? topic = null,
         [Description("Account id to restrict to")] string? account = null,
         [Description("Start date yyyy-MM-dd")] string? from = null,
