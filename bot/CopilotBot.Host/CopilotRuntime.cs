@@ -9,6 +9,7 @@ using CopilotBot.Plugins.Churn;
 using CopilotBot.Plugins.Crm;
 using CopilotBot.Plugins.Interventions;
 using CopilotBot.Plugins.Portfolio;
+using CopilotBot.Plugins.Renewals;
 using CopilotBot.Plugins.Support;
 using CopilotBot.Routing;
 using CopilotBot.Workspace;
@@ -77,14 +78,17 @@ public sealed class CopilotRuntime
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("crm", new CrmPlugin(Crm, workspace.Accounts, workspace.Users)));
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("portfolio", new PortfolioPlugin(Risk, workspace.Accounts, workspace.Activity)));
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("alerts", new AlertsPlugin(workspace.Alerts, workspace.Accounts, workspace.Audit)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("renewals", new RenewalsPlugin(workspace.Accounts, Risk)));
         Kernel = services.BuildServiceProvider().GetRequiredService<Kernel>();
+        // The embedded router also routes to plugin functions it was not trained on, from their declared utterances.
+        IntentRouter router = Router.Value.WithExtensions(Kernel.RouterExtensions());
         // With an OpenAI-compatible endpoint configured, a model routes by tool calling over the same kernel and filters;
         // without one (the default) the embedded router does all the work.
         ModelRouter = LlmOptions.IsConfigured(llm)
             ? new OpenAiModelRouter(llm!, Kernel, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "prompts", "system.md")), logging?.CreateLogger<OpenAiModelRouter>(),
                 configuration.GetSection(PrivacyOptions.SectionName).Get<PrivacyOptions>())
             : null;
-        Agent = new CopilotAgent(workspace, Kernel, Router.Value, new WorkspaceAccountDirectory(workspace.Accounts), policy, clock, ModelRouter);
+        Agent = new CopilotAgent(workspace, Kernel, router, new WorkspaceAccountDirectory(workspace.Accounts), policy, clock, ModelRouter);
         if (logging?.CreateLogger<CopilotAgent>() is { } agentLog)
         {
             Agent.StoreFaulted = ex => agentLog.LogError(ex, "The workspace store failed during a turn; the user was told to try again");

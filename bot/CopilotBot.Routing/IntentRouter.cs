@@ -62,12 +62,28 @@ public sealed class IntentRouter
     };
 
     private readonly RouterModel _model;
+    private readonly ExtensionIndex? _extensions;
 
     public IntentRouter(RouterModel model)
+        : this(model, null)
+    {
+    }
+
+    private IntentRouter(RouterModel model, ExtensionIndex? extensions)
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
+        _extensions = extensions;
     }
+
+    /// <summary>
+    /// This router, also routing to functions that plugins added with example utterances (<see cref="ExtensionIndex"/>,
+    /// built here at start-up); the embedded classifier and its decisions for built-in functions are unchanged.
+    /// </summary>
+    public IntentRouter WithExtensions(IEnumerable<RouterExtension> extensions) => new(_model, ExtensionIndex.Build(extensions));
+
+    /// <summary>The plugin functions this router also routes to.</summary>
+    public IReadOnlyCollection<RouterExtension> Extensions => _extensions?.Extensions ?? [];
 
     public RouterModel Model => _model;
 
@@ -108,6 +124,11 @@ public sealed class IntentRouter
             extraction.Values.Count == 0 && extraction.Times.Count == 0)
         {
             return BareAccount(extraction, previous);
+        }
+
+        if (_extensions?.Match(extraction.Masked) is ({ } extension, double similarity))
+        {
+            return BuildExtension(extension, similarity, extraction, context, previous);
         }
 
         IntentScore top = ranked[0];
@@ -494,6 +515,46 @@ public sealed class IntentRouter
 
         ranked.Sort(static (a, b) => b.Score.CompareTo(a.Score));
         return ranked;
+    }
+
+    /// <summary>
+    /// A plugin function's route: the account named (when it takes one), the values it declares (tier, region, owner, …),
+    /// a look-ahead ("next 60 days" → <c>horizon_days</c>) or a past range (<c>from</c>/<c>to</c>) when it takes those.
+    /// </summary>
+    private static RouteResult BuildExtension(RouterExtension extension, double similarity, Extraction extraction, RoutingContext context, ConversationMemory previous)
+    {
+        var slots = new Dictionary<string, object>(StringComparer.Ordinal);
+        bool Takes(string slot) => extension.Slots.Contains(slot, StringComparer.Ordinal);
+        if (extraction.Account.Kind == AccountMentionKind.Resolved && Takes("account"))
+        {
+            slots["account"] = extraction.Account.Account!.Id;
+        }
+
+        foreach ((string key, object value) in extraction.Values)
+        {
+            if (Takes(key))
+            {
+                slots[key] = value;
+            }
+        }
+
+        if (extraction.Times.Count > 0)
+        {
+            TimeExpression first = extraction.Times[0];
+            if (Takes("horizon_days") && first.Future.To > context.Now)
+            {
+                // The look-ahead as said ("next 60 days" → 60, "this quarter" → to its end), not the churn model's buckets.
+                slots["horizon_days"] = first.Future.To.DayNumber - context.Now.DayNumber;
+            }
+            else if (Takes("from") && Takes("to"))
+            {
+                slots["from"] = Iso(first.Past.From);
+                slots["to"] = Iso(first.Past.To);
+            }
+        }
+
+        ConversationMemory memory = previous with { Intent = extension.Intent, Slots = slots };
+        return Result(RouteKind.Routed, extension.Intent, similarity, slots, [], null, memory);
     }
 
     private static RouteResult Result(

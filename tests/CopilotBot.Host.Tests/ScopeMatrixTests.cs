@@ -55,6 +55,7 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         ["portfolio.cohorts"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
         ["alerts.dismiss"] = [nameof(EveryFunctionTakingARecord_RefusesAnotherCsmsRecordById_AndChangesNothing)],
         ["alerts.list"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
+        ["renewals.upcoming"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
     };
 
     private CopilotRuntime Open() => CopilotRuntime.Open(HostSettings.Resolve(fixture.Directory, SeededWorkspaceFixture.Today, null, null));
@@ -367,6 +368,12 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         Assert.Equal(allMine.Count, cohortData.GetProperty("accounts").GetInt32());
         Assert.Equal(allMine.Count, cohortData.GetProperty("groups").EnumerateArray().Sum(g => g.GetProperty("accounts").GetInt32()));
         Assert.Equal(allMine.Select(a => a.Industry).Distinct().Order(), cohortData.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("key").GetString()!).Order());
+
+        // renewals.upcoming (the worked example plugin, scoped by the filters and its query): her active accounts renewing within a year.
+        JsonElement renewals = Data(await CallAsync(runtime, Csm, "renewals.upcoming", new() { ["horizon_days"] = 365 }));
+        int renewing = mine.Count(a => a.Status == AccountStatus.Active && a.RenewalDate is { } r && r >= runtime.Today && r <= runtime.Today.AddDays(365));
+        Assert.InRange(renewing, 1, 1000);
+        Assert.Equal(renewing, renewals.GetProperty("count").GetInt32());
 
         // support.ask and support.trends: her conversations only.
         DateTimeOffset end = new(runtime.Today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

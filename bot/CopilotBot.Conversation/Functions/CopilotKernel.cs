@@ -79,6 +79,23 @@ public static class CopilotKernel
     /// <summary>The catalog name: <c>plugin.function</c>.</summary>
     public static string CatalogName(this KernelFunction function) => function.PluginName + "." + function.Name;
 
+    /// <summary>
+    /// The functions the embedded router was not trained on, as it sees them: catalog name, declared example utterances,
+    /// catalog argument names (<c>horizonDays</c> → <c>horizon_days</c>) and whether they change something.
+    /// </summary>
+    public static IEnumerable<Routing.Classification.RouterExtension> RouterExtensions(this Kernel kernel) =>
+        kernel.Functions()
+            .Where(f => !Routing.IntentCatalog.IsIntent(f.CatalogName()) && !f.Policy().ButtonOnly && f.Utterances().Count > 0)
+            .Select(f => new Routing.Classification.RouterExtension(
+                f.CatalogName(),
+                f.Utterances(),
+                f.Metadata.Parameters.Select(p => SnakeCase(p.Name)).ToList(),
+                f.Policy().HasSideEffects));
+
+    /// <summary><c>horizonDays</c> → <c>horizon_days</c>: a C# parameter's catalog argument name.</summary>
+    public static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : string.Empty) + char.ToLowerInvariant(c) : c.ToString()));
+
     /// <summary>Every function of every plugin.</summary>
     public static IEnumerable<KernelFunction> Functions(this Kernel kernel) => kernel.Plugins.SelectMany(p => p);
 
