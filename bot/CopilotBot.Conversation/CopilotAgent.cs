@@ -134,7 +134,7 @@ public sealed class CopilotAgent(
             }
 
             var routing = new RoutingContext(caller.Today, new WorkspaceAccountDirectory.Scoped(index, byId, caller.Scope), memory);
-            ModelRoute? modelRoute = modelRouter is null ? null : await modelRouter.RouteAsync(text, caller, memory, cancellationToken);
+            ModelRoute? modelRoute = modelRouter is null ? null : await modelRouter.RouteAsync(text, caller, memory, request.Partial, cancellationToken);
             if (modelRoute is { Reply: { } modelReply })
             {
                 reply = modelReply;

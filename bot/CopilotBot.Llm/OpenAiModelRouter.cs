@@ -64,7 +64,10 @@ public sealed partial class OpenAiModelRouter : IModelRouter
     /// <summary>The tool names offered to the model (<c>plugin-function</c>, Semantic Kernel's naming).</summary>
     public IReadOnlyCollection<string> ToolNames => _offered.Select(f => f.PluginName + "-" + f.Name).ToList();
 
-    public async Task<ModelRoute?> RouteAsync(string text, CallerContext caller, ConversationMemory memory, CancellationToken cancellationToken)
+    public Task<ModelRoute?> RouteAsync(string text, CallerContext caller, ConversationMemory memory, CancellationToken cancellationToken) =>
+        RouteAsync(text, caller, memory, null, cancellationToken);
+
+    public async Task<ModelRoute?> RouteAsync(string text, CallerContext caller, ConversationMemory memory, Func<string, CancellationToken, Task>? partial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(memory);
@@ -73,7 +76,7 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         using Activity? span = CopilotTelemetry.Source.StartActivity("route llm");
         span?.SetTag("copilot.router.kind", "llm");
         span?.SetTag("gen_ai.request.model", _options.ChatModel);
-        ModelRoute? route = await RouteWithinBudgetAsync(text, caller, memory, cancellationToken);
+        ModelRoute? route = await RouteWithinBudgetAsync(text, caller, memory, partial, cancellationToken);
         if (span is not null)
         {
             span.SetTag("copilot.route.outcome", route?.Reply is null ? "fallback" : "answered");
@@ -88,14 +91,14 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         return route;
     }
 
-    private async Task<ModelRoute?> RouteWithinBudgetAsync(string text, CallerContext caller, ConversationMemory memory, CancellationToken cancellationToken)
+    private async Task<ModelRoute?> RouteWithinBudgetAsync(string text, CallerContext caller, ConversationMemory memory, Func<string, CancellationToken, Task>? partial, CancellationToken cancellationToken)
     {
         // One budget for the whole turn (every model round trip, retry and tool call), not per request.
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
         try
         {
-            return await RunAsync(text, caller, memory, budget.Token);
+            return await RunAsync(text, caller, memory, partial, budget.Token);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -132,7 +135,7 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         }
     }
 
-    private async Task<ModelRoute?> RunAsync(string text, CallerContext caller, ConversationMemory memory, CancellationToken cancellationToken)
+    private async Task<ModelRoute?> RunAsync(string text, CallerContext caller, ConversationMemory memory, Func<string, CancellationToken, Task>? partial, CancellationToken cancellationToken)
     {
         var history = new ChatHistory(RenderPrompt(_systemPrompt, caller));
         if (ContextLine(memory) is { } context)
@@ -149,15 +152,51 @@ public sealed partial class OpenAiModelRouter : IModelRouter
 
         // Sequential on purpose: the filters audit in order and plugins share the workspace connection.
         var choice = new FunctionChoiceBehaviorOptions { AllowConcurrentInvocation = false };
-        ChatMessageContent answer = await _chat.GetChatMessageContentAsync(
-            history, Settings(FunctionChoiceBehavior.Auto(_offered, autoInvoke: true, choice)), kernel, cancellationToken);
+        string answer = await AnswerAsync(history, Settings(FunctionChoiceBehavior.Auto(_offered, autoInvoke: true, choice)), kernel, partial, cancellationToken);
         if (turn.RoundLimitReached)
         {
             // The tools stay listed (earlier messages refer to them) but "none" forbids new calls, which bounds the loop.
-            answer = await _chat.GetChatMessageContentAsync(history, Settings(FunctionChoiceBehavior.None(_offered, choice)), kernel, cancellationToken);
+            answer = await AnswerAsync(history, Settings(FunctionChoiceBehavior.None(_offered, choice)), kernel, partial, cancellationToken);
         }
 
         return Finish(answer, turn);
+    }
+
+    /// <summary>
+    /// One call of the connector (its own rounds of tool calls included); streamed when someone shows the text as it comes,
+    /// each piece passed on as the whole text so far (at most every 100 ms, and once at the end).
+    /// </summary>
+    private async Task<string> AnswerAsync(ChatHistory history, OpenAIPromptExecutionSettings settings, Kernel kernel, Func<string, CancellationToken, Task>? partial, CancellationToken cancellationToken)
+    {
+        if (partial is null)
+        {
+            return (await _chat.GetChatMessageContentAsync(history, settings, kernel, cancellationToken)).Content ?? string.Empty;
+        }
+
+        var text = new System.Text.StringBuilder();
+        long lastSent = 0;
+        int sentLength = 0;
+        await foreach (StreamingChatMessageContent chunk in _chat.GetStreamingChatMessageContentsAsync(history, settings, kernel, cancellationToken))
+        {
+            if (string.IsNullOrEmpty(chunk.Content))
+            {
+                continue;
+            }
+
+            text.Append(chunk.Content);
+            if (Stopwatch.GetElapsedTime(lastSent) >= TimeSpan.FromMilliseconds(100))
+            {
+                await partial(text.ToString(), cancellationToken);
+                (lastSent, sentLength) = (Stopwatch.GetTimestamp(), text.Length);
+            }
+        }
+
+        if (text.Length > sentLength)
+        {
+            await partial(text.ToString(), cancellationToken);
+        }
+
+        return text.ToString();
     }
 
     private OpenAIPromptExecutionSettings Settings(FunctionChoiceBehavior behavior)
@@ -171,9 +210,9 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         return settings;
     }
 
-    private ModelRoute Finish(ChatMessageContent answer, ModelTurn turn)
+    private ModelRoute Finish(string answer, ModelTurn turn)
     {
-        string content = (answer.Content ?? string.Empty).Trim();
+        string content = answer.Trim();
         if (content.Length == 0)
         {
             content = turn.ResultText();

@@ -63,7 +63,8 @@ public sealed class Harness : IAsyncDisposable
             Endpoint = Server.BaseUrl,
             ApiKey = TestKey,
             ChatModel = "test-model",
-            TimeoutSeconds = 10,
+            // Generous: the suite runs test assemblies side by side on two cores, and the first turn JIT-compiles the connector.
+            TimeoutSeconds = 30,
             // Most tests script exactly one answer per request; retries are tested on their own.
             MaxRetries = 0,
         };

@@ -368,6 +368,29 @@ public sealed class OpenAiModelRouterTests
     }
 
     [Fact]
+    public async Task RouteAsync_CallsTheDeploymentWithApiKey_WhenProviderIsAzure()
+    {
+        await using Harness h = await Harness.StartAsync();
+        h.Server.EnqueueToolCalls(("call_1", "test-lookup", """{"account":"P10342"}""")).EnqueueText("P10342 is at 82%.");
+
+        ModelRoute? route = await h.RouteAsync("How risky is P10342?", o =>
+        {
+            o.Provider = LlmOptions.AzureProvider;
+            o.Endpoint = h.Server.RootUrl;
+        });
+
+        Assert.Equal("P10342 is at 82%.", route!.Reply!.Text);
+        Assert.Equal("test.lookup", route.Reply.Tool);
+        Assert.Equal(2, h.Server.Requests.Count);
+        Assert.All(h.Server.Requests, r =>
+        {
+            Assert.StartsWith("/openai/deployments/test-model/chat/completions?api-version=", r.Path, StringComparison.Ordinal);
+            Assert.Equal(Harness.TestKey, r.Header("api-key"));
+            Assert.Null(r.Header("Authorization"));
+        });
+    }
+
+    [Fact]
     public async Task RouteAsync_ReturnsFallbackNote_WhenModelDoesNotAnswerInTime()
     {
         await using Harness h = await Harness.StartAsync();
