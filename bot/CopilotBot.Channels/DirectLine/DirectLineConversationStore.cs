@@ -72,6 +72,12 @@ public sealed class DirectLineConversationStore
         }
     }
 
+    public DirectLineStart TryGetOrStart(string id, string userId)
+    {
+        (DirectLineConversation c, bool created) = GetOrStart(id, userId);
+        return new DirectLineStart(c, created, null);
+    }
+
     /// <summary>Forgets conversations idle past the timeout (open streams count as activity).</summary>
     public int Sweep()
     {
@@ -124,3 +130,5 @@ public sealed class DirectLineConversationStore
         return true;
     }
 }
+
+public sealed record DirectLineStart(DirectLineConversation? Conversation, bool Created, string? Refusal);

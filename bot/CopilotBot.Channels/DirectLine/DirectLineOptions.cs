@@ -26,6 +26,8 @@ public sealed class DirectLineOptions
     /// <summary>At most this many conversations are kept; starting one more forgets the least recently used.</summary>
     public int MaxConversations { get; set; } = 200;
 
+    public int MaxConversationsPerUser { get; set; } = 10;
+
     /// <summary>History kept per conversation: the oldest activities go first past either limit.</summary>
     public int MaxActivitiesPerConversation { get; set; } = 500;
 

@@ -1,0 +1,6 @@
+namespace CopilotBot.Host.Web;
+
+internal static class LocalModeExposure
+{
+    public static IReadOnlyList<string> NonLoopback(IEnumerable<string> addresses) => [];
+}
