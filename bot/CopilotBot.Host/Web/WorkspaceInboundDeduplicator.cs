@@ -4,9 +4,8 @@ using CopilotBot.Workspace.Storage;
 namespace CopilotBot.Host.Web;
 
 /// <summary>
-/// Inbound delivery ids (Slack event ids, Bot Framework activity ids) recorded in the workspace's shared database, so a
-/// retry that reaches another instance is still handled once. Used when several instances share a PostgreSQL database;
-/// keys older than the time-to-live are pruned (at most once a minute per instance) and may then be claimed again.
+/// Inbound delivery ids (Slack event ids, Bot Framework activity ids) recorded in the workspace's database (SQLite or
+/// PostgreSQL), so a retry is handled once whether it reaches another instance or this one after a restart; keys older than the time-to-live are pruned (at most once a minute per instance) and may then be claimed again.
 /// </summary>
 internal sealed class WorkspaceInboundDeduplicator(Func<IInboundEventLog> log, TimeProvider clock) : IInboundDeduplicator
 {

@@ -13,7 +13,8 @@ public sealed class SigningKeyBackoffTests
     {
         await using LoopbackServer metadata = await LoopbackServer.StartAsync((context, _) =>
         {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            // 500, not 503: IdentityModel's retriever retries a 503 once itself, which would blur the count.
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return Task.CompletedTask;
         });
         var clock = new ManualClock();
@@ -32,7 +33,7 @@ public sealed class SigningKeyBackoffTests
         await validator.AuthenticateAsync("Bearer " + UnsignedToken("later"), new Activity { Type = "message", ChannelId = "msteams" });
 
         Assert.All(statuses, s => Assert.Equal(503, s));
-        Assert.InRange(during, 1, 2);
+        Assert.Equal(1, during);
         Assert.Equal(during + 1, metadata.Requests.Count);
     }
 

@@ -39,6 +39,8 @@ public sealed partial class UntrustedTextTests
             AssertInert(text);
         }
 
+        Assert.True(texts.Count(t => t.Contains("evil.example", StringComparison.Ordinal)) >= 7, "the untrusted words are still shown, as text");
+
         Assert.DoesNotContain(Descendants(card), n => (string?)n["type"] == "Image");
         Assert.DoesNotContain(Descendants(card), n => (string?)n["type"] == "Action.OpenUrl");
     }
@@ -83,7 +85,6 @@ public sealed partial class UntrustedTextTests
         Assert.False(RawTag().IsMatch(text), $"raw HTML or autolink in: {text}");
         Assert.DoesNotContain("http://", text, StringComparison.Ordinal);
         Assert.DoesNotContain("https://", text, StringComparison.Ordinal);
-        Assert.Contains("evil.example", text, StringComparison.Ordinal); // the words are still shown, just not as markup
     }
 
     private static IEnumerable<string> TextBlocks(JsonNode node) =>
