@@ -87,8 +87,11 @@ public sealed partial class UntrustedTextTests
         Assert.DoesNotContain("https://", text, StringComparison.Ordinal);
     }
 
+    // Everything an Adaptive Card client renders as markdown: TextBlock texts and FactSet titles and values.
     private static IEnumerable<string> TextBlocks(JsonNode node) =>
-        Descendants(node).Where(n => (string?)n["type"] == "TextBlock").Select(n => (string)n["text"]!);
+        Descendants(node).Where(n => (string?)n["type"] == "TextBlock").Select(n => (string)n["text"]!)
+            .Concat(Descendants(node).Where(n => (string?)n["type"] == "FactSet").SelectMany(n => n["facts"]!.AsArray())
+                .SelectMany(f => new[] { (string)f!["title"]!, (string)f["value"]! }));
 
     private static IEnumerable<JsonObject> Descendants(JsonNode? node)
     {

@@ -119,6 +119,28 @@ public sealed class TwoHostsTests(TwoHostsFixture fixture, Xunit.Abstractions.IT
     }
 
     [StoreFact]
+    public async Task SlackRetry_IsNotAnsweredAgain_ByAnInstanceStartedAfterTheFirstDelivery()
+    {
+        // Issue #17 item 7: retry deduplication survives a restart (here: a host started after the first delivery).
+        using HttpClient clientA = _a.CreateClient();
+        string callback = Callback("Ev-restart-1");
+        int baseline = _slackA.Posts + _slackB.Posts; // the hosts are shared with the other tests
+        HttpResponseMessage first = await clientA.PostAsync("/api/slack/events", Signed(callback));
+        int before = await SettledAsync(() => _slackA.Posts + _slackB.Posts - baseline, expected: 1);
+
+        var slackC = new TwoHostsFixture.RecordingSlack();
+        await using WebApplicationFactory<Program> restarted = fixture.StartAnother(slackC);
+        using HttpClient clientC = restarted.CreateClient();
+        HttpResponseMessage retry = await clientC.PostAsync("/api/slack/events", Signed(callback, retry: "1"));
+        await Task.Delay(1500);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, retry.StatusCode));
+        Assert.Equal(1, before);
+        Assert.Equal(0, slackC.Posts);
+        restarted.Services.GetRequiredService<CopilotRuntime>().Workspace.Dispose();
+    }
+
+    [StoreFact]
     public async Task Alerts_AreRaisedOnce_WhenBothHostsRaiseTheSameAlertAtOnce()
     {
         IAlertStore a = Runtime(_a).Workspace.Alerts, b = Runtime(_b).Workspace.Alerts;
