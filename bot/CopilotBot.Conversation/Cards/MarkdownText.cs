@@ -25,7 +25,9 @@ public static partial class MarkdownText
         var result = new StringBuilder(text.Length + 16);
         foreach (char c in text)
         {
-            if (c is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '~' or '|')
+            // Links and images need [ ], HTML and autolinks need < >, code and emphasis need ` * _; a lone ~ (the urgency
+            // "~7 d") or | means nothing to Adaptive Card markdown and stays as it is.
+            if (c is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>')
             {
                 result.Append('\\');
             }

@@ -41,8 +41,11 @@ internal sealed class BrowserRequestGuard(IConfiguration configuration)
             return null;
         }
 
-        string own = request.Scheme + "://" + request.Host.Value;
-        return origin.Equals(own, StringComparison.OrdinalIgnoreCase) || _allowedOrigins.Contains(origin)
+        // The page's own origin names the host (and port) the request is addressed to. The scheme is not compared: behind a
+        // TLS-terminating proxy the page is https while the request reaching the bot is http.
+        bool own = Uri.TryCreate(origin, UriKind.Absolute, out Uri? uri)
+            && string.Equals(uri.IsDefaultPort ? uri.Host : uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+        return own || _allowedOrigins.Contains(origin.TrimEnd('/'))
             ? null
             : "Requests from another origin are refused (Web:AllowedOrigins lists the ones to accept).";
     }

@@ -104,6 +104,7 @@ public sealed class TwoHostsTests(TwoHostsFixture fixture, Xunit.Abstractions.IT
     {
         using HttpClient clientA = _a.CreateClient(), clientB = _b.CreateClient();
         string first = Callback("Ev-two-hosts-1"), second = Callback("Ev-two-hosts-2");
+        int baseline = _slackA.Posts + _slackB.Posts; // the hosts are shared with the other tests of the class
 
         HttpResponseMessage[] responses = await Task.WhenAll(
             Task.Run(() => clientA.PostAsync("/api/slack/events", Signed(first))),
@@ -112,7 +113,7 @@ public sealed class TwoHostsTests(TwoHostsFixture fixture, Xunit.Abstractions.IT
             Task.Run(() => clientB.PostAsync("/api/slack/events", Signed(second))));
 
         // Each host alone would answer its copies of the first event (three answers); sharing the database, it is answered once.
-        int posts = await SettledAsync(() => _slackA.Posts + _slackB.Posts, expected: 2);
+        int posts = await SettledAsync(() => _slackA.Posts + _slackB.Posts - baseline, expected: 2);
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(2, posts);
