@@ -10,6 +10,9 @@ namespace CopilotBot.Host.Web;
 internal sealed class WorkspaceInboundDeduplicator(Func<IInboundEventLog> log, TimeProvider clock) : IInboundDeduplicator
 {
     private static readonly TimeSpan TimeToLive = TimeSpan.FromMinutes(15);
+
+    // The log also holds keys that must outlive the TTL (one alert digest per person per day): only these are pruned.
+    private const string Prefix = "inbound|";
     private readonly IntervalGate _prune = new(TimeSpan.FromMinutes(1));
 
     public async ValueTask<bool> TryClaimAsync(string key, CancellationToken cancellationToken = default)
@@ -18,9 +21,9 @@ internal sealed class WorkspaceInboundDeduplicator(Func<IInboundEventLog> log, T
         DateTimeOffset now = clock.GetUtcNow();
         if (_prune.TryEnter(now))
         {
-            await log().PruneAsync(now - TimeToLive, cancellationToken);
+            await log().PruneAsync(now - TimeToLive, Prefix, cancellationToken);
         }
 
-        return await log().TryMarkSeenAsync(key, now, cancellationToken);
+        return await log().TryMarkSeenAsync(Prefix + key, now, cancellationToken);
     }
 }
