@@ -106,9 +106,17 @@ public sealed class CopilotAgent(
 
         TurnReply reply;
         ConversationMemory next = memory;
-        if (request.Value is { } value && (string?)value["verb"] is { Length: > 0 } verb)
+        CardValue? action = request.Value is { } value ? CardValue.Read(value) : null;
+        if (request.Value is not null && action is null)
         {
-            (reply, next) = await HandleActionAsync(verb, value, caller, memory, byId, cancellationToken);
+            // Card data every channel passes through untouched: a tampered or malformed button payload (a number for the
+            // verb, duplicate keys, nested objects for arguments) is refused in words, never acted on or a server error.
+            return TurnReply.Plain(CardValue.Refusal, tool: null, confidence: 0);
+        }
+
+        if (action is { Verb.Length: > 0 })
+        {
+            (reply, next) = await HandleActionAsync(action, caller, memory, byId, cancellationToken);
         }
         else if (request.Text is { Length: > MaxQuestionLength })
         {
@@ -222,13 +230,13 @@ public sealed class CopilotAgent(
     }
 
     private async Task<(TurnReply, ConversationMemory)> HandleActionAsync(
-        string verb,
-        JsonObject value,
+        CardValue action,
         CallerContext caller,
         ConversationMemory memory,
         IReadOnlyDictionary<string, Account> byId,
         CancellationToken cancellationToken)
     {
+        string verb = action.Verb;
         if (verb == "cancel")
         {
             return (TurnReply.Plain("Cancelled; nothing was done.", null), memory);
@@ -245,13 +253,17 @@ public sealed class CopilotAgent(
         Dictionary<string, object?> arguments;
         if (verb == Filters.ConfirmationFilter.ConfirmVerb)
         {
-            functionName = (string?)value["function"] ?? string.Empty;
-            arguments = ParseArguments((string?)value["arguments"]);
+            functionName = action.Fields.GetValueOrDefault("function") ?? string.Empty;
+            if (CardValue.ParseArguments(action.Fields.GetValueOrDefault("arguments")) is not { } confirmed)
+            {
+                return (TurnReply.Plain(CardValue.Refusal, null, 0), memory);
+            }
+
+            arguments = confirmed;
         }
         else
         {
-            arguments = value.Where(p => p.Key != "verb" && p.Value is JsonValue)
-                .ToDictionary(p => p.Key, p => (object?)p.Value!.ToString());
+            arguments = action.Fields.Where(p => p.Key != "verb").ToDictionary(p => p.Key, p => (object?)p.Value);
         }
 
         if (functionName == IntentCatalog.Help)
@@ -302,30 +314,6 @@ public sealed class CopilotAgent(
         string text = route.Reason ?? "I'm not sure what you'd like me to do. Did you mean one of these?";
         var cards = actions.Count == 0 ? new List<Card>() : [new Card("Did you mean…", [new CardText(text)], actions) { FallbackText = text }];
         return new TurnReply(text, null, route.Slots.ToDictionary(s => s.Key, s => (object?)s.Value), cards, [], route.Confidence);
-    }
-
-    private static Dictionary<string, object?> ParseArguments(string? json)
-    {
-        var result = new Dictionary<string, object?>();
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return result;
-        }
-
-        try
-        {
-            foreach ((string key, JsonNode? node) in JsonNode.Parse(json)?.AsObject() ?? [])
-            {
-                result[key] = node is JsonValue v ? v.ToString() : node?.ToJsonString();
-            }
-        }
-        catch (JsonException)
-        {
-            // A tampered or truncated button payload: act on nothing rather than on a guess.
-            result.Clear();
-        }
-
-        return result;
     }
 
     /// <summary>Where one person's memory of one conversation is kept.</summary>
