@@ -32,7 +32,10 @@ public sealed class CopilotRuntime
         IAlertDelivery? alertDelivery)
     {
         LlmOptions? llm = configuration.GetSection(LlmOptions.SectionName).Get<LlmOptions>();
-        SupportMemory = new SupportMemory(ct => MemoryFactory.OpenAsync(workspace.Directory, configuration, ct), workspace.Conversations);
+        SupportMemory = new SupportMemory(
+            ct => MemoryFactory.OpenAsync(workspace.Directory, configuration, ct),
+            workspace.Conversations,
+            ct => MemoryFactory.DeleteAsync(workspace.Directory, configuration, ct));
         Settings = settings;
         Workspace = workspace;
         Clock = clock;

@@ -9,7 +9,10 @@ namespace CopilotBot.Plugins.Support;
 /// workspace holds a different number of conversations than at the last check (imports add them), and indexing is
 /// incremental: only new or changed conversations are embedded.
 /// </summary>
-public sealed class SupportMemory(Func<CancellationToken, Task<MemoryIndexer>> open, IConversationStore conversations) : IDisposable
+public sealed class SupportMemory(
+    Func<CancellationToken, Task<MemoryIndexer>> open,
+    IConversationStore conversations,
+    Func<CancellationToken, Task>? deleteIndex = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private MemoryIndexer? _indexer;
@@ -55,7 +58,46 @@ public sealed class SupportMemory(Func<CancellationToken, Task<MemoryIndexer>> o
         }
     }
 
-    public async Task<IReadOnlyList<MemorySearchResult>> SearchAsync(MemoryQuery query, CancellationToken cancellationToken)
+    /// <summary>The embedder of the open index (null before the first search or index run).</summary>
+    public string? EmbedderId => _indexer?.Embedder.Id;
+
+    /// <summary>
+    /// Deletes the index and builds it again from the workspace's conversations, e.g. after the embedder changed
+    /// (<see cref="EmbedderMismatchException"/>). Nothing but the index is touched.
+    /// </summary>
+    public async Task<IndexReport?> RebuildAsync(IProgress<IndexProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (deleteIndex is null)
+        {
+            throw new InvalidOperationException("This support index cannot be rebuilt from here.");
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _indexer?.Dispose();
+            _indexer = null;
+            _indexedCount = -1;
+            await deleteIndex(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        Interlocked.Exchange(ref _unavailableUntil, 0);
+        return await EnsureIndexedAsync(progress, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<MemorySearchResult>> SearchAsync(MemoryQuery query, CancellationToken cancellationToken) =>
+        GuardedAsync(indexer => indexer.CreateSearch().SearchAsync(query, cancellationToken), cancellationToken);
+
+    /// <summary>Conversations at least <paramref name="minSimilarity"/> similar to the text (best chunk), best first.</summary>
+    public Task<IReadOnlyList<(string ConversationId, double Similarity)>> SimilarAsync(
+        string text, VectorFilter? filter, double minSimilarity, int limit, CancellationToken cancellationToken) =>
+        GuardedAsync(indexer => indexer.CreateSearch().SimilarConversationsAsync(text, filter, minSimilarity, limit, cancellationToken), cancellationToken);
+
+    private async Task<T> GuardedAsync<T>(Func<MemoryIndexer, Task<T>> action, CancellationToken cancellationToken)
     {
         long until = Interlocked.Read(ref _unavailableUntil);
         if (until > Environment.TickCount64)
@@ -66,7 +108,7 @@ public sealed class SupportMemory(Func<CancellationToken, Task<MemoryIndexer>> o
         try
         {
             await EnsureIndexedAsync(null, cancellationToken);
-            return await _indexer!.CreateSearch().SearchAsync(query, cancellationToken);
+            return await action(_indexer!);
         }
         catch (Exception ex) when (ex is VectorStoreException or EmbeddingException or IOException)
         {
