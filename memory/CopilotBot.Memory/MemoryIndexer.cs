@@ -257,7 +257,7 @@ public sealed class MemoryIndexer : IDisposable
 
         var chunked = changed.Select(c => (c.Conversation, c.Hash, Chunks: _chunker.Chunk(c.Conversation))).ToList();
         var chunks = chunked.SelectMany(c => c.Chunks).ToList();
-        float[][] vectors = await Embedder.EmbedAsync([.. chunks.Select(c => c.Text)], cancellationToken);
+        float[][] vectors = await Embedder.EmbedAsync([.. chunks.Select(c => ConversationChunker.EmbeddingText(c.Text))], cancellationToken);
         if (vectors.Length != chunks.Count)
         {
             throw new EmbeddingException($"Embedder '{Embedder.Id}' returned {vectors.Length} vectors for {chunks.Count} texts.");

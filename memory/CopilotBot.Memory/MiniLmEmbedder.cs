@@ -16,8 +16,11 @@ public sealed class MiniLmEmbedder : ITextEmbedder
     /// <summary>Recorded by every index built with it; change it when the model or its preprocessing changes.</summary>
     public const string ModelId = "minilm-l6-v2-onnx-24.9.52193";
 
-    /// <summary>About 256 word pieces, the model's trained length; longer text is cut (a 50 KB paste costs the same as 2 KB).</summary>
-    public const int MaxChars = 2000;
+    /// <summary>
+    /// About 128 word pieces, the length all-MiniLM-L6-v2 was trained on; longer text is cut on a word boundary (a 50 KB
+    /// paste costs what 512 characters cost, and attention over longer inputs costs quadratically more for little gain).
+    /// </summary>
+    public const int MaxChars = 512;
 
     private static readonly ConcurrentDictionary<int, Lazy<SentenceEncoder>> Sessions = new();
     private readonly Lazy<SentenceEncoder> _encoder;
@@ -140,6 +143,9 @@ public sealed class MiniLmEmbedder : ITextEmbedder
     private static SentenceEncoder Create(int threads)
     {
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        // Worker threads that spin while waiting burn the cores other work needs (a busy host, other processes); block instead.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
         if (threads > 0)
         {
             options.IntraOpNumThreads = threads;
