@@ -68,7 +68,7 @@ internal static class EndToEndBench
 
         var questions = labelled.Select((c, i) => string.Format(System.Globalization.CultureInfo.InvariantCulture, Wrappers[i % Wrappers.Length], OneLine(Twacs.FirstCustomerTurn(c)))).ToList();
         var clock = Stopwatch.StartNew();
-        (int exit, string answers) = await RunAsync(host, ["ask", "--stdin", "--json", "--workspace", workspace, "--now", now], string.Join('\n', questions) + "\n");
+        (int exit, string answers) = await RunAsync(host, ["ask", "--stdin", "--json", "--workspace", workspace, "--now", now, "--as", "bench-admin"], string.Join('\n', questions) + "\n");
         double seconds = clock.Elapsed.TotalSeconds;
         List<JsonNode> replies = [.. answers.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!)];
         if (exit != 0 || replies.Count != labelled.Count)

@@ -1,0 +1,168 @@
+using System.Text.Json;
+using CopilotBot.Conversation.Kernel;
+using CopilotBot.Memory;
+using CopilotBot.Memory.Embedded;
+using CopilotBot.Plugins.Support;
+using CopilotBot.Workspace;
+using CopilotBot.Workspace.Domain;
+
+namespace CopilotBot.Plugins.Tests;
+
+/// <summary>
+/// support.ask on the sentence model (MiniLM, shipped in its package) over a small workspace of our own conversations:
+/// matches by meaning with no keyword gate, all time when the default window has too few, an index built by another
+/// embedder answered with the rebuild command, and bad input answered plainly.
+/// </summary>
+public sealed class SupportMeaningTests : IDisposable
+{
+    private static readonly DateOnly Today = new(2026, 11, 21);
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "copilot-support-meaning-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly CopilotWorkspace _workspace;
+
+    public SupportMeaningTests()
+    {
+        _workspace = CopilotWorkspace.Open(_directory);
+    }
+
+    public void Dispose()
+    {
+        _workspace.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task AskAsync_CountsConversationsByMeaning_WhenTheyShareNoWordWithTheQuestion()
+    {
+        await AddAsync(Today.AddDays(-10), Luggage);
+        await AddAsync(Today.AddDays(-10), Billing);
+        using SupportMemory memory = Memory(new MiniLmEmbedder());
+
+        PluginResult result = await Plugin(memory).AskAsync(Admin(), question: "What do support conversations say about this: my baggage is lost", cancellationToken: CancellationToken.None);
+
+        Assert.Contains("by meaning", result.Text, StringComparison.Ordinal);
+        Assert.StartsWith("lug-", result.Evidence[0].Id, StringComparison.Ordinal);
+        int count = Data(result).GetProperty("count").GetInt32();
+        Assert.InRange(count, 2, Luggage.Length + 1);
+        Assert.DoesNotContain("mention", result.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AskAsync_SearchesAllTime_WhenTheDefaultWindowHoldsTooFewMatches()
+    {
+        await AddAsync(new DateOnly(2017, 12, 1), Luggage);
+        await AddAsync(Today.AddDays(-5), Billing);
+        using SupportMemory memory = Memory(new MiniLmEmbedder());
+
+        PluginResult result = await Plugin(memory).AskAsync(Admin(), question: "flight landed today and my suitcase never came out", cancellationToken: CancellationToken.None);
+
+        Assert.Contains("in the last 90 days", result.Text, StringComparison.Ordinal);
+        Assert.Contains("the latest 2017-12-0", result.Text, StringComparison.Ordinal);
+        Assert.True(Data(result).GetProperty("widened_to_all_time").GetBoolean());
+        Assert.StartsWith("lug-", result.Evidence[0].Id, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AskAsync_AsksForARebuild_WhenTheIndexWasBuiltByAnotherEmbedder()
+    {
+        await AddAsync(Today.AddDays(-3), Luggage);
+        using (SupportMemory hashing = Memory(new HashingEmbedder(256)))
+        {
+            await hashing.EnsureIndexedAsync(null, CancellationToken.None);
+        }
+
+        using SupportMemory memory = Memory(new MiniLmEmbedder());
+        PluginResult refused = await Plugin(memory).AskAsync(Admin(), question: "lost baggage", cancellationToken: CancellationToken.None);
+        IndexReport? rebuilt = await memory.RebuildAsync(null, CancellationToken.None);
+        PluginResult answered = await Plugin(memory).AskAsync(Admin(), question: "lost baggage", cancellationToken: CancellationToken.None);
+
+        Assert.Contains("copilot support index --rebuild", refused.Text, StringComparison.Ordinal);
+        Assert.Contains("hashing-v1-256", refused.Text, StringComparison.Ordinal);
+        Assert.Empty(refused.Evidence);
+        Assert.Equal(Luggage.Length, rebuilt!.Embedded);
+        Assert.Equal(MiniLmEmbedder.ModelId, memory.EmbedderId);
+        Assert.NotEmpty(answered.Evidence);
+        Assert.Equal(Luggage.Length, await _workspace.Conversations.CountAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AskAsync_AnswersPlainly_WhenTheCorpusIsEmpty()
+    {
+        using SupportMemory memory = Memory(new MiniLmEmbedder());
+
+        PluginResult result = await Plugin(memory).AskAsync(Admin(), question: "my bag was lost", cancellationToken: CancellationToken.None);
+
+        Assert.StartsWith("No support conversations", result.Text, StringComparison.Ordinal);
+        Assert.Empty(result.Evidence);
+    }
+
+    [Fact]
+    public async Task AskAsync_KeepsEveryConversation_WhenOneIsEmojiOnlyAndTheQuestionIs50KbOrInAnotherLanguage()
+    {
+        await AddAsync(Today.AddDays(-2), Luggage);
+        await AddAsync(Today.AddDays(-2), [("emoji-1", "😡😡😡 ✈️✈️ 🧳❓")]);
+        using SupportMemory memory = Memory(new MiniLmEmbedder());
+        SupportPlugin plugin = Plugin(memory);
+        string huge = string.Concat(Enumerable.Repeat("my suitcase did not arrive at the airport and nobody can find it. ", 780));
+
+        PluginResult longQuestion = await plugin.AskAsync(Admin(), question: huge, cancellationToken: CancellationToken.None);
+        PluginResult spanish = await plugin.AskAsync(Admin(), question: "Mi maleta se perdió en el aeropuerto", cancellationToken: CancellationToken.None);
+        PluginResult emoji = await plugin.AskAsync(Admin(), question: "😡😡😡 ✈️✈️ 🧳❓", cancellationToken: CancellationToken.None);
+        IndexReport? again = await memory.EnsureIndexedAsync(null, CancellationToken.None);
+
+        Assert.True(huge.Length > 50_000);
+        Assert.StartsWith("lug-", longQuestion.Evidence[0].Id, StringComparison.Ordinal);
+        Assert.NotEmpty(spanish.Text);
+        Assert.NotEmpty(emoji.Text);
+        Assert.Null(again);
+        Assert.Equal(Luggage.Length + 1, await _workspace.Conversations.CountAsync(CancellationToken.None));
+    }
+
+    private static readonly (string Id, string Text)[] Luggage =
+    [
+        ("lug-1", "My suitcase never showed up on the carousel after we landed in Denver."),
+        ("lug-2", "The airline misplaced my luggage and the tracking page says nothing."),
+        ("lug-3", "Still waiting for my checked bag, it did not arrive with my flight."),
+    ];
+
+    private static readonly (string Id, string Text)[] Billing =
+    [
+        ("bill-1", "We were charged twice on the October invoice, please refund one payment."),
+        ("bill-2", "The renewal price on our invoice is higher than the quote from sales."),
+        ("bill-3", "Our credit card was billed for 120 seats but we only have 80 users."),
+    ];
+
+    private async Task AddAsync(DateOnly day, (string Id, string Text)[] conversations)
+    {
+        var at = new DateTimeOffset(day.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
+        await _workspace.Conversations.UpsertAsync(
+            [.. conversations.Select(c => (
+                new SupportConversation(c.Id, null, at, null, -0.5, "email", null),
+                (IReadOnlyList<ConversationTurn>)[new ConversationTurn(c.Id, 0, Speaker.Customer, at, c.Text), new ConversationTurn(c.Id, 1, Speaker.Agent, at, "Sorry about that, please DM us your reference.")]))],
+            CancellationToken.None);
+    }
+
+    private SupportMemory Memory(ITextEmbedder embedder)
+    {
+        string folder = Path.Combine(_directory, "memory");
+        return new SupportMemory(
+            ct => MemoryIndexer.OpenAsync(folder, embedder, new EmbeddedVectorStore(Path.Combine(folder, "vectors")), null, ct),
+            _workspace.Conversations,
+            ct => MemoryIndexer.DeleteIndexAsync(folder, new EmbeddedVectorStore(Path.Combine(folder, "vectors")), null, ct));
+    }
+
+    private SupportPlugin Plugin(SupportMemory memory) => new(_workspace.Conversations, _workspace.Accounts, memory);
+
+    private static CallerContext Admin() =>
+        new(new User("admin", "Admin", "admin@example.com", UserRole.Admin, null), "web", "support-meaning", Today,
+            new DateTimeOffset(Today.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero), AccessScope.Everything);
+
+    private static JsonElement Data(PluginResult result) => JsonSerializer.SerializeToElement(result.Data);
+}
