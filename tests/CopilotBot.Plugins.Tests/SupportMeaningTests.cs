@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CopilotBot.Conversation.Kernel;
-using CopilotBot.Memory;
+using Mem = CopilotBot.Memory;
 using CopilotBot.Memory.Embedded;
 using CopilotBot.Plugins.Support;
 using CopilotBot.Workspace;
@@ -43,7 +43,7 @@ public sealed class SupportMeaningTests : IDisposable
     {
         await AddAsync(Today.AddDays(-10), Luggage);
         await AddAsync(Today.AddDays(-10), Billing);
-        using SupportMemory memory = Memory(new MiniLmEmbedder());
+        using SupportMemory memory = Memory(new Mem.MiniLmEmbedder());
 
         PluginResult result = await Plugin(memory).AskAsync(Admin(), question: "What do support conversations say about this: my baggage is lost", cancellationToken: CancellationToken.None);
 
@@ -59,7 +59,7 @@ public sealed class SupportMeaningTests : IDisposable
     {
         await AddAsync(new DateOnly(2017, 12, 1), Luggage);
         await AddAsync(Today.AddDays(-5), Billing);
-        using SupportMemory memory = Memory(new MiniLmEmbedder());
+        using SupportMemory memory = Memory(new Mem.MiniLmEmbedder());
 
         PluginResult result = await Plugin(memory).AskAsync(Admin(), question: "flight landed today and my suitcase never came out", cancellationToken: CancellationToken.None);
 
@@ -73,21 +73,21 @@ public sealed class SupportMeaningTests : IDisposable
     public async Task AskAsync_AsksForARebuild_WhenTheIndexWasBuiltByAnotherEmbedder()
     {
         await AddAsync(Today.AddDays(-3), Luggage);
-        using (SupportMemory hashing = Memory(new HashingEmbedder(256)))
+        using (SupportMemory hashing = Memory(new Mem.HashingEmbedder(256)))
         {
             await hashing.EnsureIndexedAsync(null, CancellationToken.None);
         }
 
-        using SupportMemory memory = Memory(new MiniLmEmbedder());
+        using SupportMemory memory = Memory(new Mem.MiniLmEmbedder());
         PluginResult refused = await Plugin(memory).AskAsync(Admin(), question: "lost baggage", cancellationToken: CancellationToken.None);
-        IndexReport? rebuilt = await memory.RebuildAsync(null, CancellationToken.None);
+        Mem.IndexReport? rebuilt = await memory.RebuildAsync(null, CancellationToken.None);
         PluginResult answered = await Plugin(memory).AskAsync(Admin(), question: "lost baggage", cancellationToken: CancellationToken.None);
 
         Assert.Contains("copilot support index --rebuild", refused.Text, StringComparison.Ordinal);
         Assert.Contains("hashing-v1-256", refused.Text, StringComparison.Ordinal);
         Assert.Empty(refused.Evidence);
         Assert.Equal(Luggage.Length, rebuilt!.Embedded);
-        Assert.Equal(MiniLmEmbedder.ModelId, memory.EmbedderId);
+        Assert.Equal(Mem.MiniLmEmbedder.ModelId, memory.EmbedderId);
         Assert.NotEmpty(answered.Evidence);
         Assert.Equal(Luggage.Length, await _workspace.Conversations.CountAsync(CancellationToken.None));
     }
@@ -95,7 +95,7 @@ public sealed class SupportMeaningTests : IDisposable
     [Fact]
     public async Task AskAsync_AnswersPlainly_WhenTheCorpusIsEmpty()
     {
-        using SupportMemory memory = Memory(new MiniLmEmbedder());
+        using SupportMemory memory = Memory(new Mem.MiniLmEmbedder());
 
         PluginResult result = await Plugin(memory).AskAsync(Admin(), question: "my bag was lost", cancellationToken: CancellationToken.None);
 
@@ -108,14 +108,14 @@ public sealed class SupportMeaningTests : IDisposable
     {
         await AddAsync(Today.AddDays(-2), Luggage);
         await AddAsync(Today.AddDays(-2), [("emoji-1", "😡😡😡 ✈️✈️ 🧳❓")]);
-        using SupportMemory memory = Memory(new MiniLmEmbedder());
+        using SupportMemory memory = Memory(new Mem.MiniLmEmbedder());
         SupportPlugin plugin = Plugin(memory);
         string huge = string.Concat(Enumerable.Repeat("my suitcase did not arrive at the airport and nobody can find it. ", 780));
 
         PluginResult longQuestion = await plugin.AskAsync(Admin(), question: huge, cancellationToken: CancellationToken.None);
         PluginResult spanish = await plugin.AskAsync(Admin(), question: "Mi maleta se perdió en el aeropuerto", cancellationToken: CancellationToken.None);
         PluginResult emoji = await plugin.AskAsync(Admin(), question: "😡😡😡 ✈️✈️ 🧳❓", cancellationToken: CancellationToken.None);
-        IndexReport? again = await memory.EnsureIndexedAsync(null, CancellationToken.None);
+        Mem.IndexReport? again = await memory.EnsureIndexedAsync(null, CancellationToken.None);
 
         Assert.True(huge.Length > 50_000);
         Assert.StartsWith("lug-", longQuestion.Evidence[0].Id, StringComparison.Ordinal);
@@ -124,6 +124,36 @@ public sealed class SupportMeaningTests : IDisposable
         Assert.Null(again);
         Assert.Equal(Luggage.Length + 1, await _workspace.Conversations.CountAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task AskAsync_SaysWhatSetTheDaysNegativesApart_WhenAskedWhySentimentWasNegative()
+    {
+        DateOnly day = Today.AddDays(-20);
+        await AddAsync(day, [
+            ("why-1", "The refund for my cancelled order still has not arrived"),
+            ("why-2", "Where is my refund? It has been three weeks"),
+            ("why-3", "Refund promised twice and nothing, very disappointed"),
+            ("why-4", "I want my refund now, the order was cancelled by you")]);
+        for (int d = 1; d <= 20; d++)
+        {
+            await AddAsync(day.AddDays(-d), [($"base-{d}", d % 2 == 0 ? "The dashboard is slow to load this morning" : "Login page keeps timing out for our team")]);
+        }
+
+        using SupportMemory memory = Memory(new Mem.MiniLmEmbedder());
+
+        PluginResult result = await Plugin(memory).AskAsync(Admin(), question: "why was sentiment negative on that day", from: Format(day), to: Format(day), cancellationToken: CancellationToken.None);
+
+        Assert.StartsWith("4 of 4 support conversations on " + Format(day) + " were negative", result.Text, StringComparison.Ordinal);
+        Assert.Contains("\"refund\" in 4 of 4 (before: 0 of 20)", result.Text, StringComparison.Ordinal);
+        Assert.NotEmpty(result.Evidence);
+        Assert.All(result.Evidence, e => Assert.StartsWith("why-", e.Id, StringComparison.Ordinal));
+        // Every conversation id the reply cites is one of the evidence it returns.
+        var cited = System.Text.RegularExpressions.Regex.Matches(result.Text, @"\b(why|base)-\d+\b").Select(m => m.Value).ToList();
+        Assert.NotEmpty(cited);
+        Assert.All(cited, id => Assert.Contains(result.Evidence, e => e.Id == id));
+    }
+
+    private static string Format(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static readonly (string Id, string Text)[] Luggage =
     [
@@ -149,13 +179,13 @@ public sealed class SupportMeaningTests : IDisposable
             CancellationToken.None);
     }
 
-    private SupportMemory Memory(ITextEmbedder embedder)
+    private SupportMemory Memory(Mem.ITextEmbedder embedder)
     {
         string folder = Path.Combine(_directory, "memory");
         return new SupportMemory(
-            ct => MemoryIndexer.OpenAsync(folder, embedder, new EmbeddedVectorStore(Path.Combine(folder, "vectors")), null, ct),
+            ct => Mem.MemoryIndexer.OpenAsync(folder, embedder, new EmbeddedVectorStore(Path.Combine(folder, "vectors")), null, ct),
             _workspace.Conversations,
-            ct => MemoryIndexer.DeleteIndexAsync(folder, new EmbeddedVectorStore(Path.Combine(folder, "vectors")), null, ct));
+            ct => Mem.MemoryIndexer.DeleteIndexAsync(folder, new EmbeddedVectorStore(Path.Combine(folder, "vectors")), null, ct));
     }
 
     private SupportPlugin Plugin(SupportMemory memory) => new(_workspace.Conversations, _workspace.Accounts, memory);

@@ -32,6 +32,11 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             return PluginResult.Refuse(error);
         }
 
+        if ((from is not null || to is not null) && AsksWhyNegative(question))
+        {
+            return await WhyNegativeAsync(caller, account, topic, start, end, cancellationToken);
+        }
+
         if (memory is not null && SemanticQuery(question) is { } semantic)
         {
             try
@@ -191,6 +196,115 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             },
         };
     }
+
+    private static bool AsksWhyNegative(string? question)
+    {
+        string q = (question ?? string.Empty).ToLowerInvariant();
+        return (q.Contains("why", StringComparison.Ordinal) || q.Contains("what happened", StringComparison.Ordinal) || q.Contains("what caused", StringComparison.Ordinal))
+            && (q.Contains("negative", StringComparison.Ordinal) || q.Contains("sentiment", StringComparison.Ordinal) || q.Contains("angry", StringComparison.Ordinal)
+                || q.Contains("upset", StringComparison.Ordinal) || q.Contains("complain", StringComparison.Ordinal) || q.Contains("spike", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// "Why was sentiment negative on Oct 31?": the period's negative conversations against the negative ones of the 28
+    /// days before: the words and topics that set them apart (in how many conversations, against the baseline's share)
+    /// and the conversations that say so, quoted with their ids.
+    /// </summary>
+    private async Task<PluginResult> WhyNegativeAsync(CallerContext caller, string? account, string? topic, DateOnly start, DateOnly end, CancellationToken cancellationToken)
+    {
+        Slice period = await LoadAsync(caller, account, topic, start, end, cancellationToken);
+        Slice before = await LoadAsync(caller, account, topic, start.AddDays(-28), start.AddDays(-1), cancellationToken, period.AccountNames);
+        string when = start == end ? $"on {Format.Iso(start)}" : $"between {Format.Iso(start)} and {Format.Iso(end)}";
+        var negatives = period.Items.Where(i => i.Conversation.Sentiment < NegativeBelow).ToList();
+        var baseline = before.Items.Where(i => i.Conversation.Sentiment < NegativeBelow).ToList();
+        if (negatives.Count == 0)
+        {
+            return new PluginResult(period.Items.Count == 0
+                ? $"No support conversations {when}."
+                : $"None of the {period.Items.Count} support conversations {when} was negative.") { Data = new { count = period.Items.Count, negative = 0 } };
+        }
+
+        List<Distinctive> terms = DistinctiveTerms(negatives, baseline);
+        var topicCounts = negatives.GroupBy(i => i.Conversation.Topic ?? "unlabelled").OrderByDescending(g => g.Count()).Take(4)
+            .Select(g => (Topic: g.Key, Count: g.Count(), Before: baseline.Count(b => (b.Conversation.Topic ?? "unlabelled") == g.Key))).ToList();
+        List<string> top = [.. terms.Take(3).Select(t => t.Term)];
+        var evidence = negatives
+            .OrderByDescending(i => KeywordScorer.Terms(i.Text).Distinct().Count(top.Contains))
+            .ThenBy(i => i.Conversation.Sentiment)
+            .Take(5)
+            .Select(i => new Evidence(i.Conversation.Id, i.Conversation.StartedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Conversation.AccountId, BestSentence(i, top)))
+            .ToList();
+        double share = negatives.Count / (double)period.Items.Count;
+        double baseShare = before.Items.Count == 0 ? 0 : baseline.Count / (double)before.Items.Count;
+        string apart = terms.Count == 0
+            ? "No word sets them apart from the 28 days before; they look like the usual negative conversations."
+            : "What set them apart from the 28 days before: " + string.Join(", ", terms.Take(5).Select(t =>
+                $"\"{t.Word}\" in {t.Count} of {negatives.Count} (before: {t.BaselineCount} of {baseline.Count})")) + ".";
+        string text = $"{negatives.Count} of {period.Items.Count} support conversations {when} were negative ({Format.Percent(share)}; {Format.Percent(baseShare)} in the 28 days before). " +
+            apart + " " +
+            $"Topics: {string.Join(", ", topicCounts.Select(t => $"{t.Topic.Replace('_', ' ')} {t.Count} (before {t.Before})"))}. " +
+            (evidence.Count > 0 ? $"For example: \"{evidence[0].Snippet}\" ({evidence[0].Id})." : string.Empty);
+        var card = new Card(
+            "Why negative " + when,
+            [
+                new CardFacts([("Negative", $"{negatives.Count} of {period.Items.Count} ({Format.Percent(share)})"), ("28 days before", Format.Percent(baseShare))]),
+                new CardTable(["Word", "Negative " + when, "Negative before"], [.. terms.Take(8).Select(t => (IReadOnlyList<string>)[t.Word, Format.Int(t.Count), Format.Int(t.BaselineCount)])]),
+                new CardTable(["Conversation", "Date", "Account", "What they said"], [.. evidence.Select(e => (IReadOnlyList<string>)[e.Id, e.Date, period.AccountNames.GetValueOrDefault(e.AccountId ?? string.Empty, e.AccountId ?? "—"), e.Snippet])]),
+            ],
+            []);
+        return new PluginResult(text)
+        {
+            Cards = [card],
+            Evidence = evidence,
+            AccountsShown = evidence.Where(e => e.AccountId is not null).Select(e => e.AccountId!).Distinct().ToList(),
+            Data = new
+            {
+                count = period.Items.Count,
+                negative = negatives.Count,
+                baseline_negative = baseline.Count,
+                terms = terms.Take(8).Select(t => new { term = t.Word, count = t.Count, baseline = t.BaselineCount }),
+                topics = topicCounts.Select(t => new { topic = t.Topic, count = t.Count, baseline = t.Before }),
+                evidence,
+            },
+        };
+    }
+
+    /// <summary>
+    /// Words in at least two of the negative conversations (and a tenth of them) that are more common there than among
+    /// the baseline's negatives, by smoothed ratio of the share of conversations using them, weighted by how many do.
+    /// </summary>
+    private static List<Distinctive> DistinctiveTerms(IReadOnlyList<Item> negatives, IReadOnlyList<Item> baseline)
+    {
+        static Dictionary<string, (int Count, string Word)> DocumentFrequency(IEnumerable<Item> items)
+        {
+            var df = new Dictionary<string, (int Count, string Word)>(StringComparer.Ordinal);
+            foreach (Item item in items)
+            {
+                foreach ((string word, string stem) in KeywordScorer.Words(item.Text).DistinctBy(w => w.Stem))
+                {
+                    df[stem] = (df.GetValueOrDefault(stem).Count + 1, df.TryGetValue(stem, out var seen) ? seen.Word : word);
+                }
+            }
+
+            return df;
+        }
+
+        var day = DocumentFrequency(negatives);
+        var before = DocumentFrequency(baseline);
+        int minCount = Math.Max(2, (int)Math.Ceiling(negatives.Count * 0.1));
+        return [.. day.Where(d => d.Value.Count >= minCount && !d.Key.StartsWith("__", StringComparison.Ordinal))
+            .Select(d =>
+            {
+                int b = before.GetValueOrDefault(d.Key).Count;
+                double lift = ((d.Value.Count + 0.5) / (negatives.Count + 1.0)) / ((b + 0.5) / (baseline.Count + 1.0));
+                return new Distinctive(d.Key, d.Value.Word, d.Value.Count, b, lift);
+            })
+            .Where(t => t.Lift > 1.5)
+            .OrderByDescending(t => Math.Log(t.Lift) * t.Count)
+            .ThenBy(t => t.Term, StringComparer.Ordinal)];
+    }
+
+    private sealed record Distinctive(string Term, string Word, int Count, int BaselineCount, double Lift);
 
     /// <summary>The one clause a reply uses to say how conversations were matched.</summary>
     private static string MatchingClause(string? embedderId) =>
