@@ -93,6 +93,27 @@ public sealed class SupportMeaningTests : IDisposable
     }
 
     [Fact]
+    public async Task AskAsync_AnswersByKeywordsAndSaysSo_WhileALargeIndexIsBuiltInTheBackground()
+    {
+        await AddAsync(Today.AddDays(-4), Luggage);
+        await AddAsync(Today.AddDays(-4), Billing);
+        using SupportMemory memory = Memory(new Mem.MiniLmEmbedder());
+        memory.BackgroundAbove = 1;
+
+        PluginResult interim = await Plugin(memory).AskAsync(Admin(), question: "invoice charged twice", cancellationToken: CancellationToken.None);
+        while (memory.EmbedderId is null || (await memory.EnsureIndexedAsync(null, CancellationToken.None)) is not null)
+        {
+            await Task.Delay(50);
+        }
+
+        PluginResult ready = await Plugin(memory).AskAsync(Admin(), question: "invoice charged twice", cancellationToken: CancellationToken.None);
+
+        Assert.Contains("still being built", interim.Text, StringComparison.Ordinal);
+        Assert.Contains("by meaning", ready.Text, StringComparison.Ordinal);
+        Assert.StartsWith("bill-", ready.Evidence[0].Id, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AskAsync_AnswersPlainly_WhenTheCorpusIsEmpty()
     {
         using SupportMemory memory = Memory(new Mem.MiniLmEmbedder());

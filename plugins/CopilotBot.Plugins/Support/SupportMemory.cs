@@ -25,6 +25,17 @@ public sealed class SupportMemory(
     /// </summary>
     public TimeSpan RetryAfterFailure { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A search that finds more conversations than this waiting to be embedded does not wait for them (a sentence model
+    /// takes a minute or two for ten thousand on two cores): they are indexed in the background and the search throws
+    /// <see cref="IndexBuildingException"/>, so the question is answered by keywords meanwhile and says so.
+    /// </summary>
+    public int BackgroundAbove { get; set; } = 2000;
+
+    private readonly Lock _backgroundLock = new();
+    private Task? _background;
+    private volatile string? _progress;
+
     /// <summary>Indexes what changed; returns the indexer's report, or null when nothing needed doing.</summary>
     public async Task<IndexReport?> EnsureIndexedAsync(IProgress<IndexProgress>? progress, CancellationToken cancellationToken)
     {
@@ -107,7 +118,7 @@ public sealed class SupportMemory(
 
         try
         {
-            await EnsureIndexedAsync(null, cancellationToken);
+            await EnsureReadyAsync(cancellationToken);
             return await action(_indexer!);
         }
         catch (Exception ex) when (ex is VectorStoreException or EmbeddingException or IOException)
@@ -115,6 +126,51 @@ public sealed class SupportMemory(
             Interlocked.Exchange(ref _unavailableUntil, Environment.TickCount64 + (long)RetryAfterFailure.TotalMilliseconds);
             throw;
         }
+    }
+
+    /// <summary>Indexes inline when little is missing; otherwise starts (or reports) the background build.</summary>
+    private async Task EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        int count = await conversations.CountAsync(cancellationToken);
+        if (_indexer is not null && count == _indexedCount)
+        {
+            return;
+        }
+
+        if (_background is { IsCompleted: false })
+        {
+            throw new IndexBuildingException(_progress ?? "starting");
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        int pending;
+        try
+        {
+            _indexer ??= await open(cancellationToken);
+            pending = count - _indexer.ConversationCount;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        if (pending <= BackgroundAbove)
+        {
+            await EnsureIndexedAsync(null, cancellationToken);
+            return;
+        }
+
+        lock (_backgroundLock)
+        {
+            if (_background is null or { IsCompleted: true })
+            {
+                _progress = $"0 of {count:N0} conversations";
+                var progress = new Progress<IndexProgress>(p => _progress = $"{p.ConversationsSeen:N0} of {count:N0} conversations");
+                _background = Task.Run(() => EnsureIndexedAsync(progress, CancellationToken.None));
+            }
+        }
+
+        throw new IndexBuildingException(_progress ?? "starting");
     }
 
     public void Dispose()

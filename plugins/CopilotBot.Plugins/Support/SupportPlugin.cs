@@ -47,6 +47,11 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             {
                 return new PluginResult(MismatchMessage(ex)) { Data = new { count = 0, index = "rebuild_needed" } };
             }
+            catch (IndexBuildingException building)
+            {
+                PluginResult interim = await AskByKeywordsAsync(caller, question, account, topic, start, end, cancellationToken, useMemory: false);
+                return interim with { Text = interim.Text + $" (The meaning index is still being built, {building.Progress}; until it is ready, conversations are matched by keywords.)" };
+            }
             catch (Exception ex) when (ex is CopilotBot.Memory.VectorStoreException or CopilotBot.Memory.EmbeddingException or IOException)
             {
                 // The index being unavailable costs the meaning match, not the answer: keyword matching stands in, and the reply says so.
