@@ -114,6 +114,26 @@ public sealed class SupportMeaningTests : IDisposable
     }
 
     [Fact]
+    public async Task AskAsync_NamesTopicsFromTheData_WhenConversationsHaveNoTopicFromTheVocabulary()
+    {
+        await AddAsync(Today.AddDays(-6), [
+            ("bag-1", "My bag never arrived at the carousel"), ("bag-2", "The bag I checked is missing"),
+            ("bag-3", "Where is my bag? It was not on the belt"), ("bag-4", "Lost bag after my connection in Chicago"),
+            ("bag-5", "My bag came out soaking wet and torn")]);
+        await AddAsync(Today.AddDays(-6), Billing);
+        using SupportMemory memory = Memory(new Mem.MiniLmEmbedder());
+
+        PluginResult first = await Plugin(memory).AskAsync(Admin(), question: "my luggage did not show up", cancellationToken: CancellationToken.None);
+        await memory.RebuildAsync(null, CancellationToken.None);
+        PluginResult again = await Plugin(memory).AskAsync(Admin(), question: "my luggage did not show up", cancellationToken: CancellationToken.None);
+
+        string topics = string.Join(", ", Data(first).GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
+        Assert.StartsWith("bag ", topics, StringComparison.Ordinal);
+        Assert.DoesNotContain("unlabelled", first.Text, StringComparison.Ordinal);
+        Assert.Equal(topics, string.Join(", ", Data(again).GetProperty("topics").EnumerateArray().Select(t => t.GetString())));
+    }
+
+    [Fact]
     public async Task AskAsync_AnswersPlainly_WhenTheCorpusIsEmpty()
     {
         using SupportMemory memory = Memory(new Mem.MiniLmEmbedder());

@@ -154,8 +154,8 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             baselineText = $" (previous {(days == 1 ? "day" : days + " days")}: {Format.Percent(baseShare.Value)} of {baselineMatched.Count})";
         }
 
-        List<string> topics = TopicShares(matched.Count > 0 ? matched : ranked);
-        int accountsCount = matched.Select(i => i.Conversation.AccountId).Distinct().Count();
+        List<string> topics = TopicShares(matched.Count > 0 ? matched : ranked, current.Items);
+        int accountsCount = matched.Select(i => i.Conversation.AccountId).OfType<string>().Distinct().Count();
         List<string> terms = KeywordScorer.Terms(semantic);
         var evidence = ranked.Take(5).Select(i => new Evidence(
             i.Conversation.Id,
@@ -165,7 +165,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         string asked = Quote(semantic);
         string text = matched.Count == 0
             ? $"No support conversation {scope} is close in meaning to {asked} ({how}). The closest ones are below."
-            : $"{matched.Count} conversation{(matched.Count == 1 ? string.Empty : "s")} from {accountsCount} account{(accountsCount == 1 ? string.Empty : "s")} {scope} match {asked} ({how}). " +
+            : $"{matched.Count} conversation{(matched.Count == 1 ? string.Empty : "s")}{(accountsCount == 0 ? string.Empty : $" from {accountsCount} account{(accountsCount == 1 ? string.Empty : "s")}")} {scope} match {asked} ({how}). " +
               (widened is null ? string.Empty : widened + " ") +
               $"Negative: {Format.Percent(negShare)}{baselineText}. " +
               (topics.Count > 0 ? $"Top topics: {string.Join(", ", topics)}. " : string.Empty) +
@@ -278,7 +278,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
     /// Words in at least two of the negative conversations (and a tenth of them) that are more common there than among
     /// the baseline's negatives, by smoothed ratio of the share of conversations using them, weighted by how many do.
     /// </summary>
-    private static List<Distinctive> DistinctiveTerms(IReadOnlyList<Item> negatives, IReadOnlyList<Item> baseline)
+    private static List<Distinctive> DistinctiveTerms(IReadOnlyList<Item> negatives, IReadOnlyList<Item> baseline, double minShare = 0.1)
     {
         static Dictionary<string, (int Count, string Word)> DocumentFrequency(IEnumerable<Item> items)
         {
@@ -296,7 +296,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
 
         var day = DocumentFrequency(negatives);
         var before = DocumentFrequency(baseline);
-        int minCount = Math.Max(2, (int)Math.Ceiling(negatives.Count * 0.1));
+        int minCount = Math.Max(2, (int)Math.Ceiling(negatives.Count * minShare));
         return [.. day.Where(d => d.Value.Count >= minCount && !d.Key.StartsWith("__", StringComparison.Ordinal))
             .Select(d =>
             {
@@ -346,12 +346,51 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         Topics = topic is null ? null : [topic.Trim().ToLowerInvariant().Replace(' ', '_')],
     };
 
-    /// <summary>"delays 31%, baggage 12%": each labelled topic's share of the conversations.</summary>
-    private static List<string> TopicShares(IReadOnlyList<Item> items) =>
-        items.Count == 0
-            ? []
-            : items.GroupBy(i => i.Conversation.Topic ?? "unlabelled").OrderByDescending(g => g.Count()).Take(4)
-                .Select(g => $"{g.Key.Replace('_', ' ')} {Format.Percent(g.Count() / (double)items.Count)}").ToList();
+    /// <summary>
+    /// "delayed 31%, baggage 12%": each topic's share of the conversations. Conversations without a topic from the product's
+    /// vocabulary are named by the word that most sets them apart from the rest of the period (see <see cref="DataTopics"/>).
+    /// </summary>
+    private static List<string> TopicShares(IReadOnlyList<Item> items, IReadOnlyList<Item> corpus)
+    {
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        Dictionary<string, string> named = DataTopics(items.Where(i => i.Conversation.Topic is null).ToList(), corpus);
+        return [.. items.GroupBy(i => i.Conversation.Topic?.Replace('_', ' ') ?? named.GetValueOrDefault(i.Conversation.Id, "other"))
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(4)
+            .Select(g => $"{g.Key} {Format.Percent(g.Count() / (double)items.Count)}")];
+    }
+
+    /// <summary>
+    /// Topics from the data for conversations outside the topic vocabulary: the words that set these conversations apart
+    /// from the whole period (in at least two and a twentieth of them) are taken in order of lift times count, and each
+    /// conversation goes to the first of them it uses ("other" when none). Deterministic in the text, so the same
+    /// conversations get the same names after re-indexing. Not clusters of embeddings: see the README.
+    /// </summary>
+    private static Dictionary<string, string> DataTopics(IReadOnlyList<Item> unlabelled, IReadOnlyList<Item> corpus)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (unlabelled.Count < 2)
+        {
+            return names;
+        }
+
+        var ids = unlabelled.Select(i => i.Conversation.Id).ToHashSet(StringComparer.Ordinal);
+        List<Distinctive> terms = DistinctiveTerms(unlabelled, [.. corpus.Where(i => !ids.Contains(i.Conversation.Id))], minShare: 0.05);
+        List<Distinctive> top = [.. terms.Take(8)];
+        foreach (Item item in unlabelled)
+        {
+            HashSet<string> stems = [.. KeywordScorer.Terms(item.Text)];
+            if (top.FirstOrDefault(t => stems.Contains(t.Term)) is { } topic)
+            {
+                names[item.Conversation.Id] = topic.Word;
+            }
+        }
+
+        return names;
+    }
 
     private async Task<PluginResult> AskByKeywordsAsync(
         CallerContext caller, string? question, string? account, string? topic, DateOnly start, DateOnly end, CancellationToken cancellationToken, bool useMemory)
