@@ -157,14 +157,15 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         List<string> topics = TopicShares(matched.Count > 0 ? matched : ranked, current.Items);
         int accountsCount = matched.Select(i => i.Conversation.AccountId).OfType<string>().Distinct().Count();
         List<string> terms = KeywordScorer.Terms(semantic);
-        var evidence = ranked.Take(5).Select(i => new Evidence(
+        // Nothing close in meaning: say so rather than list the least unrelated conversations as if they were evidence.
+        var evidence = ranked.Take(matched.Count == 0 ? 0 : 5).Select(i => new Evidence(
             i.Conversation.Id,
             i.Conversation.StartedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             i.Conversation.AccountId,
             BestSentence(i, terms))).ToList();
         string asked = Quote(semantic);
         string text = matched.Count == 0
-            ? $"No support conversation {scope} is close in meaning to {asked} ({how}). The closest ones are below."
+            ? $"None of the {current.Items.Count} support conversations {scope} is close in meaning to {asked} ({how})."
             : $"{matched.Count} conversation{(matched.Count == 1 ? string.Empty : "s")}{(accountsCount == 0 ? string.Empty : $" from {accountsCount} account{(accountsCount == 1 ? string.Empty : "s")}")} {scope} match {asked} ({how}). " +
               (widened is null ? string.Empty : widened + " ") +
               $"Negative: {Format.Percent(negShare)}{baselineText}. " +
@@ -247,7 +248,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
                 $"\"{t.Word}\" in {t.Count} of {negatives.Count} (before: {t.BaselineCount} of {baseline.Count})")) + ".";
         string text = $"{negatives.Count} of {period.Items.Count} support conversations {when} were negative ({Format.Percent(share)}; {Format.Percent(baseShare)} in the 28 days before). " +
             apart + " " +
-            $"Topics: {string.Join(", ", topicCounts.Select(t => $"{t.Topic.Replace('_', ' ')} {t.Count} (before {t.Before})"))}. " +
+            $"Top topics: {string.Join(", ", topicCounts.Select(t => $"{t.Topic.Replace('_', ' ')} {t.Count} (before {t.Before})"))}. " +
             (evidence.Count > 0 ? $"For example: \"{evidence[0].Snippet}\" ({evidence[0].Id})." : string.Empty);
         var card = new Card(
             "Why negative " + when,
