@@ -34,7 +34,10 @@ public sealed class CopilotRuntime
         IAlertDelivery? alertDelivery)
     {
         LlmOptions? llm = configuration.GetSection(LlmOptions.SectionName).Get<LlmOptions>();
-        SupportMemory = new SupportMemory(ct => MemoryFactory.OpenAsync(workspace.Directory, configuration, ct), workspace.Conversations);
+        SupportMemory = new SupportMemory(
+            ct => MemoryFactory.OpenAsync(workspace.Directory, configuration, ct),
+            workspace.Conversations,
+            ct => MemoryFactory.DeleteAsync(workspace.Directory, configuration, ct));
         Settings = settings;
         Workspace = workspace;
         Clock = clock;
@@ -156,7 +159,11 @@ public sealed class CopilotRuntime
         TimeProvider clock = settings.Clock();
         configuration ??= new ConfigurationBuilder().Build();
         CopilotWorkspace workspace = WorkspaceFactory.Open(settings.WorkspaceDirectory, configuration);
-        workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
+        // Workspace:Demo = false (COPILOT env: Workspace__Demo=false) keeps an empty workspace empty: for real data only.
+        if (!string.Equals(configuration["Workspace:Demo"], "false", StringComparison.OrdinalIgnoreCase))
+        {
+            workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
+        }
         var runtime = new CopilotRuntime(settings, workspace, clock, configuration, logging, approvals, alertDelivery);
         // The store's first use imports model files of a workspace from before versions moved into the database (once; see
         // ChurnModelStore), so a workspace with only files is not trained again here.

@@ -24,6 +24,9 @@ public sealed class IntentRouter
     private const double ClarifyFloor = 0.15;
 
     private const double FollowUpConfidence = 0.9;
+
+    /// <summary>A request wrapping pasted customer text is recognised by its shape, not classified: fixed confidence.</summary>
+    private const double PastedConfidence = 0.9;
     private const int MaxAlternatives = 4;
     private const int MaxClassifiedWords = 40;
 
@@ -98,6 +101,14 @@ public sealed class IntentRouter
         if (!TextSanitizer.HasContent(clean))
         {
             return Result(RouteKind.Invalid, null, 1.0, null, [], EmptyReason, previous);
+        }
+
+        // Customer text pasted into a request to search support goes to support.ask as the query, whatever it is about;
+        // slots (account, time range) come from the request around it only.
+        if (PastedText.Find(text) is (string wrapper, string pasted))
+        {
+            Extraction around = SlotExtractor.Extract(TextSanitizer.Clean(wrapper), context, _model.IsKnownWord);
+            return Build(IntentCatalog.SupportAsk, PastedConfidence, around, context, previous, [], null, pasted);
         }
 
         if (LanguageGuess.IsLikelyNotEnglish(clean))
@@ -247,7 +258,8 @@ public sealed class IntentRouter
         RoutingContext context,
         ConversationMemory previous,
         IReadOnlyList<IntentScore> alternatives,
-        IReadOnlyDictionary<string, object>? carried)
+        IReadOnlyDictionary<string, object>? carried,
+        string? pastedQuestion = null)
     {
         var slots = carried is null
             ? new Dictionary<string, object>(StringComparer.Ordinal)
@@ -330,6 +342,11 @@ public sealed class IntentRouter
         }
 
         AddValues(intent, extraction, context, slots, account);
+        if (pastedQuestion is not null && intent == IntentCatalog.SupportAsk)
+        {
+            slots["question"] = pastedQuestion;
+        }
+
         if (IntentCatalog.AccountRequired.Contains(intent) && !slots.ContainsKey("account"))
         {
             var pending = new ConversationMemory(intent, slots, null, previous.ShownAccounts);
