@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using Mem = CopilotBot.Memory;
 using CopilotBot.Memory.Embedded;
 using CopilotBot.Plugins.Support;
