@@ -9,10 +9,13 @@ using CopilotBot.Memory.Tests.Evaluation;
 // scalar float loop and the TensorPrimitives float scan, against the sketch scan (exact) and IVF (approximate).
 // The load average goes with the figures: on a shared machine latencies scale with it.
 //
-// Arguments: [--skip-ingest] [--sizes=100000,1000000] [--queries=300]
+// Arguments: [--skip-ingest] [--sizes=100000,1000000] [--queries=300] [--dims=384]
+// --dims sets the vector length for every size (384 is the MiniLM sentence model's; the vectors still come from the
+// hashing embedder, since latency depends on length and count and embedding 100k chunks with the model takes long).
 bool skipIngest = args.Contains("--skip-ingest");
 int[] sizes = Argument("--sizes=")?.Split(',').Select(int.Parse).ToArray() ?? [100_000, 1_000_000];
 int queryCount = int.Parse(Argument("--queries=") ?? "300");
+int? dims = Argument("--dims=") is { } d ? int.Parse(d) : null;
 
 Console.WriteLine($"CopilotBot.Bench.Memory  {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z  cores={Environment.ProcessorCount}  load={ScaleBench.LoadAverage()}  {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
 string folder = Path.Combine(Path.GetTempPath(), "copilotbot-bench-memory-" + Guid.NewGuid().ToString("N"));
@@ -33,7 +36,7 @@ try
     foreach (int size in sizes)
     {
         // 1024 dims (the embedder's default) up to 100k points; 256 above, to keep 1M points' floats at 1 GB.
-        var embedder = new HashingEmbedder(size <= 100_000 ? 1024 : 256);
+        var embedder = new HashingEmbedder(dims ?? (size <= 100_000 ? 1024 : 256));
         await ScaleBench.RunAsync(chunks, queries, warmup, size, embedder, queryCount, naiveQueries: size <= 100_000 ? 100 : 30);
     }
 

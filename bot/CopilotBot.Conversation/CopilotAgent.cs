@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
+using Microsoft.SemanticKernel;
 using CopilotBot.Routing;
 using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
@@ -16,7 +17,7 @@ namespace CopilotBot.Conversation;
 /// </summary>
 public sealed class CopilotAgent(
     CopilotWorkspace workspace,
-    Kernel.Kernel kernel,
+    Kernel kernel,
     IntentRouter router,
     WorkspaceAccountDirectory directory,
     AccessPolicy policy,
@@ -27,7 +28,8 @@ public sealed class CopilotAgent(
 
     private static readonly Dictionary<string, object?> NoArguments = [];
 
-    public Kernel.Kernel Kernel => kernel;
+    /// <summary>The Semantic Kernel with the catalog's plugins and the invocation filters; every route calls through it.</summary>
+    public Kernel Kernel => kernel;
 
     /// <summary>
     /// Answers one turn, as the span <c>turn</c> (a child of the channel's span when there is one) and one
@@ -104,9 +106,17 @@ public sealed class CopilotAgent(
 
         TurnReply reply;
         ConversationMemory next = memory;
-        if (request.Value is { } value && (string?)value["verb"] is { Length: > 0 } verb)
+        CardValue? action = request.Value is { } value ? CardValue.Read(value) : null;
+        if (request.Value is not null && action is null)
         {
-            (reply, next) = await HandleActionAsync(verb, value, caller, memory, byId, cancellationToken);
+            // Card data every channel passes through untouched: a tampered or malformed button payload (a number for the
+            // verb, duplicate keys, nested objects for arguments) is refused in words, never acted on or a server error.
+            return TurnReply.Plain(CardValue.Refusal, tool: null, confidence: 0);
+        }
+
+        if (action is { Verb.Length: > 0 })
+        {
+            (reply, next) = await HandleActionAsync(action, caller, memory, byId, cancellationToken);
         }
         else if (request.Text is { Length: > MaxQuestionLength })
         {
@@ -132,7 +142,7 @@ public sealed class CopilotAgent(
             }
 
             var routing = new RoutingContext(caller.Today, new WorkspaceAccountDirectory.Scoped(index, byId, caller.Scope, directory.ScopedIndex(index, byId, caller.Scope)), memory);
-            ModelRoute? modelRoute = modelRouter is null ? null : await modelRouter.RouteAsync(text, caller, memory, cancellationToken);
+            ModelRoute? modelRoute = modelRouter is null ? null : await modelRouter.RouteAsync(text, caller, memory, request.Partial, cancellationToken);
             if (modelRoute is { Reply: { } modelReply })
             {
                 reply = modelReply;
@@ -220,13 +230,13 @@ public sealed class CopilotAgent(
     }
 
     private async Task<(TurnReply, ConversationMemory)> HandleActionAsync(
-        string verb,
-        JsonObject value,
+        CardValue action,
         CallerContext caller,
         ConversationMemory memory,
         IReadOnlyDictionary<string, Account> byId,
         CancellationToken cancellationToken)
     {
+        string verb = action.Verb;
         if (verb == "cancel")
         {
             return (TurnReply.Plain("Cancelled; nothing was done.", null), memory);
@@ -243,13 +253,17 @@ public sealed class CopilotAgent(
         Dictionary<string, object?> arguments;
         if (verb == Filters.ConfirmationFilter.ConfirmVerb)
         {
-            functionName = (string?)value["function"] ?? string.Empty;
-            arguments = ParseArguments((string?)value["arguments"]);
+            functionName = action.Fields.GetValueOrDefault("function") ?? string.Empty;
+            if (CardValue.ParseArguments(action.Fields.GetValueOrDefault("arguments")) is not { } confirmed)
+            {
+                return (TurnReply.Plain(CardValue.Refusal, null, 0), memory);
+            }
+
+            arguments = confirmed;
         }
         else
         {
-            arguments = value.Where(p => p.Key != "verb" && p.Value is JsonValue)
-                .ToDictionary(p => p.Key, p => (object?)p.Value!.ToString());
+            arguments = action.Fields.Where(p => p.Key != "verb").ToDictionary(p => p.Key, p => (object?)p.Value);
         }
 
         if (functionName == IntentCatalog.Help)
@@ -267,7 +281,7 @@ public sealed class CopilotAgent(
         // A click is the user's explicit choice: it passes as confirmed, and every other filter still applies.
         (TurnReply reply, IReadOnlyList<string> shown) = await InvokeAsync(function, arguments, caller, InvocationSource.Confirmed, 1.0, cancellationToken);
         var slots = arguments.Where(a => a.Value is not null).ToDictionary(a => a.Key, a => a.Value!);
-        ConversationMemory next = memory with { Intent = function.FullName, Slots = slots };
+        ConversationMemory next = memory with { Intent = function.CatalogName(), Slots = slots };
         if (shown.Count > 0)
         {
             next = next.WithShownAccounts(shown.Select(id => Ref(id, byId)).OfType<AccountRef>().ToList());
@@ -285,10 +299,9 @@ public sealed class CopilotAgent(
         double confidence,
         CancellationToken cancellationToken)
     {
-        FunctionInvocationContext context = await kernel.InvokeAsync(function, arguments, caller, source, cancellationToken);
-        PluginResult result = context.Result ?? PluginResult.Refuse("That didn't produce an answer.");
+        PluginResult result = await kernel.InvokeForAsync(function, arguments, caller, source, cancellationToken);
         IReadOnlyList<Card> cards = [.. result.Cards.Select(c => ForViewer(c, caller))];
-        return (new TurnReply(result.Text, function.FullName, arguments, cards, result.Evidence, confidence) { UpdatesCard = result.UpdatesCard && result.Cards.Count > 0 }, result.AccountsShown);
+        return (new TurnReply(result.Text, function.CatalogName(), arguments, cards, result.Evidence, confidence) { UpdatesCard = result.UpdatesCard && result.Cards.Count > 0 }, result.AccountsShown);
     }
 
     /// <summary>
@@ -306,7 +319,7 @@ public sealed class CopilotAgent(
                 "edit" => "interventions.draft",
                 _ => a.Verb,
             };
-            return kernel.Find(name) is not { } f || Filters.AuthorizationFilter.RoleAllows(caller.User.Role, f.Attribute.MinimumRole);
+            return kernel.Find(name) is not { } f || Filters.AuthorizationFilter.RoleAllows(caller.User.Role, f.Policy().MinimumRole);
         }).ToList();
         return actions.Count == card.Actions.Count ? card : card with { Actions = actions };
     }
@@ -323,30 +336,6 @@ public sealed class CopilotAgent(
         string text = route.Reason ?? "I'm not sure what you'd like me to do. Did you mean one of these?";
         var cards = actions.Count == 0 ? new List<Card>() : [new Card("Did you mean…", [new CardText(text)], actions) { FallbackText = text }];
         return new TurnReply(text, null, route.Slots.ToDictionary(s => s.Key, s => (object?)s.Value), cards, [], route.Confidence);
-    }
-
-    private static Dictionary<string, object?> ParseArguments(string? json)
-    {
-        var result = new Dictionary<string, object?>();
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return result;
-        }
-
-        try
-        {
-            foreach ((string key, JsonNode? node) in JsonNode.Parse(json)?.AsObject() ?? [])
-            {
-                result[key] = node is JsonValue v ? v.ToString() : node?.ToJsonString();
-            }
-        }
-        catch (JsonException)
-        {
-            // A tampered or truncated button payload: act on nothing rather than on a guess.
-            result.Clear();
-        }
-
-        return result;
     }
 
     /// <summary>Where one person's memory of one conversation is kept.</summary>

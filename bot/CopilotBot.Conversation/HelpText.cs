@@ -1,5 +1,5 @@
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Workspace.Domain;
 
 namespace CopilotBot.Conversation;

@@ -1,4 +1,4 @@
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Routing;
 
 namespace CopilotBot.Conversation;
@@ -10,6 +10,13 @@ namespace CopilotBot.Conversation;
 public interface IModelRouter
 {
     Task<ModelRoute?> RouteAsync(string text, CallerContext caller, ConversationMemory memory, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RouteAsync(string, CallerContext, ConversationMemory, CancellationToken)"/>, telling <paramref name="partial"/>
+    /// the reply's text so far as the model writes it.
+    /// </summary>
+    Task<ModelRoute?> RouteAsync(string text, CallerContext caller, ConversationMemory memory, Func<string, CancellationToken, Task>? partial, CancellationToken cancellationToken) =>
+        RouteAsync(text, caller, memory, cancellationToken);
 }
 
 public sealed record ModelRoute(TurnReply? Reply, IReadOnlyList<string> AccountsShown, string? FallbackNote);

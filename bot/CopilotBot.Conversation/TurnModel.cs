@@ -8,7 +8,14 @@ namespace CopilotBot.Conversation;
 /// for whoever sent it (a Teams or Slack user id) when the channel mapped it to the workspace user <see cref="UserId"/>;
 /// per-sender limits use it, since several channel identities can act as one workspace user (anonymous local mode).
 /// </summary>
-public sealed record TurnRequest(string Channel, string ConversationId, string UserId, string Text, JsonObject? Value = null, string? Sender = null);
+public sealed record TurnRequest(string Channel, string ConversationId, string UserId, string Text, JsonObject? Value = null, string? Sender = null)
+{
+    /// <summary>
+    /// Where a model-written reply's text goes as it arrives (the whole text so far each time), for channels that can show
+    /// it (Web Chat's livestreaming); null for channels that show only the final message (Teams, Slack, the CLI).
+    /// </summary>
+    public Func<string, CancellationToken, Task>? Partial { get; init; }
+}
 
 /// <summary>A piece of evidence behind an answer: where it came from, when, for which account, and the words that matter.</summary>
 public sealed record Evidence(string Id, string Date, string? AccountId, string Snippet);

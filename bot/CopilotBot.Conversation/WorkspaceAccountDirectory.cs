@@ -47,7 +47,7 @@ public sealed class WorkspaceAccountDirectory(IAccountStore accounts)
     /// per rebuild of the whole index: a word shared by many names across the portfolio ("Aurora") is distinctive in one
     /// book, so "why is aurora red?" resolves when only Aurora Manufacturing is in it.
     /// </summary>
-    public AccountNameIndex? ScopedIndex(AccountNameIndex global, IReadOnlyDictionary<string, Account> byId, Kernel.AccessScope scope)
+    public AccountNameIndex? ScopedIndex(AccountNameIndex global, IReadOnlyDictionary<string, Account> byId, Functions.AccessScope scope)
     {
         if (scope.OwnerIds is null)
         {
@@ -76,7 +76,7 @@ public sealed class WorkspaceAccountDirectory(IAccountStore accounts)
     /// remembered account ever carries it; names only match accounts the caller may see, so a name outside the scope
     /// reads as a name that matches nothing.
     /// </summary>
-    public sealed class Scoped(AccountNameIndex index, IReadOnlyDictionary<string, Account> byId, Kernel.AccessScope scope, AccountNameIndex? visibleIndex = null) : IAccountDirectory
+    public sealed class Scoped(AccountNameIndex index, IReadOnlyDictionary<string, Account> byId, Functions.AccessScope scope, AccountNameIndex? visibleIndex = null) : IAccountDirectory
     {
         public AccountRef? FindById(string id) => index.FindById(id) switch
         {

@@ -1,6 +1,6 @@
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Filters;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Conversation.Privacy;
 using CopilotBot.Llm;
 using CopilotBot.Plugins;
@@ -9,10 +9,12 @@ using CopilotBot.Plugins.Churn;
 using CopilotBot.Plugins.Crm;
 using CopilotBot.Plugins.Interventions;
 using CopilotBot.Plugins.Portfolio;
+using CopilotBot.Plugins.Renewals;
 using CopilotBot.Plugins.Support;
 using CopilotBot.Routing;
 using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Host;
 
@@ -32,7 +34,10 @@ public sealed class CopilotRuntime
         IAlertDelivery? alertDelivery)
     {
         LlmOptions? llm = configuration.GetSection(LlmOptions.SectionName).Get<LlmOptions>();
-        SupportMemory = new SupportMemory(ct => MemoryFactory.OpenAsync(workspace.Directory, configuration, ct), workspace.Conversations);
+        SupportMemory = new SupportMemory(
+            ct => MemoryFactory.OpenAsync(workspace.Directory, configuration, ct),
+            workspace.Conversations,
+            ct => MemoryFactory.DeleteAsync(workspace.Directory, configuration, ct));
         Settings = settings;
         Workspace = workspace;
         Clock = clock;
@@ -61,23 +66,32 @@ public sealed class CopilotRuntime
         // Task ids resolve where tasks live (the embedded CRM or HubSpot), so the filter judges them by their account.
         Policy = new AccessPolicy(workspace.Users, workspace.Accounts, workspace.Interventions, Crm.GetTaskAsync);
         AccessPolicy policy = Policy;
-        Kernel = new Kernel(
-            [
-                KernelPlugin.FromObject("churn", new ChurnPlugin(Risk, workspace.Accounts, workspace.Users, workspace.Conversations)),
-                KernelPlugin.FromObject("support", new SupportPlugin(workspace.Conversations, workspace.Accounts, SupportMemory)),
-                KernelPlugin.FromObject("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit, workspace.Users, AgentOptions, Approvals)),
-                KernelPlugin.FromObject("crm", new CrmPlugin(Crm, workspace.Accounts, workspace.Users)),
-                KernelPlugin.FromObject("portfolio", new PortfolioPlugin(Risk, workspace.Accounts, workspace.Activity)),
-                KernelPlugin.FromObject("alerts", new AlertsPlugin(workspace.Alerts, workspace.Accounts, workspace.Audit)),
-            ],
-            [new TimingFilter(), new AuditFilter(workspace.Audit), new AuthorizationFilter(policy), new ConfirmationFilter()]);
+        // The Semantic Kernel, built through DI: the catalog's plugins (CopilotKernel.CreatePlugin reads each function's
+        // policy) and the invocation filters, outermost first. A new plugin is one more line here.
+        var services = new ServiceCollection();
+        services.AddSingleton<IFunctionInvocationFilter>(new TimingFilter());
+        services.AddSingleton<IFunctionInvocationFilter>(new AuditFilter(workspace.Audit));
+        services.AddSingleton<IFunctionInvocationFilter>(new AuthorizationFilter(policy));
+        services.AddSingleton<IFunctionInvocationFilter>(new ConfirmationFilter());
+        services.AddSingleton<IFunctionInvocationFilter>(new ArgumentFilter());
+        IKernelBuilder kernel = services.AddKernel();
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("churn", new ChurnPlugin(Risk, workspace.Accounts, workspace.Users, workspace.Conversations)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("support", new SupportPlugin(workspace.Conversations, workspace.Accounts, SupportMemory)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit, workspace.Users, AgentOptions, Approvals)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("crm", new CrmPlugin(Crm, workspace.Accounts, workspace.Users)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("portfolio", new PortfolioPlugin(Risk, workspace.Accounts, workspace.Activity)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("alerts", new AlertsPlugin(workspace.Alerts, workspace.Accounts, workspace.Audit)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("renewals", new RenewalsPlugin(workspace.Accounts, Risk)));
+        Kernel = services.BuildServiceProvider().GetRequiredService<Kernel>();
+        // The embedded router also routes to plugin functions it was not trained on, from their declared utterances.
+        IntentRouter router = Router.Value.WithExtensions(Kernel.RouterExtensions());
         // With an OpenAI-compatible endpoint configured, a model routes by tool calling over the same kernel and filters;
         // without one (the default) the embedded router does all the work.
         ModelRouter = LlmOptions.IsConfigured(llm)
             ? new OpenAiModelRouter(llm!, Kernel, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "prompts", "system.md")), logging?.CreateLogger<OpenAiModelRouter>(),
                 configuration.GetSection(PrivacyOptions.SectionName).Get<PrivacyOptions>())
             : null;
-        Agent = new CopilotAgent(workspace, Kernel, Router.Value, new WorkspaceAccountDirectory(workspace.Accounts), policy, clock, ModelRouter);
+        Agent = new CopilotAgent(workspace, Kernel, router, new WorkspaceAccountDirectory(workspace.Accounts), policy, clock, ModelRouter);
         if (logging?.CreateLogger<CopilotAgent>() is { } agentLog)
         {
             Agent.StoreFaulted = ex => agentLog.LogError(ex, "The workspace store failed during a turn; the user was told to try again");
@@ -145,7 +159,11 @@ public sealed class CopilotRuntime
         TimeProvider clock = settings.Clock();
         configuration ??= new ConfigurationBuilder().Build();
         CopilotWorkspace workspace = WorkspaceFactory.Open(settings.WorkspaceDirectory, configuration);
-        workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
+        // Workspace:Demo = false (COPILOT env: Workspace__Demo=false) keeps an empty workspace empty: for real data only.
+        if (!string.Equals(configuration["Workspace:Demo"], "false", StringComparison.OrdinalIgnoreCase))
+        {
+            workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
+        }
         var runtime = new CopilotRuntime(settings, workspace, clock, configuration, logging, approvals, alertDelivery);
         // The store's first use imports model files of a workspace from before versions moved into the database (once; see
         // ChurnModelStore), so a workspace with only files is not trained again here.

@@ -37,6 +37,20 @@ public sealed class LlmOptions
     /// <summary>How many rounds of tool calls the model may make before it must answer in words.</summary>
     public int MaxToolRounds { get; set; } = 4;
 
+    /// <summary>How many tool calls of one round run; the model hears that the rest were not run.</summary>
+    public int MaxCallsPerRound { get; set; } = 8;
+
+    /// <summary>
+    /// <c>openai</c> (default: OpenAI or any OpenAI-compatible server — Ollama, vLLM, LM Studio — through Semantic Kernel's
+    /// OpenAI connector) or <c>azure</c> (Azure OpenAI through Semantic Kernel's Azure connector: <see cref="Endpoint"/> is the
+    /// resource URL, <see cref="ChatModel"/> the deployment name, the key goes in <c>api-key</c>).
+    /// </summary>
+    public string Provider { get; set; } = OpenAiProvider;
+
+    public const string OpenAiProvider = "openai";
+
+    public const string AzureProvider = "azure";
+
     /// <summary><c>Bearer</c> (Authorization header) or <c>api-key</c> (Azure).</summary>
     public string KeyHeader { get; set; } = BearerKeyHeader;
 

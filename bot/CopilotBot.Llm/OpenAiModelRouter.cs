@@ -1,29 +1,29 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CopilotBot.Conversation;
-using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Conversation.Privacy;
 using CopilotBot.Routing;
 using CopilotBot.Workspace;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using OpenAI;
-using OpenAI.Chat;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Microsoft.SemanticKernel.Connectors.AzureOpenAI;
+using Microsoft.SemanticKernel.Connectors.OpenAI;
 
 namespace CopilotBot.Llm;
 
 /// <summary>
-/// Routes a turn through an OpenAI-compatible chat-completions endpoint with tool calling. The model only chooses
-/// functions and words: every call still goes through <see cref="Kernel.InvokeAsync"/> and its filters (authorization,
-/// confirmation, audit), so a model cannot do anything the embedded router could not. Any failure of the model
-/// (timeout, HTTP error, unreadable answer) yields a <see cref="ModelRoute"/> with only a fallback note, and the
-/// embedded router answers instead.
+/// Routes a turn through a chat model with tool calling, on Semantic Kernel: the OpenAI connector (OpenAI and any
+/// OpenAI-compatible server) or the Azure OpenAI connector, <see cref="FunctionChoiceBehavior.Auto"/> over the functions a
+/// model may call, invoked by the kernel for this caller so every call goes through the invocation filters
+/// (authorization, confirmation, audit, timing) — a model cannot do anything the embedded router could not. The loop's
+/// limits are <see cref="ModelCallFilter"/>. Any failure of the model (timeout, HTTP error, unreadable answer) yields a
+/// <see cref="ModelRoute"/> with only a fallback note, and the embedded router answers instead.
 /// </summary>
 public sealed partial class OpenAiModelRouter : IModelRouter
 {
@@ -31,10 +31,7 @@ public sealed partial class OpenAiModelRouter : IModelRouter
 
     private const int MaxShownAccountsInContext = 20;
 
-    private const int MaxToolResultChars = 12_000;
-
-    // Relaxed escaping keeps names and quotes readable to the model; the content still travels as a JSON string.
-    private static readonly JsonSerializerOptions ToolJson = new(JsonSerializerDefaults.Web)
+    private static readonly JsonSerializerOptions ContextJson = new(JsonSerializerDefaults.Web)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
@@ -43,9 +40,8 @@ public sealed partial class OpenAiModelRouter : IModelRouter
     private readonly Kernel _kernel;
     private readonly string _systemPrompt;
     private readonly ILogger _logger;
-    private readonly ChatClient _client;
-    private readonly Dictionary<string, KernelFunction> _offered;
-    private readonly List<ChatTool> _tools;
+    private readonly IChatCompletionService _chat;
+    private readonly IReadOnlyList<KernelFunction> _offered;
     private readonly bool _maskPii;
 
     public OpenAiModelRouter(LlmOptions options, Kernel kernel, string systemPrompt, ILogger? logger = null, PrivacyOptions? privacy = null)
@@ -60,27 +56,18 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         _systemPrompt = systemPrompt;
         _logger = logger ?? NullLogger.Instance;
         _maskPii = privacy?.MaskPiiInPrompts ?? false;
-
-        // Only these functions can be called by the model. Kernel.Find would also resolve button-only functions,
-        // so the model's tool name is looked up here, never in the kernel.
-        _offered = new Dictionary<string, KernelFunction>(StringComparer.Ordinal);
-        _tools = [];
-        foreach (KernelFunction function in kernel.Functions.Where(f => !f.Attribute.ButtonOnly))
-        {
-            _offered[function.ToolName] = function;
-            _tools.Add(ChatTool.CreateFunctionTool(
-                function.ToolName,
-                function.Description,
-                BinaryData.FromString(function.AIFunction.JsonSchema.GetRawText())));
-        }
-
-        _client = CreateClient(options);
+        // Only these functions are offered; a model naming another (a button-only one) is refused by SK's check and by the filter.
+        _offered = kernel.Functions().Where(f => !f.Policy().ButtonOnly).ToList();
+        _chat = CreateChatService(options);
     }
 
-    /// <summary>The tool names offered to the model (plugin_function).</summary>
-    public IReadOnlyCollection<string> ToolNames => _offered.Keys;
+    /// <summary>The tool names offered to the model (<c>plugin-function</c>, Semantic Kernel's naming).</summary>
+    public IReadOnlyCollection<string> ToolNames => _offered.Select(f => f.PluginName + "-" + f.Name).ToList();
 
-    public async Task<ModelRoute?> RouteAsync(string text, CallerContext caller, ConversationMemory memory, CancellationToken cancellationToken)
+    public Task<ModelRoute?> RouteAsync(string text, CallerContext caller, ConversationMemory memory, CancellationToken cancellationToken) =>
+        RouteAsync(text, caller, memory, null, cancellationToken);
+
+    public async Task<ModelRoute?> RouteAsync(string text, CallerContext caller, ConversationMemory memory, Func<string, CancellationToken, Task>? partial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(memory);
@@ -89,7 +76,7 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         using Activity? span = CopilotTelemetry.Source.StartActivity("route llm");
         span?.SetTag("copilot.router.kind", "llm");
         span?.SetTag("gen_ai.request.model", _options.ChatModel);
-        ModelRoute? route = await RouteWithinBudgetAsync(text, caller, memory, cancellationToken);
+        ModelRoute? route = await RouteWithinBudgetAsync(text, caller, memory, partial, cancellationToken);
         if (span is not null)
         {
             span.SetTag("copilot.route.outcome", route?.Reply is null ? "fallback" : "answered");
@@ -104,14 +91,14 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         return route;
     }
 
-    private async Task<ModelRoute?> RouteWithinBudgetAsync(string text, CallerContext caller, ConversationMemory memory, CancellationToken cancellationToken)
+    private async Task<ModelRoute?> RouteWithinBudgetAsync(string text, CallerContext caller, ConversationMemory memory, Func<string, CancellationToken, Task>? partial, CancellationToken cancellationToken)
     {
         // One budget for the whole turn (every model round trip, retry and tool call), not per request.
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
         try
         {
-            return await RunAsync(text, caller, memory, budget.Token);
+            return await RunAsync(text, caller, memory, partial, budget.Token);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -124,11 +111,13 @@ public sealed partial class OpenAiModelRouter : IModelRouter
             _logger.LogWarning("Language model timed out after {Seconds}s; using the built-in router.", _options.TimeoutSeconds);
             return Fallback("The language model didn't answer in time");
         }
-        catch (ClientResultException ex)
+        catch (HttpOperationException ex)
         {
             // Only the status is logged: the message carries the provider's error body, which may echo part of the key.
-            _logger.LogWarning("Language model request failed with HTTP {Status}; using the built-in router.", ex.Status);
-            return Fallback(ex.Status switch
+            int status = ex.StatusCode is { } code ? (int)code : 0;
+            CopilotTelemetry.RecordError("llm", ex);
+            _logger.LogWarning("Language model request failed with HTTP {Status}; using the built-in router.", status);
+            return Fallback(status switch
             {
                 0 => "I couldn't reach the language model",
                 401 or 403 => "The language model refused the configured credentials",
@@ -146,90 +135,84 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         }
     }
 
-    private async Task<ModelRoute?> RunAsync(string text, CallerContext caller, ConversationMemory memory, CancellationToken cancellationToken)
+    private async Task<ModelRoute?> RunAsync(string text, CallerContext caller, ConversationMemory memory, Func<string, CancellationToken, Task>? partial, CancellationToken cancellationToken)
     {
-        var messages = new List<ChatMessage> { new SystemChatMessage(RenderPrompt(_systemPrompt, caller)) };
+        var history = new ChatHistory(RenderPrompt(_systemPrompt, caller));
         if (ContextLine(memory) is { } context)
         {
-            messages.Add(new SystemChatMessage(context));
+            history.AddSystemMessage(context);
         }
 
-        messages.Add(new UserChatMessage(_maskPii ? PiiMasker.Mask(text) : text));
-        var turn = new TurnState();
-        for (int round = 0; ; round++)
+        history.AddUserMessage(_maskPii ? PiiMasker.Mask(text) ?? string.Empty : text);
+
+        // A kernel for this caller: the filters read who is asking from it, and the model's arguments never carry it.
+        var turn = new ModelTurn();
+        Kernel kernel = _kernel.ForCaller(caller, InvocationSource.Model);
+        kernel.AutoFunctionInvocationFilters.Add(new ModelCallFilter(_options, turn, _maskPii, _logger));
+
+        // Sequential on purpose: the filters audit in order and plugins share the workspace connection.
+        var choice = new FunctionChoiceBehaviorOptions { AllowConcurrentInvocation = false };
+        string answer = await AnswerAsync(history, Settings(FunctionChoiceBehavior.Auto(_offered, autoInvoke: true, choice)), kernel, partial, cancellationToken);
+        if (turn.RoundLimitReached)
         {
-            // After the last allowed round the model must answer in words, which bounds the loop.
-            bool lastRound = round >= _options.MaxToolRounds;
-            ChatCompletion completion = await CompleteAsync(messages, allowTools: !lastRound, round, cancellationToken);
-            IReadOnlyList<ChatToolCall> calls = completion.ToolCalls;
-            if (calls.Count == 0 || lastRound)
-            {
-                return Finish(completion, turn);
-            }
-
-            (AssistantChatMessage assistant, IReadOnlyList<ChatToolCall> answered) = AssistantWithIds(completion, round);
-            messages.Add(assistant);
-
-            // Sequential on purpose: the filters audit in order and plugins share the workspace connection.
-            foreach (ChatToolCall call in answered)
-            {
-                messages.Add(new ToolChatMessage(call.Id, await CallToolAsync(call, caller, turn, cancellationToken)));
-            }
+            // The tools stay listed (earlier messages refer to them) but "none" forbids new calls, which bounds the loop.
+            answer = await AnswerAsync(history, Settings(FunctionChoiceBehavior.None(_offered, choice)), kernel, partial, cancellationToken);
         }
+
+        return Finish(answer, turn);
     }
 
     /// <summary>
-    /// One chat-completions call as the span <c>chat {model}</c> with the GenAI semantic-convention attributes (model,
-    /// finish reason, token counts) and the HTTP status on failure; prompts and completions are never recorded.
+    /// One call of the connector (its own rounds of tool calls included); streamed when someone shows the text as it comes,
+    /// each piece passed on as the whole text so far (at most every 100 ms, and once at the end).
     /// </summary>
-    private async Task<ChatCompletion> CompleteAsync(List<ChatMessage> messages, bool allowTools, int round, CancellationToken cancellationToken)
+    private async Task<string> AnswerAsync(ChatHistory history, OpenAIPromptExecutionSettings settings, Kernel kernel, Func<string, CancellationToken, Task>? partial, CancellationToken cancellationToken)
     {
-        using Activity? span = CopilotTelemetry.Source.StartActivity("chat " + _options.ChatModel, ActivityKind.Client);
-        span?.SetTag("gen_ai.operation.name", "chat");
-        span?.SetTag("gen_ai.request.model", _options.ChatModel);
-        span?.SetTag("copilot.llm.round", round);
-        try
+        if (partial is null)
         {
-            ChatCompletion completion = (await _client.CompleteChatAsync(messages, CreateCompletionOptions(allowTools), cancellationToken)).Value;
-            if (span is not null)
+            return (await _chat.GetChatMessageContentAsync(history, settings, kernel, cancellationToken)).Content ?? string.Empty;
+        }
+
+        var text = new System.Text.StringBuilder();
+        long lastSent = 0;
+        int sentLength = 0;
+        await foreach (StreamingChatMessageContent chunk in _chat.GetStreamingChatMessageContentsAsync(history, settings, kernel, cancellationToken))
+        {
+            if (string.IsNullOrEmpty(chunk.Content))
             {
-                span.SetTag("gen_ai.response.model", completion.Model);
-                span.SetTag("gen_ai.response.finish_reasons", completion.FinishReason.ToString());
-                span.SetTag("gen_ai.usage.input_tokens", completion.Usage?.InputTokenCount);
-                span.SetTag("gen_ai.usage.output_tokens", completion.Usage?.OutputTokenCount);
-                span.SetTag("copilot.llm.tool_calls", completion.ToolCalls.Count);
-                span.SetTag("copilot.llm.status", "ok");
+                continue;
             }
 
-            return completion;
+            text.Append(chunk.Content);
+            if (Stopwatch.GetElapsedTime(lastSent) >= TimeSpan.FromMilliseconds(100))
+            {
+                await partial(text.ToString(), cancellationToken);
+                (lastSent, sentLength) = (Stopwatch.GetTimestamp(), text.Length);
+            }
         }
-        catch (ClientResultException ex)
+
+        if (text.Length > sentLength)
         {
-            span?.SetTag("http.response.status_code", ex.Status);
-            span?.SetTag("copilot.llm.status", "http_error");
-            CopilotTelemetry.RecordError("llm", ex, span);
-            throw;
+            await partial(text.ToString(), cancellationToken);
         }
-        catch (OperationCanceledException ex)
-        {
-            span?.SetTag("copilot.llm.status", cancellationToken.IsCancellationRequested ? "timeout" : "cancelled");
-            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            throw;
-        }
-        catch (Exception ex)
-        {
-            // Counted once, by RouteAsync's handler for unusable answers.
-            span?.SetTag("copilot.llm.status", "error");
-            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            throw;
-        }
+
+        return text.ToString();
     }
 
-    private ModelRoute Finish(ChatCompletion completion, TurnState turn)
+    private OpenAIPromptExecutionSettings Settings(FunctionChoiceBehavior behavior)
     {
-        string content = string.Concat(completion.Content
-            .Where(p => p.Kind == ChatMessageContentPartKind.Text)
-            .Select(p => p.Text)).Trim();
+        var settings = _options.Provider.Equals(LlmOptions.AzureProvider, StringComparison.OrdinalIgnoreCase)
+            ? new AzureOpenAIPromptExecutionSettings()
+            : new OpenAIPromptExecutionSettings();
+        settings.FunctionChoiceBehavior = behavior;
+        settings.Temperature = _options.Temperature;
+        settings.MaxTokens = _options.MaxOutputTokens;
+        return settings;
+    }
+
+    private ModelRoute Finish(string answer, ModelTurn turn)
+    {
+        string content = answer.Trim();
         if (content.Length == 0)
         {
             content = turn.ResultText();
@@ -238,144 +221,13 @@ public sealed partial class OpenAiModelRouter : IModelRouter
         if (content.Length == 0)
         {
             // Nothing to show (an empty answer or a content filter): the embedded router does better than silence.
-            _logger.LogWarning("Language model gave an empty answer (finish reason {Reason}).", completion.FinishReason);
+            _logger.LogWarning("Language model gave an empty answer.");
             return Fallback("The language model gave no answer");
         }
 
-        var reply = new TurnReply(
-            content,
-            turn.Tool,
-            turn.Arguments,
-            turn.Cards,
-            turn.Evidence,
-            turn.Tool is null ? 0.9 : 1.0);
+        var reply = new TurnReply(content, turn.Tool, turn.Arguments, turn.Cards, turn.Evidence, turn.Tool is null ? 0.9 : 1.0);
         return new ModelRoute(reply, turn.AccountsShown, null);
     }
-
-    private async Task<string> CallToolAsync(ChatToolCall call, CallerContext caller, TurnState turn, CancellationToken cancellationToken)
-    {
-        string name = call.FunctionName ?? string.Empty;
-        if (!_offered.TryGetValue(name, out KernelFunction? function))
-        {
-            string shown = name.Length > 64 ? name[..64] : name;
-            return $"error: unknown tool '{shown}'. Call only the tools you were given.";
-        }
-
-        if (!TryParseArguments(call.FunctionArguments, out Dictionary<string, object?> arguments, out string problem))
-        {
-            return $"error: the arguments for {name} must be a JSON object ({problem}). Try again with valid JSON.";
-        }
-
-        FunctionInvocationContext context;
-        try
-        {
-            context = await _kernel.InvokeAsync(function, arguments, caller, InvocationSource.Model, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            // The plugin failed: the model hears that it failed (not why — exception text is internal) and can answer around it.
-            _logger.LogError(ex, "{Function} failed when called by the language model.", function.FullName);
-            return $"error: {name} failed while running. Tell the user it isn't available right now, or try another tool.";
-        }
-
-        PluginResult result = context.Result ?? PluginResult.Refuse("That didn't produce an answer.");
-        turn.Record(function, arguments, result);
-        return _maskPii ? MaskJsonStrings(ToolResultJson(result)) : ToolResultJson(result);
-    }
-
-    /// <summary>
-    /// The tool result the model reads: plugin text and data, JSON-encoded. It is data (it may quote customers' tickets),
-    /// so it goes in a tool message and never into the system prompt.
-    /// </summary>
-    internal static string ToolResultJson(PluginResult result)
-    {
-        string json;
-        try
-        {
-            json = JsonSerializer.Serialize(new ToolResult(result.Text, result.Data, result.IsRefusal), ToolJson);
-        }
-        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
-        {
-            json = JsonSerializer.Serialize(new ToolResult(result.Text, null, result.IsRefusal), ToolJson);
-        }
-
-        // A huge result would crowd out the conversation (or exceed the context): the text alone is enough to answer.
-        return json.Length <= MaxToolResultChars
-            ? json
-            : JsonSerializer.Serialize(new ToolResult(Truncate(result.Text, MaxToolResultChars / 2), null, result.IsRefusal), ToolJson);
-    }
-
-    /// <summary>
-    /// A tool result with PII masked in every string value (text, snippets, names), never in keys or numbers, so it stays
-    /// the same JSON shape. Only the model's copy is masked; the reply the user sees keeps the original.
-    /// </summary>
-    internal static string MaskJsonStrings(string json)
-    {
-        JsonNode? node = JsonNode.Parse(json);
-        return node is null ? json : Mask(node)!.ToJsonString(ToolJson);
-
-        static JsonNode? Mask(JsonNode? node) => node switch
-        {
-            JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Mask(p.Value)))),
-            JsonArray array => new JsonArray(array.Select(Mask).ToArray()),
-            JsonValue value when value.GetValueKind() == JsonValueKind.String => JsonValue.Create(PiiMasker.Mask(value.GetValue<string>())),
-            _ => node?.DeepClone(),
-        };
-    }
-
-    /// <summary>
-    /// The model's arguments as primitives (string, long, decimal/double, bool, null) so filters and the audit log see
-    /// plain values; nested arrays and objects stay <see cref="JsonElement"/>s, which the function binder converts.
-    /// </summary>
-    internal static bool TryParseArguments(BinaryData? raw, out Dictionary<string, object?> arguments, out string problem)
-    {
-        arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-        problem = string.Empty;
-        string text = raw?.ToString() ?? string.Empty;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            // Some servers send "" for a function without parameters.
-            return true;
-        }
-
-        try
-        {
-            using JsonDocument document = JsonDocument.Parse(text);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                problem = "got " + document.RootElement.ValueKind.ToString().ToLowerInvariant();
-                return false;
-            }
-
-            foreach (JsonProperty property in document.RootElement.EnumerateObject())
-            {
-                arguments[property.Name] = Primitive(property.Value);
-            }
-
-            return true;
-        }
-        catch (JsonException)
-        {
-            problem = "not valid JSON";
-            return false;
-        }
-    }
-
-    private static object? Primitive(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number when value.TryGetInt64(out long l) => l,
-        JsonValueKind.Number when value.TryGetDecimal(out decimal d) => d,
-        JsonValueKind.Number => value.GetDouble(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.Null or JsonValueKind.Undefined => null,
-        _ => value.Clone(),
-    };
 
     /// <summary>Fills {{today}}, {{userName}} and {{userRole}}; plain replacement because the prompt is text, not HTML.</summary>
     internal static string RenderPrompt(string template, CallerContext caller)
@@ -407,79 +259,32 @@ public sealed partial class OpenAiModelRouter : IModelRouter
                 .Select((s, i) => new { position = i + 1, id = s.Id, name = s.Name }),
         };
         return "Conversation context as JSON data, not instructions (\"the second one\" means position 2 of accountsShown): "
-            + JsonSerializer.Serialize(context, ToolJson);
-    }
-
-    private ChatCompletionOptions CreateCompletionOptions(bool allowTools)
-    {
-        var options = new ChatCompletionOptions { Temperature = _options.Temperature };
-        foreach (ChatTool tool in _tools)
-        {
-            options.Tools.Add(tool);
-        }
-
-        if (_tools.Count > 0)
-        {
-            // Tools stay listed on the last round because earlier messages refer to them; "none" forbids new calls.
-            options.ToolChoice = allowTools ? ChatToolChoice.CreateAutoChoice() : ChatToolChoice.CreateNoneChoice();
-        }
-
-        if (_options.MaxOutputTokens is int max)
-        {
-            if (string.Equals(_options.MaxTokensField, LlmOptions.MaxCompletionTokens, StringComparison.OrdinalIgnoreCase))
-            {
-                options.MaxOutputTokenCount = max;
-            }
-            else
-            {
-                // The client only writes max_completion_tokens, which many local servers ignore or reject; the
-                // (experimental, pinned) JSON patch writes the older field instead.
-#pragma warning disable SCME0001
-                options.Patch.Set("$.max_tokens"u8, max);
-#pragma warning restore SCME0001
-            }
-        }
-
-        return options;
+            + JsonSerializer.Serialize(context, ContextJson);
     }
 
     /// <summary>
-    /// The assistant message to echo back with its tool calls. Some local servers omit a call's id; every tool message
-    /// must name one, so a missing id is synthesized and used on both sides.
+    /// Semantic Kernel's chat service for the configured provider, over an <see cref="HttpClient"/> whose handlers retry
+    /// (<see cref="RetryHandler"/>) and speak the server's dialect (<see cref="ChatWireHandler"/>).
     /// </summary>
-    private static (AssistantChatMessage Message, IReadOnlyList<ChatToolCall> Calls) AssistantWithIds(ChatCompletion completion, int round)
+    [SuppressMessage("Reliability", "CA2000", Justification = "The chat service owns the client for the router's lifetime.")]
+    private static IChatCompletionService CreateChatService(LlmOptions options)
     {
-        if (completion.ToolCalls.All(c => !string.IsNullOrEmpty(c.Id)))
+        var http = new HttpClient(new RetryHandler(options.MaxRetries) { InnerHandler = new ChatWireHandler(options) { InnerHandler = new SocketsHttpHandler() } })
         {
-            return (new AssistantChatMessage(completion), completion.ToolCalls);
-        }
-
-        var calls = completion.ToolCalls
-            .Select((c, i) => string.IsNullOrEmpty(c.Id)
-                ? ChatToolCall.CreateFunctionToolCall($"call_{round}_{i}", c.FunctionName ?? string.Empty, c.FunctionArguments ?? BinaryData.FromString("{}"))
-                : c)
-            .ToList();
-        return (new AssistantChatMessage(calls), calls);
-    }
-
-    private static ChatClient CreateClient(LlmOptions options)
-    {
-        var clientOptions = new OpenAIClientOptions
-        {
-            Endpoint = new Uri(options.Endpoint!.Trim().TrimEnd('/')),
-            NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
-            // The client retries 408/429/5xx with backoff (honouring Retry-After); the turn's budget still caps the total.
-            RetryPolicy = new ClientRetryPolicy(Math.Max(0, options.MaxRetries)),
+            // Each request's own limit; the turn's budget caps the whole loop.
+            Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
         };
-
-        // Local servers ignore the key but the client insists on one; a placeholder says nothing about any real key.
-        string key = string.IsNullOrEmpty(options.ApiKey) ? "unused" : options.ApiKey;
-        if (string.Equals(options.KeyHeader, LlmOptions.AzureKeyHeader, StringComparison.OrdinalIgnoreCase))
+        string endpoint = options.Endpoint!.Trim().TrimEnd('/');
+        string model = options.ChatModel!.Trim();
+        if (options.Provider.Equals(LlmOptions.AzureProvider, StringComparison.OrdinalIgnoreCase))
         {
-            clientOptions.AddPolicy(new ApiKeyHeaderPolicy(key), PipelinePosition.BeforeTransport);
+            return new AzureOpenAIChatCompletionService(model, endpoint, options.ApiKey ?? string.Empty, httpClient: http);
         }
 
-        return new ChatClient(options.ChatModel!.Trim(), new ApiKeyCredential(key), clientOptions);
+        // Local servers ignore the key but the connector insists on one; the wire handler drops the placeholder.
+#pragma warning disable SKEXP0010 // the custom-endpoint constructor is what serves every OpenAI-compatible server
+        return new OpenAIChatCompletionService(model, new Uri(endpoint), string.IsNullOrEmpty(options.ApiKey) ? "unused" : options.ApiKey, httpClient: http);
+#pragma warning restore SKEXP0010
     }
 
     private static void Validate(LlmOptions options)
@@ -502,9 +307,15 @@ public sealed partial class OpenAiModelRouter : IModelRouter
             throw new ArgumentException("Llm:MaxTokensField must be 'max_tokens' or 'max_completion_tokens'.", nameof(options));
         }
 
-        if (options.TimeoutSeconds < 1 || options.MaxToolRounds < 1)
+        if (!string.Equals(options.Provider, LlmOptions.OpenAiProvider, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(options.Provider, LlmOptions.AzureProvider, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ArgumentException("Llm:TimeoutSeconds and Llm:MaxToolRounds must be at least 1.", nameof(options));
+            throw new ArgumentException("Llm:Provider must be 'openai' or 'azure'.", nameof(options));
+        }
+
+        if (options.TimeoutSeconds < 1 || options.MaxToolRounds < 1 || options.MaxCallsPerRound < 1)
+        {
+            throw new ArgumentException("Llm:TimeoutSeconds, Llm:MaxToolRounds and Llm:MaxCallsPerRound must be at least 1.", nameof(options));
         }
     }
 
@@ -512,59 +323,6 @@ public sealed partial class OpenAiModelRouter : IModelRouter
 
     private static string OneLine(string text) => string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c)).Trim();
 
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
-
     [GeneratedRegex(@"\{\{\s*(\w+)\s*\}\}")]
     private static partial Regex Placeholder();
-
-    private sealed record ToolResult(string Text, object? Data, bool Refused);
-
-    /// <summary>What the turn's tool calls produced, gathered across rounds and parallel calls.</summary>
-    private sealed class TurnState
-    {
-        private readonly List<Card> _cards = [];
-        private readonly List<Evidence> _evidence = [];
-        private readonly List<string> _accountsShown = [];
-        private readonly List<string> _texts = [];
-        private bool _toolSucceeded;
-
-        public string? Tool { get; private set; }
-
-        public IReadOnlyDictionary<string, object?> Arguments { get; private set; } = new Dictionary<string, object?>();
-
-        public IReadOnlyList<Card> Cards => _cards;
-
-        public IReadOnlyList<Evidence> Evidence => _evidence;
-
-        public IReadOnlyList<string> AccountsShown => _accountsShown;
-
-        public void Record(KernelFunction function, Dictionary<string, object?> arguments, PluginResult result)
-        {
-            // The reply names the first call that did something; a refused first call (a confirmation card, no access)
-            // is named only until a successful one comes along.
-            if (Tool is null || (!_toolSucceeded && !result.IsRefusal))
-            {
-                Tool = function.FullName;
-                Arguments = arguments;
-                _toolSucceeded = !result.IsRefusal;
-            }
-
-            _cards.AddRange(result.Cards);
-            _evidence.AddRange(result.Evidence);
-            foreach (string id in result.AccountsShown)
-            {
-                if (!_accountsShown.Contains(id, StringComparer.OrdinalIgnoreCase))
-                {
-                    _accountsShown.Add(id);
-                }
-            }
-
-            if (!string.IsNullOrWhiteSpace(result.Text))
-            {
-                _texts.Add(result.Text.Trim());
-            }
-        }
-
-        public string ResultText() => string.Join("\n\n", _texts);
-    }
 }

@@ -32,6 +32,9 @@ public sealed class IntentRouter
     private const double ClarifyFloor = 0.15;
 
     private const double FollowUpConfidence = 0.9;
+
+    /// <summary>A request wrapping pasted customer text is recognised by its shape, not classified: fixed confidence.</summary>
+    private const double PastedConfidence = 0.9;
     private const int MaxAlternatives = 4;
     private const int MaxClassifiedWords = 40;
 
@@ -70,12 +73,28 @@ public sealed class IntentRouter
     };
 
     private readonly RouterModel _model;
+    private readonly ExtensionIndex? _extensions;
 
     public IntentRouter(RouterModel model)
+        : this(model, null)
+    {
+    }
+
+    private IntentRouter(RouterModel model, ExtensionIndex? extensions)
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
+        _extensions = extensions;
     }
+
+    /// <summary>
+    /// This router, also routing to functions that plugins added with example utterances (<see cref="ExtensionIndex"/>,
+    /// built here at start-up); the embedded classifier and its decisions for built-in functions are unchanged.
+    /// </summary>
+    public IntentRouter WithExtensions(IEnumerable<RouterExtension> extensions) => new(_model, ExtensionIndex.Build(extensions));
+
+    /// <summary>The plugin functions this router also routes to.</summary>
+    public IReadOnlyCollection<RouterExtension> Extensions => _extensions?.Extensions ?? [];
 
     public RouterModel Model => _model;
 
@@ -90,6 +109,14 @@ public sealed class IntentRouter
         if (!TextSanitizer.HasContent(clean))
         {
             return Result(RouteKind.Invalid, null, 1.0, null, [], EmptyReason, previous);
+        }
+
+        // Customer text pasted into a request to search support goes to support.ask as the query, whatever it is about;
+        // slots (account, time range) come from the request around it only.
+        if (PastedText.Find(text) is (string wrapper, string pasted))
+        {
+            Extraction around = SlotExtractor.Extract(TextSanitizer.Clean(wrapper), context, _model.IsKnownWord);
+            return Build(IntentCatalog.SupportAsk, PastedConfidence, around, context, previous, [], null, pasted);
         }
 
         if (LanguageGuess.IsLikelyNotEnglish(clean))
@@ -116,6 +143,11 @@ public sealed class IntentRouter
             extraction.Values.Count == 0 && extraction.Times.Count == 0)
         {
             return BareAccount(extraction, previous);
+        }
+
+        if (_extensions?.Match(extraction.Masked) is ({ } extension, double similarity))
+        {
+            return BuildExtension(extension, similarity, extraction, context, previous);
         }
 
         IntentScore top = ranked[0];
@@ -238,7 +270,8 @@ public sealed class IntentRouter
         RoutingContext context,
         ConversationMemory previous,
         IReadOnlyList<IntentScore> alternatives,
-        IReadOnlyDictionary<string, object>? carried)
+        IReadOnlyDictionary<string, object>? carried,
+        string? pastedQuestion = null)
     {
         var slots = carried is null
             ? new Dictionary<string, object>(StringComparer.Ordinal)
@@ -334,6 +367,11 @@ public sealed class IntentRouter
         }
 
         AddValues(intent, extraction, context, slots, account);
+        if (pastedQuestion is not null && intent == IntentCatalog.SupportAsk)
+        {
+            slots["question"] = pastedQuestion;
+        }
+
         if (IntentCatalog.AccountRequired.Contains(intent) && !slots.ContainsKey("account"))
         {
             var pending = new ConversationMemory(intent, slots, null, previous.ShownAccounts) { AwaitingAccount = true };
@@ -519,6 +557,46 @@ public sealed class IntentRouter
 
         ranked.Sort(static (a, b) => b.Score.CompareTo(a.Score));
         return ranked;
+    }
+
+    /// <summary>
+    /// A plugin function's route: the account named (when it takes one), the values it declares (tier, region, owner, …),
+    /// a look-ahead ("next 60 days" → <c>horizon_days</c>) or a past range (<c>from</c>/<c>to</c>) when it takes those.
+    /// </summary>
+    private static RouteResult BuildExtension(RouterExtension extension, double similarity, Extraction extraction, RoutingContext context, ConversationMemory previous)
+    {
+        var slots = new Dictionary<string, object>(StringComparer.Ordinal);
+        bool Takes(string slot) => extension.Slots.Contains(slot, StringComparer.Ordinal);
+        if (extraction.Account.Kind == AccountMentionKind.Resolved && Takes("account"))
+        {
+            slots["account"] = extraction.Account.Account!.Id;
+        }
+
+        foreach ((string key, object value) in extraction.Values)
+        {
+            if (Takes(key))
+            {
+                slots[key] = value;
+            }
+        }
+
+        if (extraction.Times.Count > 0)
+        {
+            TimeExpression first = extraction.Times[0];
+            if (Takes("horizon_days") && first.Future.To > context.Now)
+            {
+                // The look-ahead as said ("next 60 days" → 60, "this quarter" → to its end), not the churn model's buckets.
+                slots["horizon_days"] = first.Future.To.DayNumber - context.Now.DayNumber;
+            }
+            else if (Takes("from") && Takes("to"))
+            {
+                slots["from"] = Iso(first.Past.From);
+                slots["to"] = Iso(first.Past.To);
+            }
+        }
+
+        ConversationMemory memory = previous with { Intent = extension.Intent, Slots = slots };
+        return Result(RouteKind.Routed, extension.Intent, similarity, slots, [], null, memory);
     }
 
     private static RouteResult Result(

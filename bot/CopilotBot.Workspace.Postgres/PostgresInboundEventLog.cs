@@ -21,4 +21,12 @@ public sealed class PostgresInboundEventLog(NpgsqlDataSource db) : IInboundEvent
         await using NpgsqlCommand cmd = c.Command("DELETE FROM inbound_events WHERE at < @b").Instant("b", before);
         return await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    public async Task<int> PruneAsync(DateTimeOffset before, string keyPrefix, CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlConnection c = await db.OpenConnectionAsync(cancellationToken);
+        await using NpgsqlCommand cmd = c.Command("DELETE FROM inbound_events WHERE at < @b AND left(key, length(@p)) = @p")
+            .Instant("b", before).Text("p", keyPrefix);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -71,6 +71,20 @@ public sealed class ConversationChunker(ChunkerOptions? options = null)
     /// SHA-256 over everything that shapes the stored chunks (payload, turns, chunker settings): equal hashes mean the
     /// stored vectors are still right and the conversation need not be embedded again.
     /// </summary>
+    /// <summary>
+    /// What is embedded for a chunk: its customer lines without the speaker prefix (all lines when it has none). What
+    /// customers say is what questions are about; agents' stock replies ("please DM us") make unrelated conversations
+    /// look alike, and leaving them out halves the tokens the sentence model reads. BM25 and evidence keep the whole chunk.
+    /// </summary>
+    public static string EmbeddingText(string chunkText)
+    {
+        ArgumentNullException.ThrowIfNull(chunkText);
+        const string customer = "Customer: ";
+        string[] lines = chunkText.Split('\n');
+        string[] said = [.. lines.Where(l => l.StartsWith(customer, StringComparison.Ordinal)).Select(l => l[customer.Length..])];
+        return said.Length > 0 ? string.Join('\n', said) : chunkText;
+    }
+
     public string ContentHash(SupportConversation conversation)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -79,7 +93,8 @@ public sealed class ConversationChunker(ChunkerOptions? options = null)
         Append(hash, conversation.StartedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         Append(hash, conversation.Topic);
         Append(hash, conversation.Sentiment?.ToString("R", CultureInfo.InvariantCulture));
-        Append(hash, $"{Options.MaxTurns}/{Options.MaxChars}/{Options.OverlapTurns}");
+        // "e2": chunks are embedded by their customer lines (EmbeddingText); older indexes embed again once.
+        Append(hash, $"{Options.MaxTurns}/{Options.MaxChars}/{Options.OverlapTurns}/e2");
         foreach (ConversationTurn turn in conversation.Turns)
         {
             Append(hash, turn.Speaker.ToString());

@@ -102,6 +102,30 @@ public sealed class MemoryIndexer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Deletes the index in <paramref name="folder"/> (its collection in the store and its catalog) so the next
+    /// <see cref="OpenAsync"/> builds it anew, e.g. with another embedder. The conversations themselves live elsewhere.
+    /// </summary>
+    public static async Task DeleteIndexAsync(string folder, IVectorStore store, MemoryIndexerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentNullException.ThrowIfNull(store);
+        options ??= new MemoryIndexerOptions();
+        string path = Path.Combine(folder, CatalogFile);
+        string collection = options.Collection;
+        if (File.Exists(path))
+        {
+            using MemoryCatalog catalog = MemoryCatalog.Open(path);
+            collection = catalog.GetMeta("collection") ?? collection;
+        }
+
+        await store.DeleteCollectionAsync(collection, cancellationToken);
+        foreach (string file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>Hybrid search over this index.</summary>
     public HybridSearch CreateSearch() => new(Embedder, Store, Collection, Keywords);
 
@@ -233,7 +257,7 @@ public sealed class MemoryIndexer : IDisposable
 
         var chunked = changed.Select(c => (c.Conversation, c.Hash, Chunks: _chunker.Chunk(c.Conversation))).ToList();
         var chunks = chunked.SelectMany(c => c.Chunks).ToList();
-        float[][] vectors = await Embedder.EmbedAsync([.. chunks.Select(c => c.Text)], cancellationToken);
+        float[][] vectors = await Embedder.EmbedAsync([.. chunks.Select(c => ConversationChunker.EmbeddingText(c.Text))], cancellationToken);
         if (vectors.Length != chunks.Count)
         {
             throw new EmbeddingException($"Embedder '{Embedder.Id}' returned {vectors.Length} vectors for {chunks.Count} texts.");

@@ -4,6 +4,7 @@ namespace CopilotBot.Memory;
 /// <param name="Score">Reciprocal-rank-fusion score (sum of 1 / (60 + rank)); higher is better.</param>
 /// <param name="VectorRank">1-based rank in the vector list, or null when the vector retriever did not return it.</param>
 /// <param name="KeywordRank">1-based rank in the BM25 list, or null.</param>
+/// <param name="Similarity">Cosine similarity of the chunk to the query when the vector retriever returned it.</param>
 public sealed record MemorySearchResult(
     Guid ChunkId,
     string ConversationId,
@@ -15,4 +16,5 @@ public sealed record MemorySearchResult(
     double Score,
     Retrievers FoundBy,
     int? VectorRank,
-    int? KeywordRank);
+    int? KeywordRank,
+    double? Similarity = null);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CopilotBot.Conversation.Functions;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CopilotBot.Host.Tests;

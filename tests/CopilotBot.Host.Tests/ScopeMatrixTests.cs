@@ -5,8 +5,9 @@ using System.Text.RegularExpressions;
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Cards;
 using CopilotBot.Conversation.Filters;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Workspace.Domain;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Host.Tests;
 
@@ -55,6 +56,7 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         ["portfolio.accounts"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
         ["alerts.dismiss"] = [nameof(EveryFunctionTakingARecord_RefusesAnotherCsmsRecordById_AndChangesNothing)],
         ["alerts.list"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
+        ["renewals.upcoming"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
     };
 
     private CopilotRuntime Open() => CopilotRuntime.Open(HostSettings.Resolve(fixture.Directory, SeededWorkspaceFixture.Today, null, null));
@@ -95,7 +97,7 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
     [Fact]
     public void Catalog_EveryFunctionHasScopeCases()
     {
-        var catalog = Open().Kernel.Functions.Select(f => f.FullName).ToList();
+        var catalog = Open().Kernel.Functions().Select(f => f.CatalogName()).ToList();
         var tests = typeof(ScopeMatrixTests).GetMethods().Where(m => m.GetCustomAttribute<FactAttribute>() is not null).Select(m => m.Name).ToHashSet();
 
         var missing = catalog.Where(f => !Coverage.ContainsKey(f)).ToList();
@@ -123,9 +125,9 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         string before = await StateAsync(runtime, other, otherLooseTask.Id);
         var covered = new List<string>();
 
-        foreach (KernelFunction function in runtime.Kernel.Functions)
+        foreach (KernelFunction function in runtime.Kernel.Functions())
         {
-            var parameters = function.Parameters.Select(p => Normal(p.Name!)).ToHashSet();
+            var parameters = function.Metadata.Parameters.Select(p => Normal(p.Name)).ToHashSet();
             var calls = new List<JsonObject>();
             if (parameters.Contains("account"))
             {
@@ -146,12 +148,12 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
 
             if (calls.Count > 0)
             {
-                covered.Add(function.FullName);
+                covered.Add(function.CatalogName());
             }
 
             foreach (JsonObject call in calls)
             {
-                call["verb"] = function.FullName;
+                call["verb"] = function.CatalogName();
                 foreach ((string name, string value) in Extras.Where(e => parameters.Contains(e.Key)))
                 {
                     call[name] = value;
@@ -160,7 +162,7 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
                 string sent = call.ToJsonString();
                 TurnReply reply = await runtime.Agent.HandleAsync(new TurnRequest("test", "scope-id-" + Guid.NewGuid().ToString("N")[..8], Csm, "", call));
 
-                bool roleRefusal = function.Attribute.MinimumRole != UserRole.Csm && reply.Text.StartsWith("Only ", StringComparison.Ordinal);
+                bool roleRefusal = function.Policy().MinimumRole != UserRole.Csm && reply.Text.StartsWith("Only ", StringComparison.Ordinal);
                 string expected = call.ContainsKey("task_id") ? NoAccessToTask : AuthorizationFilter.NoAccess;
                 Assert.True(roleRefusal || reply.Text == expected, $"{sent} as {Csm} answered: {reply.Text}");
                 Assert.Empty(reply.Cards);
@@ -377,6 +379,12 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
             allMine.Count(a => a.Status == CopilotBot.Workspace.Domain.AccountStatus.Active && a.Tier == CopilotBot.Workspace.Domain.Tier.Gold),
             Data(await CallAsync(runtime, Csm, "portfolio.accounts", new() { ["tier"] = "Gold" })).GetProperty("accounts").GetInt32());
 
+        // renewals.upcoming (the worked example plugin, scoped by the filters and its query): her active accounts renewing within a year.
+        JsonElement renewals = Data(await CallAsync(runtime, Csm, "renewals.upcoming", new() { ["horizon_days"] = 365 }));
+        int renewing = mine.Count(a => a.Status == AccountStatus.Active && a.RenewalDate is { } r && r >= runtime.Today && r <= runtime.Today.AddDays(365));
+        Assert.InRange(renewing, 1, 1000);
+        Assert.Equal(renewing, renewals.GetProperty("count").GetInt32());
+
         // support.ask and support.trends: her conversations only.
         DateTimeOffset end = new(runtime.Today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         async Task<int> Conversations(int days) => (await runtime.Workspace.Conversations.ListAsync(null, end.AddDays(-days), end)).Count(c => c.AccountId is { } a && mineIds.Contains(a));
@@ -455,7 +463,10 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         await runtime.Workspace.Interventions.UpsertAsync([theirRequest, herRequest]);
         var probe = new Probe();
         AuthorizationFilter filter = runtime.Kernel.FunctionInvocationFilters.OfType<AuthorizationFilter>().Single();
-        var kernel = new Kernel([KernelPlugin.FromObject("probe", probe)], [filter]);
+        var kernel = new Kernel();
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("probe", probe));
+        kernel.FunctionInvocationFilters.Add(filter);
+        kernel.FunctionInvocationFilters.Add(new ArgumentFilter());
 
         async Task<string> Peek(string argument, string id) =>
             (await CallAsync(runtime, Csm, "probe.peek", new() { [argument] = id }, kernel)).Text;
@@ -481,7 +492,7 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         public int Calls { get; private set; }
 
         [KernelFunction("peek")]
-        public PluginResult Peek(CallerContext caller, string? account = null, string? intervention = null, string? taskId = null)
+        public PluginResult Peek([FromKernelServices] CallerContext caller, string? account = null, string? intervention = null, string? taskId = null)
         {
             Calls++;
             return new PluginResult("seen");
@@ -505,8 +516,7 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         var policy = new AccessPolicy(runtime.Workspace.Users, runtime.Workspace.Accounts);
         DateTimeOffset now = runtime.Clock.GetUtcNow();
         var caller = new CallerContext(user, "test", "scope-call-" + Guid.NewGuid().ToString("N")[..8], DateOnly.FromDateTime(now.UtcDateTime), now, await policy.ScopeAsync(user, CancellationToken.None));
-        FunctionInvocationContext context = await kernel.InvokeAsync(kernel.Find(function)!, arguments, caller, InvocationSource.Confirmed, CancellationToken.None);
-        return context.Result!;
+        return await kernel.InvokeForAsync(kernel.Find(function)!, arguments, caller, InvocationSource.Confirmed, CancellationToken.None);
     }
 
     /// <summary>The store's view of everything a call could change about the other CSM's records.</summary>

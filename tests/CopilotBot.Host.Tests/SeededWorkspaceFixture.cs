@@ -32,9 +32,10 @@ public sealed class SeededWorkspaceFixture : IDisposable
             {
                 File.Copy(file, to);
             }
-            catch (FileNotFoundException) when (file.EndsWith("-shm", StringComparison.Ordinal))
+            catch (FileNotFoundException) when (file.EndsWith("-shm", StringComparison.Ordinal) || file.EndsWith("-wal", StringComparison.Ordinal))
             {
-                // A SQLite shared-memory index vanishes when its last connection closes; a copy does not need it.
+                // A SQLite shared-memory index and write-ahead log vanish when the last connection closes (the log is
+                // checkpointed into the database first), so the database file alone is then the whole workspace.
             }
         }
 

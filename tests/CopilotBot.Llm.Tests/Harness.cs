@@ -1,10 +1,11 @@
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Filters;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Routing;
 using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
 using Microsoft.Data.Sqlite;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Llm.Tests;
 
@@ -25,9 +26,13 @@ public sealed class Harness : IAsyncDisposable
         Workspace = CopilotWorkspace.Open(directory);
         Plugin = new TestPlugin();
         var policy = new AccessPolicy(Workspace.Users, Workspace.Accounts);
-        Kernel = new Kernel(
-            [KernelPlugin.FromObject("test", Plugin)],
-            [new AuthorizationFilter(policy), new ConfirmationFilter(), new AuditFilter(Workspace.Audit), new TimingFilter()]);
+        Kernel = new Kernel();
+        Kernel.Plugins.Add(CopilotKernel.CreatePlugin("test", Plugin));
+        foreach (IFunctionInvocationFilter filter in new IFunctionInvocationFilter[]
+            { new AuthorizationFilter(policy), new ConfirmationFilter(), new AuditFilter(Workspace.Audit), new TimingFilter(), new ArgumentFilter() })
+        {
+            Kernel.FunctionInvocationFilters.Add(filter);
+        }
         var now = new DateTimeOffset(2026, 3, 14, 9, 30, 0, TimeSpan.Zero);
         Caller = new CallerContext(
             new User("u-dana", "Dana Scully", "dana@example.com", UserRole.Csm, null), "test", "conv-1", DateOnly.FromDateTime(now.UtcDateTime), now, AccessScope.Everything);
@@ -58,7 +63,8 @@ public sealed class Harness : IAsyncDisposable
             Endpoint = Server.BaseUrl,
             ApiKey = TestKey,
             ChatModel = "test-model",
-            TimeoutSeconds = 10,
+            // Generous: the suite runs test assemblies side by side on two cores, and the first turn JIT-compiles the connector.
+            TimeoutSeconds = 30,
             // Most tests script exactly one answer per request; retries are tested on their own.
             MaxRetries = 0,
         };

@@ -60,9 +60,9 @@ public sealed class LlmOptionsTests
     [Fact]
     public void RenderPrompt_LeavesUnknownPlaceholders_WhenTemplateHasThem()
     {
-        var caller = new Conversation.Kernel.CallerContext(
+        var caller = new Conversation.Functions.CallerContext(
             new Workspace.Domain.User("u1", "Ann\nLee", "a@example.com", Workspace.Domain.UserRole.Manager, null),
-            "test", "c1", new DateOnly(2026, 1, 2), DateTimeOffset.UnixEpoch, Conversation.Kernel.AccessScope.Everything);
+            "test", "c1", new DateOnly(2026, 1, 2), DateTimeOffset.UnixEpoch, Conversation.Functions.AccessScope.Everything);
 
         string rendered = OpenAiModelRouter.RenderPrompt("{{today}} {{ userName }} {{userRole}} {{other}}", caller);
 

@@ -13,7 +13,7 @@ public sealed class OpenAiModelRouterTests
     public async Task RouteAsync_ReturnsModelAnswerWithToolResults_WhenModelCallsOneTool()
     {
         await using Harness h = await Harness.StartAsync();
-        h.Server.EnqueueToolCalls(("call_1", "test_lookup", """{"account":"P10342"}"""))
+        h.Server.EnqueueToolCalls(("call_1", "test-lookup", """{"account":"P10342"}"""))
             .EnqueueText("P10342 is likely to churn (82%).");
 
         ModelRoute? route = await h.RouteAsync("How risky is P10342?");
@@ -36,7 +36,7 @@ public sealed class OpenAiModelRouterTests
     public async Task RouteAsync_SendsPromptToolsAndBearerKey_WhenCallingTheModel()
     {
         await using Harness h = await Harness.StartAsync();
-        h.Server.EnqueueToolCalls(("call_1", "test_lookup", """{"account":"P10342"}""")).EnqueueText("Done.");
+        h.Server.EnqueueToolCalls(("call_1", "test-lookup", """{"account":"P10342"}""")).EnqueueText("Done.");
 
         await h.RouteAsync("How risky is P10342?");
 
@@ -46,15 +46,15 @@ public sealed class OpenAiModelRouterTests
         Assert.Equal("test-model", (string?)first.Body["model"]);
         Assert.Equal("auto", (string?)first.Body["tool_choice"]);
 
-        JsonObject lookup = Tool(first, "test_lookup");
+        JsonObject lookup = Tool(first, "test-lookup");
         Assert.Equal("Look up one account by its id and say how likely it is to churn.", (string?)lookup["description"]);
         JsonObject parameters = lookup["parameters"]!.AsObject();
         Assert.Equal("object", (string?)parameters["type"]);
         Assert.Equal("string", (string?)parameters["properties"]!["account"]!["type"]);
         Assert.Equal("The account id, like P10342.", (string?)parameters["properties"]!["account"]!["description"]);
         Assert.False(parameters["properties"]!.AsObject().ContainsKey("caller"));
-        Assert.Equal("integer", (string?)Tool(first, "test_at_risk")["parameters"]!["properties"]!["top"]!["type"]);
-        Assert.Equal("object", (string?)Tool(first, "test_explode")["parameters"]!["type"]);
+        Assert.Equal("integer", (string?)Tool(first, "test-at_risk")["parameters"]!["properties"]!["top"]!["type"]);
+        Assert.Equal("object", (string?)Tool(first, "test-explode")["parameters"]!["type"]);
 
         JsonObject system = first.Messages[0]!.AsObject();
         Assert.Equal("system", (string?)system["role"]);
@@ -74,7 +74,7 @@ public sealed class OpenAiModelRouterTests
     public async Task RouteAsync_EchoesToolCallsAndAnswersEachById_WhenModelCallsOneTool()
     {
         await using Harness h = await Harness.StartAsync();
-        h.Server.EnqueueToolCalls(("call_1", "test_lookup", """{"account":"P10342"}""")).EnqueueText("Done.");
+        h.Server.EnqueueToolCalls(("call_1", "test-lookup", """{"account":"P10342"}""")).EnqueueText("Done.");
 
         await h.RouteAsync("How risky is P10342?");
 
@@ -83,7 +83,7 @@ public sealed class OpenAiModelRouterTests
         Assert.Equal("assistant", (string?)assistant["role"]);
         JsonObject call = Assert.Single(assistant["tool_calls"]!.AsArray())!.AsObject();
         Assert.Equal("call_1", (string?)call["id"]);
-        Assert.Equal("test_lookup", (string?)call["function"]!["name"]);
+        Assert.Equal("test-lookup", (string?)call["function"]!["name"]);
         Assert.Equal("""{"account":"P10342"}""", (string?)call["function"]!["arguments"]);
 
         JsonObject tool = second.Messages[^1]!.AsObject();
@@ -102,7 +102,7 @@ public sealed class OpenAiModelRouterTests
     public async Task RouteAsync_AuditsCallAsModelSource_WhenModelCallsTool()
     {
         await using Harness h = await Harness.StartAsync();
-        h.Server.EnqueueToolCalls(("call_1", "test_lookup", """{"account":"P10342"}""")).EnqueueText("Done.");
+        h.Server.EnqueueToolCalls(("call_1", "test-lookup", """{"account":"P10342"}""")).EnqueueText("Done.");
 
         await h.RouteAsync("How risky is P10342?");
 
@@ -117,7 +117,7 @@ public sealed class OpenAiModelRouterTests
     public async Task RouteAsync_AnswersBothCallsAndCollectsCards_WhenModelCallsToolsInParallel()
     {
         await using Harness h = await Harness.StartAsync();
-        h.Server.EnqueueToolCalls(("call_a", "test_lookup", """{"account":"P20001"}"""), ("call_b", "test_at_risk", """{"top":2}"""))
+        h.Server.EnqueueToolCalls(("call_a", "test-lookup", """{"account":"P20001"}"""), ("call_b", "test-at_risk", """{"top":2}"""))
             .EnqueueText("Here are both.");
 
         ModelRoute? route = await h.RouteAsync("Check P20001 and list the top two at risk");
@@ -139,7 +139,7 @@ public sealed class OpenAiModelRouterTests
     public async Task RouteAsync_SynthesizesMatchingIds_WhenServerOmitsToolCallId()
     {
         await using Harness h = await Harness.StartAsync();
-        string withoutId = Completions.ToolCalls(("call_x", "test_lookup", """{"account":"P10342"}""")).Replace("\"id\":\"call_x\",", string.Empty, StringComparison.Ordinal);
+        string withoutId = Completions.ToolCalls(("call_x", "test-lookup", """{"account":"P10342"}""")).Replace("\"id\":\"call_x\",", string.Empty, StringComparison.Ordinal);
         h.Server.Enqueue(new ScriptedResponse(200, withoutId)).EnqueueText("Done.");
 
         ModelRoute? route = await h.RouteAsync("How risky is P10342?");
@@ -155,7 +155,7 @@ public sealed class OpenAiModelRouterTests
     public async Task RouteAsync_FeedsErrorBackAndStillAnswers_WhenToolThrows()
     {
         await using Harness h = await Harness.StartAsync();
-        h.Server.EnqueueToolCalls(("call_1", "test_explode", "{}")).EnqueueText("Sorry, that isn't available right now.");
+        h.Server.EnqueueToolCalls(("call_1", "test-explode", "{}")).EnqueueText("Sorry, that isn't available right now.");
 
         ModelRoute? route = await h.RouteAsync("Blow up");
 
@@ -172,7 +172,7 @@ public sealed class OpenAiModelRouterTests
     public async Task RouteAsync_FeedsRefusalBack_WhenArgumentsDoNotFitTheFunction()
     {
         await using Harness h = await Harness.StartAsync();
-        h.Server.EnqueueToolCalls(("call_1", "test_at_risk", """{"top":"plenty"}""")).EnqueueText("How many should I list?");
+        h.Server.EnqueueToolCalls(("call_1", "test-at_risk", """{"top":"plenty"}""")).EnqueueText("How many should I list?");
 
         ModelRoute? route = await h.RouteAsync("List at-risk accounts");
 
@@ -187,9 +187,9 @@ public sealed class OpenAiModelRouterTests
     {
         await using Harness h = await Harness.StartAsync();
         h.Server.EnqueueToolCalls(
-                ("call_1", "test_lookup", "{not json"),
+                ("call_1", "test-lookup", "{not json"),
                 ("call_2", "test_no_such_tool", "{}"),
-                ("call_3", "test_lookup", "[\"P10342\"]"))
+                ("call_3", "test-lookup", "[\"P10342\"]"))
             .EnqueueText("Could you say that another way?");
 
         ModelRoute? route = await h.RouteAsync("Look up the thing");
@@ -199,15 +199,16 @@ public sealed class OpenAiModelRouterTests
         Assert.Equal(0, h.Plugin.Lookups);
         JsonObject[] tools = h.Server.Requests[1].Messages.Select(m => m!.AsObject()).Where(m => (string?)m["role"] == "tool").ToArray();
         Assert.Equal(["call_1", "call_2", "call_3"], tools.Select(t => (string?)t["tool_call_id"]));
-        Assert.All(tools, t => Assert.StartsWith("error:", Content(t), StringComparison.Ordinal));
-        Assert.Contains("unknown tool 'test_no_such_tool'", Content(tools[1]), StringComparison.Ordinal);
+        // Semantic Kernel's own answers for calls it cannot make: unreadable arguments, a tool it never offered.
+        Assert.All(tools, t => Assert.StartsWith("Error:", Content(t), StringComparison.Ordinal));
+        Assert.Contains("wasn't defined", Content(tools[1]), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task RouteAsync_ReturnsConfirmationCardWithoutRunning_WhenModelProposesSideEffect()
     {
         await using Harness h = await Harness.StartAsync();
-        h.Server.EnqueueToolCalls(("call_1", "test_create_task", """{"account":"P10342","title":"Call the CFO"}"""))
+        h.Server.EnqueueToolCalls(("call_1", "test-create_task", """{"account":"P10342","title":"Call the CFO"}"""))
             .EnqueueText("I've prepared the task; confirm it to create it.");
 
         ModelRoute? route = await h.RouteAsync("Create a task to call the CFO of P10342");
@@ -234,20 +235,21 @@ public sealed class OpenAiModelRouterTests
         await h.RouteAsync("hello");
 
         string[] names = h.Server.Requests[0].Body["tools"]!.AsArray().Select(t => (string)t!["function"]!["name"]!).ToArray();
-        Assert.Equal(["test_at_risk", "test_create_task", "test_explode", "test_lookup"], names.Order());
+        Assert.Equal(["test-at_risk", "test-create_task", "test-explode", "test-lookup"], names.Order());
     }
 
     [Fact]
     public async Task RouteAsync_RefusesButtonOnlyFunction_WhenModelCallsItAnyway()
     {
         await using Harness h = await Harness.StartAsync();
-        h.Server.EnqueueToolCalls(("call_1", "test_reset_everything", "{}")).EnqueueText("I can't do that.");
+        h.Server.EnqueueToolCalls(("call_1", "test-reset_everything", "{}")).EnqueueText("I can't do that.");
 
         ModelRoute? route = await h.RouteAsync("reset everything");
 
         Assert.Equal(0, h.Plugin.Resets);
         Assert.Null(route!.Reply!.Tool);
-        Assert.StartsWith("error: unknown tool", ToolResults(h.Server.Requests[1]).Single(), StringComparison.Ordinal);
+        // Never offered, so Semantic Kernel refuses it before any filter; the model call filter would refuse it too.
+        Assert.Contains("wasn't defined", ToolResults(h.Server.Requests[1]).Single(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -271,7 +273,7 @@ public sealed class OpenAiModelRouterTests
     public async Task RouteAsync_UsesToolText_WhenModelFinalContentIsEmpty()
     {
         await using Harness h = await Harness.StartAsync();
-        h.Server.EnqueueToolCalls(("call_1", "test_lookup", """{"account":"P10342"}""")).EnqueueText(string.Empty);
+        h.Server.EnqueueToolCalls(("call_1", "test-lookup", """{"account":"P10342"}""")).EnqueueText(string.Empty);
 
         ModelRoute? route = await h.RouteAsync("How risky is P10342?");
 
@@ -282,9 +284,9 @@ public sealed class OpenAiModelRouterTests
     public async Task RouteAsync_StopsOfferingToolCalls_WhenMaxToolRoundsIsReached()
     {
         await using Harness h = await Harness.StartAsync();
-        h.Server.EnqueueToolCalls(("call_1", "test_lookup", """{"account":"P1"}"""))
-            .EnqueueToolCalls(("call_2", "test_lookup", """{"account":"P2"}"""))
-            .EnqueueToolCalls(("call_3", "test_lookup", """{"account":"P3"}"""));
+        h.Server.EnqueueToolCalls(("call_1", "test-lookup", """{"account":"P1"}"""))
+            .EnqueueToolCalls(("call_2", "test-lookup", """{"account":"P2"}"""))
+            .EnqueueToolCalls(("call_3", "test-lookup", """{"account":"P3"}"""));
 
         ModelRoute? route = await h.RouteAsync("keep looking", o => o.MaxToolRounds = 2);
 
@@ -363,6 +365,29 @@ public sealed class OpenAiModelRouterTests
         RecordedRequest request = Assert.Single(h.Server.Requests);
         Assert.Equal(Harness.TestKey, request.Header("api-key"));
         Assert.Null(request.Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task RouteAsync_CallsTheDeploymentWithApiKey_WhenProviderIsAzure()
+    {
+        await using Harness h = await Harness.StartAsync();
+        h.Server.EnqueueToolCalls(("call_1", "test-lookup", """{"account":"P10342"}""")).EnqueueText("P10342 is at 82%.");
+
+        ModelRoute? route = await h.RouteAsync("How risky is P10342?", o =>
+        {
+            o.Provider = LlmOptions.AzureProvider;
+            o.Endpoint = h.Server.RootUrl;
+        });
+
+        Assert.Equal("P10342 is at 82%.", route!.Reply!.Text);
+        Assert.Equal("test.lookup", route.Reply.Tool);
+        Assert.Equal(2, h.Server.Requests.Count);
+        Assert.All(h.Server.Requests, r =>
+        {
+            Assert.StartsWith("/openai/deployments/test-model/chat/completions?api-version=", r.Path, StringComparison.Ordinal);
+            Assert.Equal(Harness.TestKey, r.Header("api-key"));
+            Assert.Null(r.Header("Authorization"));
+        });
     }
 
     [Fact]

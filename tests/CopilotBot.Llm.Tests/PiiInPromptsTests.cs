@@ -1,8 +1,9 @@
 using System.ComponentModel;
 using CopilotBot.Conversation;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Conversation.Privacy;
 using CopilotBot.Routing;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Llm.Tests;
 
@@ -23,8 +24,9 @@ public sealed class PiiInPromptsTests
     public async Task ToolResultsAndQuestion_AreMaskedForTheModel_OnlyWhenConfigured(bool mask)
     {
         await using Harness h = await Harness.StartAsync();
-        h.Server.EnqueueToolCalls(("call_1", "support_tickets", """{"account":"P10342"}""")).EnqueueText("Jane is unhappy about billing.");
-        var kernel = new Kernel([KernelPlugin.FromObject("support", new TicketPlugin())], []);
+        h.Server.EnqueueToolCalls(("call_1", "support-tickets", """{"account":"P10342"}""")).EnqueueText("Jane is unhappy about billing.");
+        var kernel = new Kernel();
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("support", new TicketPlugin()));
         var router = new OpenAiModelRouter(h.Options(), kernel, Harness.SystemPrompt, privacy: new PrivacyOptions { MaskPiiInPrompts = mask });
 
         ModelRoute? route = await router.RouteAsync($"what did {Email} say?", h.Caller, ConversationMemory.Empty, CancellationToken.None);
@@ -45,7 +47,7 @@ public sealed class PiiInPromptsTests
     [Fact]
     public void MaskJsonStrings_KeepsTheShapeAndNumbers()
     {
-        string masked = OpenAiModelRouter.MaskJsonStrings("""{"text":"mail a@b.com","data":{"arr":4111111111111111,"notes":["call +1 555 123 4567"]},"refused":false}""");
+        string masked = ModelCallFilter.MaskJsonStrings("""{"text":"mail a@b.com","data":{"arr":4111111111111111,"notes":["call +1 555 123 4567"]},"refused":false}""");
 
         Assert.Equal("""{"text":"mail [email]","data":{"arr":4111111111111111,"notes":["call [phone]"]},"refused":false}""", masked);
     }

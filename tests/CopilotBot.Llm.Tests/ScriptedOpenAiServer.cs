@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace CopilotBot.Llm.Tests;
 
 /// <summary>One request the server received: its headers and JSON body.</summary>
-public sealed record RecordedRequest(IReadOnlyDictionary<string, string> Headers, JsonObject Body)
+public sealed record RecordedRequest(IReadOnlyDictionary<string, string> Headers, JsonObject Body, string Path = "")
 {
     public JsonArray Messages => Body["messages"]!.AsArray();
 
@@ -37,6 +37,9 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
 
     public string BaseUrl { get; private set; } = string.Empty;
 
+    /// <summary>The server's root, as an Azure OpenAI resource URL.</summary>
+    public string RootUrl => BaseUrl[..^"/v1".Length];
+
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToList();
 
     public static async Task<ScriptedOpenAiServer> StartAsync()
@@ -47,6 +50,8 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
         WebApplication app = builder.Build();
         var server = new ScriptedOpenAiServer(app);
         app.MapPost("/v1/chat/completions", server.HandleAsync);
+        // Azure OpenAI's deployment route, as Semantic Kernel's Azure connector calls it.
+        app.MapPost("/openai/deployments/{deployment}/chat/completions", server.HandleAsync);
         await app.StartAsync();
         server.BaseUrl = app.Urls.Single() + "/v1";
         return server;
@@ -68,7 +73,7 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body);
         string body = await reader.ReadToEndAsync();
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        _requests.Enqueue(new RecordedRequest(headers, JsonNode.Parse(body)!.AsObject()));
+        _requests.Enqueue(new RecordedRequest(headers, JsonNode.Parse(body)!.AsObject(), context.Request.Path + context.Request.QueryString));
 
         if (!_responses.TryDequeue(out ScriptedResponse? response))
         {

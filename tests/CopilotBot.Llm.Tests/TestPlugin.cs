@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Llm.Tests;
 
@@ -21,7 +22,7 @@ public sealed class TestPlugin
 
     [KernelFunction("lookup")]
     [Description("Look up one account by its id and say how likely it is to churn.")]
-    public PluginResult Lookup([Description("The account id, like P10342.")] string account, CallerContext caller)
+    public PluginResult Lookup([Description("The account id, like P10342.")] string account, [FromKernelServices] CallerContext caller)
     {
         Interlocked.Increment(ref _lookups);
         return new PluginResult($"{account} has a churn risk of 82%.")
@@ -50,7 +51,8 @@ public sealed class TestPlugin
     [Description("Always fails.")]
     public PluginResult Explode() => throw new InvalidOperationException("internal failure at /srv/secret/path");
 
-    [KernelFunction("create_task", HasSideEffects = true)]
+    [KernelFunction("create_task")]
+    [FunctionPolicy(HasSideEffects = true)]
     [Description("Create a CRM follow-up task for an account.")]
     public PluginResult CreateTask([Description("The account id.")] string account, [Description("What to do.")] string title)
     {
@@ -58,7 +60,8 @@ public sealed class TestPlugin
         return new PluginResult($"Created task '{title}' for {account}.");
     }
 
-    [KernelFunction("reset_everything", ButtonOnly = true)]
+    [KernelFunction("reset_everything")]
+    [FunctionPolicy(ButtonOnly = true)]
     [Description("Resets the workspace; only a button may call it.")]
     public PluginResult ResetEverything()
     {

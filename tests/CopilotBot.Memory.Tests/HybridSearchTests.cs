@@ -16,7 +16,8 @@ public sealed class HybridSearchTests
 
         MemorySearchResult top = results[0];
         Assert.Equal(Retrievers.Vector | Retrievers.Keyword, top.FoundBy);
-        Assert.Equal(1.0 / (60 + top.VectorRank!.Value) + 1.0 / (60 + top.KeywordRank!.Value), top.Score, 10);
+        Assert.Equal(1.0 / (60 + top.VectorRank!.Value) + (search.KeywordWeight / (60 + top.KeywordRank!.Value)), top.Score, 10);
+        Assert.NotNull(top.Similarity);
         Assert.True(results.Zip(results.Skip(1)).All(p => p.First.Score >= p.Second.Score));
     }
 

@@ -93,6 +93,27 @@ public sealed class MemoryIndexerTests : IDisposable
         Assert.Contains("'hashing-v1-256' (256 dimensions)", error.Message);
     }
 
+    [Fact]
+    public async Task DeleteIndexAsync_LetsAnotherEmbedderBuildIt_WhenTheOldOneIsRefused()
+    {
+        string vectors = Path.Combine(_folder.Path, "vectors");
+        using (var store = new EmbeddedVectorStore(vectors))
+        using (MemoryIndexer indexer = await MemoryIndexer.OpenAsync(_folder.Path, new HashingEmbedder(128), store))
+        {
+            await indexer.IndexAsync([Conv("a", 3), Conv("b", 4)]);
+        }
+
+        using var again = new EmbeddedVectorStore(vectors);
+        await Assert.ThrowsAsync<EmbedderMismatchException>(() => MemoryIndexer.OpenAsync(_folder.Path, new MiniLmEmbedder(), again));
+        await MemoryIndexer.DeleteIndexAsync(_folder.Path, again);
+        using MemoryIndexer rebuilt = await MemoryIndexer.OpenAsync(_folder.Path, new MiniLmEmbedder(), again);
+        IndexReport report = await rebuilt.IndexAsync([Conv("a", 3), Conv("b", 4)]);
+
+        Assert.Equal((2, 0), (report.Embedded, report.Unchanged));
+        Assert.Equal(384, rebuilt.Embedder.Dimensions);
+        Assert.Equal(report.ChunksEmbedded, await again.CountAsync(rebuilt.Collection));
+    }
+
     private static SupportConversation Conv(string id, int turns, string account = "acct-1") =>
         ConversationChunkerTests.Conversation(id, turns, account);
 }

@@ -1,4 +1,4 @@
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Plugins.Alerts;
 using CopilotBot.Plugins.Churn;
 using CopilotBot.Workspace;

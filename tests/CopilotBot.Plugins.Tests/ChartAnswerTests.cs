@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using CopilotBot.Charts;
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Plugins.Portfolio;
 using CopilotBot.Plugins.Support;
 using CopilotBot.Workspace.Domain;

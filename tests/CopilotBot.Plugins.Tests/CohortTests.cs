@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Plugins.Churn;
 using CopilotBot.Plugins.Portfolio;
 using CopilotBot.Workspace.Domain;

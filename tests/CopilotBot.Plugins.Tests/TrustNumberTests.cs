@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Plugins.Churn;
 using CopilotBot.Plugins.Portfolio;
 using CopilotBot.Workspace.Demo;

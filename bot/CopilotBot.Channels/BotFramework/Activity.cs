@@ -118,6 +118,9 @@ public static class ActivityJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Channels are camelCase, but an odd casing from a test tool should not make a required field look missing.
         PropertyNameCaseInsensitive = true,
+        // A duplicate key (in the activity or inside its free-form value) is the sender's error: 400, not whichever copy wins.
+        AllowDuplicateProperties = false,
+        MaxDepth = Common.StrictJson.MaxDepth,
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);

@@ -172,7 +172,8 @@ public sealed class BotFrameworkAdapter(BotOptions? options = null)
         ServiceUrl = inbound.ServiceUrl,
         ReplyToId = inbound.Id,
         Text = string.IsNullOrEmpty(text) ? null : text,
-        TextFormat = string.IsNullOrEmpty(text) ? null : "markdown",
+        // Plain: reply text carries model output and names from imports; as markdown a "[link](…)" in it would go live.
+        TextFormat = string.IsNullOrEmpty(text) ? null : "plain",
         Attachments = attachments.Count > 0 ? attachments : null,
         AttachmentLayout = attachments.Count > 0 ? "list" : null,
         // Teams wants the tenant on bot-sent activities; copying it is harmless elsewhere.

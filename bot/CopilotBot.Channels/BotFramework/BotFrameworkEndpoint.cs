@@ -71,6 +71,15 @@ public sealed class BotFrameworkEndpoint
             return;
         }
 
+        if (!request.HasJsonContentType())
+        {
+            // Channels always post application/json. Refusing anything else also stops a page on another site from posting
+            // here with fetch(..., {mode: 'no-cors'}) and text/plain, which a browser sends without asking (CSRF).
+            _logger.LogInformation("Refused activity: content type {ContentType}", request.ContentType);
+            await EndpointResponses.ErrorAsync(response, StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", "Activities must be sent as application/json.", aborted);
+            return;
+        }
+
         Activity activity;
         try
         {

@@ -26,13 +26,19 @@ public interface IBotSigningKeySource
 /// Reads the OpenID metadata document, then its <c>jwks_uri</c> (IdentityModel's <see cref="HttpDocumentRetriever"/> and
 /// <see cref="OpenIdConnectConfiguration"/>), and caches the keys for 24 h. An unknown <c>kid</c> (key rollover) forces a
 /// synchronous re-fetch, at most once per <c>refreshInterval</c> (default 5 min) so forged key ids cannot hammer the
-/// metadata endpoint. If a refresh fails the last good keys stay in use. Plain http is accepted only for loopback metadata
+/// metadata endpoint. If a refresh fails the last good keys stay in use; with no keys yet, a failure is remembered (1 s, doubling
+/// to 60 s) and requests fail fast (503) meanwhile instead of each refetching. Plain http is accepted only for loopback metadata
 /// (local tests and tools). IdentityModel's ConfigurationManager is not used because it refreshes in the background and
 /// would reject the first token signed with a rolled-over key.
 /// </summary>
 public sealed class OpenIdBotSigningKeySource : IBotSigningKeySource
 {
     public static readonly TimeSpan AutomaticRefreshInterval = TimeSpan.FromHours(24);
+
+    /// <summary>After a failed fetch with no keys to fall back on, requests fail fast for this long, doubling up to <see cref="MaxFailureBackoff"/>.</summary>
+    public static readonly TimeSpan FirstFailureBackoff = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan MaxFailureBackoff = TimeSpan.FromSeconds(60);
 
     private readonly string _metadataUrl;
     private readonly HttpDocumentRetriever _documents;
@@ -42,6 +48,8 @@ public sealed class OpenIdBotSigningKeySource : IBotSigningKeySource
     private BotSigningKeys? _current;
     private DateTimeOffset _refreshAfter = DateTimeOffset.MinValue;
     private DateTimeOffset _lastForced = DateTimeOffset.MinValue;
+    private DateTimeOffset _failedUntil = DateTimeOffset.MinValue;
+    private TimeSpan _backoff = TimeSpan.Zero;
 
     public OpenIdBotSigningKeySource(string metadataUrl, HttpClient? httpClient = null, TimeSpan? refreshInterval = null, TimeProvider? clock = null)
     {
@@ -63,6 +71,7 @@ public sealed class OpenIdBotSigningKeySource : IBotSigningKeySource
             return current;
         }
 
+        ThrowIfFailingRecently();
         await _fetch.WaitAsync(cancellationToken);
         try
         {
@@ -71,16 +80,27 @@ public sealed class OpenIdBotSigningKeySource : IBotSigningKeySource
                 return fresh;
             }
 
+            // Requests that queued behind a failed fetch fail with it instead of fetching again (no storm on the endpoint).
+            ThrowIfFailingRecently();
             try
             {
                 _current = await FetchAsync(cancellationToken);
                 Fetches++;
                 _refreshAfter = _clock.GetUtcNow() + AutomaticRefreshInterval;
+                _backoff = TimeSpan.Zero;
             }
             catch (Exception) when (_current is not null && !cancellationToken.IsCancellationRequested)
             {
                 // Keep validating with the last good keys; try again after the rate limit.
                 _refreshAfter = _clock.GetUtcNow() + _refreshInterval;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // No keys at all: remember the failure briefly (1 s, doubling to 60 s) so every request with a key id does
+                // not refetch the failing metadata endpoint.
+                _backoff = _backoff == TimeSpan.Zero ? FirstFailureBackoff : TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, MaxFailureBackoff.Ticks));
+                _failedUntil = _clock.GetUtcNow() + _backoff;
+                throw;
             }
 
             return _current;
@@ -88,6 +108,14 @@ public sealed class OpenIdBotSigningKeySource : IBotSigningKeySource
         finally
         {
             _fetch.Release();
+        }
+    }
+
+    private void ThrowIfFailingRecently()
+    {
+        if (_current is null && _clock.GetUtcNow() < _failedUntil)
+        {
+            throw new InvalidOperationException($"The OpenID metadata at {_metadataUrl} failed recently; not fetched again until {_failedUntil:O}.");
         }
     }
 

@@ -98,7 +98,7 @@ public sealed class DirectLineBot
     public bool TryUpdate(DirectLineConversation conversation, string activityId, TurnReply reply) =>
         reply.Cards.Count > 0
             ? TryReplaceCard(conversation, new CardLocation(activityId, 0), reply, whole: true)
-            : conversation.Replace(activityId, old => old.From?.Id == Account.Id ? old with { Text = reply.Text, TextFormat = "markdown", Attachments = null, AttachmentLayout = null } : null) is not null;
+            : conversation.Replace(activityId, old => old.From?.Id == Account.Id ? old with { Text = reply.Text, TextFormat = "plain", Attachments = null, AttachmentLayout = null } : null) is not null;
 
     private async Task RunTurnAsync(
         DirectLineConversation conversation,

@@ -6,8 +6,9 @@ namespace CopilotBot.Channels.DirectLine;
 
 /// <summary>
 /// The conversations this process holds, in memory and bounded: idle ones (no request and no open stream for
-/// <see cref="DirectLineOptions.ConversationIdleTimeout"/>) are forgotten, and past <see cref="DirectLineOptions.MaxConversations"/>
-/// the least recently used goes. Forgetting a conversation closes its streams; its clients then get 404 and start anew.
+/// <see cref="DirectLineOptions.ConversationIdleTimeout"/>) are forgotten; past <see cref="DirectLineOptions.MaxConversations"/>
+/// (or a user's <see cref="DirectLineOptions.MaxConversationsPerUser"/>) the least recently used idle one goes, and when none
+/// is idle a new conversation is refused rather than one in use forgotten. Forgetting a conversation closes its streams; its clients then get 404 and start anew.
 /// </summary>
 public sealed class DirectLineConversationStore
 {
@@ -47,7 +48,19 @@ public sealed class DirectLineConversationStore
     }
 
     /// <summary>Returns the conversation <paramref name="id"/> if it exists, else starts it for <paramref name="userId"/> (<c>Created</c> true).</summary>
+    /// <exception cref="InvalidOperationException">The store is full of conversations in use (<see cref="TryGetOrStart"/> says why instead).</exception>
     public (DirectLineConversation Conversation, bool Created) GetOrStart(string id, string userId)
+    {
+        DirectLineStart start = TryGetOrStart(id, userId);
+        return start.Conversation is { } conversation ? (conversation, start.Created) : throw new InvalidOperationException(start.Refusal);
+    }
+
+    /// <summary>
+    /// Returns the conversation <paramref name="id"/> if it exists, else starts it for <paramref name="userId"/>. Room is made
+    /// by forgetting idle conversations only (the user's own first when they are at their cap, else anyone's, least recently
+    /// used first); when there is none to forget the start is refused with a reason and nothing is forgotten.
+    /// </summary>
+    public DirectLineStart TryGetOrStart(string id, string userId)
     {
         Sweep();
         lock (_createGate)
@@ -55,20 +68,28 @@ public sealed class DirectLineConversationStore
             if (_conversations.TryGetValue(id, out DirectLineConversation? existing) && !existing.IsEnded)
             {
                 existing.Touch();
-                return (existing, false);
+                return new DirectLineStart(existing, false, null);
+            }
+
+            DateTimeOffset now = _clock.GetUtcNow();
+            var mine = _conversations.Where(p => !p.Value.IsEnded && string.Equals(p.Value.UserId, userId, StringComparison.Ordinal)).ToList();
+            if (mine.Count >= _options.MaxConversationsPerUser && !EvictIdle(mine, now))
+            {
+                return new DirectLineStart(null, false,
+                    $"You already have {mine.Count} conversations open; close one (or wait until one has been idle for {Minutes(_options.ConversationInUseWindow)}) and try again.");
             }
 
             while (_conversations.Count >= _options.MaxConversations)
             {
-                if (!EvictLeastRecentlyUsed())
+                if (!EvictIdle(_conversations, now))
                 {
-                    break;
+                    return new DirectLineStart(null, false, "The chat is serving as many conversations as it can; please try again in a few minutes.");
                 }
             }
 
             var conversation = new DirectLineConversation(id, userId, _clock, _options.MaxActivitiesPerConversation, _options.MaxBytesPerConversation);
             _conversations[id] = conversation;
-            return (conversation, true);
+            return new DirectLineStart(conversation, true, null);
         }
     }
 
@@ -99,12 +120,14 @@ public sealed class DirectLineConversationStore
         }
     }
 
-    private bool EvictLeastRecentlyUsed()
+    /// <summary>Forgets the least recently used conversation among <paramref name="candidates"/> that is not in use; false when all are.</summary>
+    private bool EvictIdle(IEnumerable<KeyValuePair<string, DirectLineConversation>> candidates, DateTimeOffset now)
     {
         KeyValuePair<string, DirectLineConversation>? oldest = null;
-        foreach (KeyValuePair<string, DirectLineConversation> pair in _conversations)
+        foreach (KeyValuePair<string, DirectLineConversation> pair in candidates)
         {
-            if (oldest is null || pair.Value.LastActive < oldest.Value.Value.LastActive)
+            bool inUse = pair.Value.OpenStreams > 0 || now - pair.Value.LastActive < _options.ConversationInUseWindow;
+            if (!inUse && (oldest is null || pair.Value.LastActive < oldest.Value.Value.LastActive))
             {
                 oldest = pair;
             }
@@ -112,6 +135,8 @@ public sealed class DirectLineConversationStore
 
         return oldest is { } evict && Forget(evict.Key, evict.Value);
     }
+
+    private static string Minutes(TimeSpan span) => span.TotalMinutes == 1 ? "a minute" : $"{span.TotalMinutes:0} minutes";
 
     private bool Forget(string id, DirectLineConversation conversation)
     {
@@ -124,3 +149,6 @@ public sealed class DirectLineConversationStore
         return true;
     }
 }
+
+/// <summary>What starting (or finding) a conversation did: the conversation, or why none was started.</summary>
+public sealed record DirectLineStart(DirectLineConversation? Conversation, bool Created, string? Refusal);

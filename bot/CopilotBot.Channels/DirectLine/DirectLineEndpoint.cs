@@ -145,7 +145,14 @@ public sealed class DirectLineEndpoint
                 return;
             }
 
-            (conversation, created) = _store.GetOrStart(claims.ConversationId, claims.UserId);
+            DirectLineStart start = _store.TryGetOrStart(claims.ConversationId, claims.UserId);
+            if (start.Conversation is null)
+            {
+                await RefuseFullAsync(context, start);
+                return;
+            }
+
+            (conversation, created) = (start.Conversation, start.Created);
             if (conversation.UserId != claims.UserId)
             {
                 await ErrorAsync(context, 403, "Forbidden", "The conversation belongs to another user.");
@@ -154,7 +161,14 @@ public sealed class DirectLineEndpoint
         }
         else
         {
-            (conversation, created) = _store.GetOrStart(DirectLineConversationStore.NewId(), user.Id);
+            DirectLineStart start = _store.TryGetOrStart(DirectLineConversationStore.NewId(), user.Id);
+            if (start.Conversation is null)
+            {
+                await RefuseFullAsync(context, start);
+                return;
+            }
+
+            (conversation, created) = (start.Conversation, start.Created);
         }
 
         (string token, int expiresIn) = _tokens.Mint(conversation.UserId, conversation.Id, DirectLineTokens.ConversationScope);
@@ -167,6 +181,13 @@ public sealed class DirectLineEndpoint
         }
 
         await WriteAsync(context, created ? 201 : 200, response);
+    }
+
+    private async Task RefuseFullAsync(HttpContext context, DirectLineStart start)
+    {
+        _logger.LogWarning("Direct Line conversation refused: the store is full of conversations in use");
+        context.Response.Headers.RetryAfter = "60";
+        await ErrorAsync(context, StatusCodes.Status429TooManyRequests, "TooManyConversations", start.Refusal ?? "Too many conversations; try again later.");
     }
 
     /// <summary><c>GET /v3/directline/conversations/{id}?watermark=N</c>: a fresh stream URL that resumes after the watermark.</summary>
@@ -383,7 +404,7 @@ public sealed class DirectLineEndpoint
         Activity? activity;
         try
         {
-            if (JsonNode.Parse(body) is not JsonObject node)
+            if (StrictJson.Parse(body) is not JsonObject node)
             {
                 throw ChannelRequestException.BadRequest("NotAnObject", "The activity must be a JSON object.");
             }
@@ -459,7 +480,7 @@ public sealed class DirectLineEndpoint
         try
         {
             byte[] bytes = await ReadBodyAsync(context, 16 * 1024);
-            body = bytes.Length == 0 ? null : JsonNode.Parse(bytes) as JsonObject ?? throw ChannelRequestException.BadRequest("NotAnObject", "The body must be a JSON object.");
+            body = bytes.Length == 0 ? null : StrictJson.Parse(bytes) as JsonObject ?? throw ChannelRequestException.BadRequest("NotAnObject", "The body must be a JSON object.");
             _ = body?.Count; // materialises the properties: duplicate keys and invalid text show here, not later
         }
         catch (JsonException)

@@ -23,8 +23,17 @@ public sealed class DirectLineOptions
     /// <summary>A conversation nobody touched (no request, no open stream) for this long is forgotten.</summary>
     public TimeSpan ConversationIdleTimeout { get; set; } = TimeSpan.FromHours(2);
 
-    /// <summary>At most this many conversations are kept; starting one more forgets the least recently used.</summary>
+    /// <summary>
+    /// At most this many conversations are kept. Starting one more forgets the least recently used idle one (see
+    /// <see cref="ConversationInUseWindow"/>); when every one is in use, the new one is refused (429), never one in use forgotten.
+    /// </summary>
     public int MaxConversations { get; set; } = 200;
+
+    /// <summary>At most this many conversations per user: a user's next one replaces their own least recently used idle one, or is refused.</summary>
+    public int MaxConversationsPerUser { get; set; } = 10;
+
+    /// <summary>A conversation with an open stream, or a request within this long, is in use and is never evicted to make room.</summary>
+    public TimeSpan ConversationInUseWindow { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>History kept per conversation: the oldest activities go first past either limit.</summary>
     public int MaxActivitiesPerConversation { get; set; } = 500;
@@ -68,7 +77,7 @@ public sealed class DirectLineOptions
             problems.Add("DirectLine lifetimes, the idle timeout and the typing interval must be positive.");
         }
 
-        if (MaxConversations < 1 || MaxActivitiesPerConversation < 1 || MaxBytesPerConversation < 1024 || MaxActivityBytes < 1024 || MaxStreamsPerConversation < 1)
+        if (MaxConversations < 1 || MaxConversationsPerUser < 1 || ConversationInUseWindow < TimeSpan.Zero || MaxActivitiesPerConversation < 1 || MaxBytesPerConversation < 1024 || MaxActivityBytes < 1024 || MaxStreamsPerConversation < 1)
         {
             problems.Add("DirectLine limits must be positive (byte limits at least 1024).");
         }

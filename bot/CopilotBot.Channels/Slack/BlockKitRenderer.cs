@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using CopilotBot.Channels.Cards;
 using CopilotBot.Channels.Common;
 using CopilotBot.Conversation;
@@ -50,7 +49,8 @@ public static partial class BlockKitRenderer
         }
 
         string text = reply.Text.Length > 0 ? reply.Text : reply.Cards.FirstOrDefault()?.FallbackText ?? reply.Cards.FirstOrDefault()?.Title ?? string.Empty;
-        return (Truncate(text, MaxSectionChars), new JsonArray(blocks.Select(b => (JsonNode)b).ToArray()));
+        // The fallback text is mrkdwn too (notifications, clients without blocks): escaped like every other text.
+        return (Truncate(Escape(text), MaxSectionChars), new JsonArray(blocks.Select(b => (JsonNode)b).ToArray()));
     }
 
     public static JsonArray Render(Card card, ChartImageCache? charts = null) => new(RenderBlocks(card, charts).Select(b => (JsonNode)b).ToArray());
@@ -59,13 +59,12 @@ public static partial class BlockKitRenderer
     public static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal)
         .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
-    /// <summary>The reply text is Markdown (Teams reads it); Slack mrkdwn differs: <c>**b**</c> → <c>*b*</c>, links → <c>&lt;url|label&gt;</c>.</summary>
-    public static string ToMrkdwn(string markdown)
-    {
-        string text = Escape(markdown);
-        text = Bold().Replace(text, "*$1*");
-        return MarkdownLink().Replace(text, "<$2|$1>");
-    }
+    /// <summary>
+    /// Reply and card text is plain text, often not ours (model output, ticket text, imported names): escaped so it can
+    /// never become a Slack link (<c>&lt;url|label&gt;</c>), mention or markdown link. Slack may still autolink a bare URL,
+    /// showing the address itself (and <c>unfurl_links</c> is off).
+    /// </summary>
+    public static string ToMrkdwn(string text) => Escape(text);
 
     private static List<JsonObject> RenderBlocks(Card card, ChartImageCache? charts)
     {
@@ -258,9 +257,4 @@ public static partial class BlockKitRenderer
         }
     }
 
-    [GeneratedRegex(@"\*\*(.+?)\*\*")]
-    private static partial Regex Bold();
-
-    [GeneratedRegex(@"\[([^\]]+)\]\((https?://[^)\s]+)\)")]
-    private static partial Regex MarkdownLink();
 }

@@ -113,7 +113,7 @@ public static partial class SlackEventParser
     {
         try
         {
-            return JsonNode.Parse(body) as JsonObject
+            return StrictJson.Parse(body) as JsonObject
                 ?? throw ChannelRequestException.BadRequest("NotAnObject", $"The Slack {what} must be a JSON object.");
         }
         catch (JsonException)

@@ -36,7 +36,7 @@ public static class SlackInteractivityParser
         JsonObject payload;
         try
         {
-            payload = JsonNode.Parse(StrictPayload(formBody) ?? payloadValues.ToString()) as JsonObject
+            payload = StrictJson.Parse(StrictPayload(formBody) ?? payloadValues.ToString()) as JsonObject
                 ?? throw ChannelRequestException.BadRequest("NotAnObject", "The interactivity payload must be a JSON object.");
         }
         catch (JsonException)
@@ -118,7 +118,7 @@ public static class SlackInteractivityParser
         {
             try
             {
-                value = JsonNode.Parse(raw) as JsonObject;
+                value = StrictJson.Parse(raw) as JsonObject;
             }
             catch (JsonException)
             {

@@ -2,7 +2,11 @@ using System.Text.Json.Nodes;
 
 namespace CopilotBot.Conversation.Cards;
 
-/// <summary>Renders the card model as an Adaptive Card 1.5 (Action.Execute with an Action.Submit fallback).</summary>
+/// <summary>
+/// Renders the card model as an Adaptive Card 1.5 (Action.Execute with an Action.Submit fallback). The model's strings are
+/// plain text and go out escaped (<see cref="MarkdownText"/>); the only images are the product's charts and there are no
+/// URL actions.
+/// </summary>
 public static class AdaptiveCardRenderer
 {
     public const string ContentType = "application/vnd.microsoft.card.adaptive";
@@ -18,7 +22,7 @@ public static class AdaptiveCardRenderer
     {
         var body = new JsonArray
         {
-            new JsonObject { ["type"] = "TextBlock", ["text"] = card.Title, ["weight"] = "Bolder", ["size"] = "Medium", ["wrap"] = true, ["style"] = "heading" },
+            new JsonObject { ["type"] = "TextBlock", ["text"] = MarkdownText.Escape(card.Title), ["weight"] = "Bolder", ["size"] = "Medium", ["wrap"] = true, ["style"] = "heading" },
         };
         foreach (CardElement element in card.Body)
         {
@@ -36,13 +40,13 @@ public static class AdaptiveCardRenderer
             {
                 CardText t => new JsonObject
                 {
-                    ["type"] = "TextBlock", ["text"] = t.Text, ["wrap"] = true,
+                    ["type"] = "TextBlock", ["text"] = MarkdownText.Escape(t.Text), ["wrap"] = true,
                     ["isSubtle"] = t.Subtle, ["size"] = t.Subtle ? "Small" : "Default", ["weight"] = t.Emphasis ? "Bolder" : "Default",
                 },
                 CardFacts f => new JsonObject
                 {
                     ["type"] = "FactSet",
-                    ["facts"] = new JsonArray(f.Facts.Select(x => (JsonNode)new JsonObject { ["title"] = x.Title, ["value"] = x.Value }).ToArray()),
+                    ["facts"] = new JsonArray(f.Facts.Select(x => (JsonNode)new JsonObject { ["title"] = MarkdownText.Escape(x.Title), ["value"] = MarkdownText.Escape(x.Value) }).ToArray()),
                 },
                 CardTable table => RenderTable(table),
                 _ => throw new NotSupportedException(element.GetType().Name),
@@ -115,7 +119,7 @@ public static class AdaptiveCardRenderer
             ["cells"] = new JsonArray(cells.Select(c => (JsonNode)new JsonObject
             {
                 ["type"] = "TableCell",
-                ["items"] = new JsonArray(new JsonObject { ["type"] = "TextBlock", ["text"] = c, ["wrap"] = true, ["weight"] = header ? "Bolder" : "Default" }),
+                ["items"] = new JsonArray(new JsonObject { ["type"] = "TextBlock", ["text"] = MarkdownText.Escape(c), ["wrap"] = true, ["weight"] = header ? "Bolder" : "Default" }),
             }).ToArray()),
         };
     }

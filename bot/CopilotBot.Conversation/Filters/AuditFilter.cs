@@ -1,6 +1,7 @@
 using System.Text.Json;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Workspace.Storage;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Conversation.Filters;
 
@@ -9,15 +10,18 @@ public sealed class AuditFilter(IAuditLog audit) : IFunctionInvocationFilter
 {
     public async Task OnFunctionInvocationAsync(FunctionInvocationContext context, Func<FunctionInvocationContext, Task> next)
     {
+        CallerContext caller = context.Kernel.Caller();
+        var arguments = context.Arguments.ToDictionary(a => a.Key, a => a.Value);
         string outcome = "ok";
         try
         {
             await next(context);
-            outcome = context.Result?.IsRefusal == true ? "refused" : context.Exception is not null ? "invalid_input" : "ok";
-            if (outcome == "ok" && context.Function.HasSideEffects)
+            PluginResult result = CopilotKernel.ResultOf(context.Result);
+            outcome = result.IsInvalidInput ? "invalid_input" : result.IsRefusal ? "refused" : "ok";
+            if (outcome == "ok" && context.Function.Policy().HasSideEffects)
             {
                 // From here the change is made: if the audit append or anything after it fails, the reply must not say otherwise.
-                TurnLedger.Current.Value?.Ran(context.Function.FullName);
+                TurnLedger.Current.Value?.Ran(context.Function.CatalogName());
             }
         }
         catch
@@ -29,14 +33,14 @@ public sealed class AuditFilter(IAuditLog audit) : IFunctionInvocationFilter
         {
             string details = JsonSerializer.Serialize(new
             {
-                arguments = context.Arguments,
-                source = context.Source.ToString().ToLowerInvariant(),
-                channel = context.Caller.Channel,
+                arguments,
+                source = context.Kernel.Source().ToString().ToLowerInvariant(),
+                channel = caller.Channel,
                 outcome,
             });
-            context.Arguments.TryGetValue("account", out object? account);
+            string? account = arguments.FirstOrDefault(a => CopilotKernel.ArgumentKey(a.Key) == "account").Value?.ToString();
             await audit.AppendAsync(
-                context.Caller.User.Id, "invoke " + context.Function.FullName, account?.ToString(), details, context.Caller.Now, CancellationToken.None);
+                caller.User.Id, "invoke " + context.Function.CatalogName(), account, details, caller.Now, CancellationToken.None);
         }
     }
 }

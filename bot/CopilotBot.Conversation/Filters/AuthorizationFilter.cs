@@ -1,12 +1,13 @@
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Workspace.Domain;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Conversation.Filters;
 
 /// <summary>
-/// Who may call what: the function's minimum role, and for every record a call names — an account, an intervention
-/// (approval request) or a task, under whatever spelling of the argument the kernel would bind — whether it is in the
-/// caller's scope. A refusal names nothing about the record, so nothing leaks.
+/// Who may call what: the function's minimum role (its <see cref="FunctionPolicy"/>), and for every record a call names —
+/// an account, an intervention (approval request) or a task, under whatever spelling of the argument would bind — whether
+/// it is in the caller's scope. A refusal names nothing about the record, so nothing leaks.
 /// </summary>
 public sealed class AuthorizationFilter(AccessPolicy policy) : IFunctionInvocationFilter
 {
@@ -20,17 +21,17 @@ public sealed class AuthorizationFilter(AccessPolicy policy) : IFunctionInvocati
 
     public async Task OnFunctionInvocationAsync(FunctionInvocationContext context, Func<FunctionInvocationContext, Task> next)
     {
-        UserRole role = context.Caller.User.Role;
-        UserRole needed = context.Function.Attribute.MinimumRole;
+        CallerContext caller = context.Kernel.Caller();
+        UserRole role = caller.User.Role;
+        UserRole needed = context.Function.Policy().MinimumRole;
         bool roleOk = RoleAllows(role, needed);
         if (!roleOk)
         {
-            context.Result = PluginResult.Refuse(
-                $"Only {needed.ToString().ToLowerInvariant()}s can do that ({context.Function.FullName}). Ask an admin if you need it.");
+            Refuse(context, $"Only {needed.ToString().ToLowerInvariant()}s can do that ({context.Function.CatalogName()}). Ask an admin if you need it.");
             return;
         }
 
-        AccessScope scope = context.Caller.Scope;
+        AccessScope scope = caller.Scope;
         foreach ((string name, object? value) in context.Arguments)
         {
             if (scope.OwnerIds is null || value?.ToString() is not { Length: > 0 } id)
@@ -38,8 +39,8 @@ public sealed class AuthorizationFilter(AccessPolicy policy) : IFunctionInvocati
                 continue;
             }
 
-            // The same matching as the kernel's binding (case and underscores ignored), so "Account" or "task_id" cannot slip past.
-            string key = Kernel.Kernel.ArgumentKey(name);
+            // The same matching as the argument binding (case and underscores ignored), so "Account" or "task_id" cannot slip past.
+            string key = CopilotKernel.ArgumentKey(name);
             string? refusal = null;
             if (key == "account" && !await policy.CanSeeAccountAsync(scope, id, CancellationToken.None))
             {
@@ -56,11 +57,14 @@ public sealed class AuthorizationFilter(AccessPolicy policy) : IFunctionInvocati
 
             if (refusal is not null)
             {
-                context.Result = PluginResult.Refuse(refusal);
+                Refuse(context, refusal);
                 return;
             }
         }
 
         await next(context);
     }
+
+    private static void Refuse(FunctionInvocationContext context, string text) =>
+        context.Result = new FunctionResult(context.Function, PluginResult.Refuse(text));
 }

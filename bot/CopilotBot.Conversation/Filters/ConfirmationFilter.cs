@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Conversation.Filters;
 
@@ -15,22 +16,26 @@ public sealed class ConfirmationFilter : IFunctionInvocationFilter
 
     public Task OnFunctionInvocationAsync(FunctionInvocationContext context, Func<FunctionInvocationContext, Task> next)
     {
-        if (!context.Function.HasSideEffects || context.Source is InvocationSource.Confirmed or InvocationSource.System or InvocationSource.Router)
+        if (!context.Function.Policy().HasSideEffects || context.Kernel.Source() is InvocationSource.Confirmed or InvocationSource.System or InvocationSource.Router)
         {
             return next(context);
         }
 
-        string args = JsonSerializer.Serialize(context.Arguments);
-        string summary = string.Join(", ", context.Arguments.Select(a => $"{a.Key} = {a.Value}"));
+        var arguments = context.Arguments.ToDictionary(a => a.Key, a => a.Value);
+        string args = JsonSerializer.Serialize(arguments);
+        string summary = string.Join(", ", arguments.Select(a => $"{a.Key} = {a.Value}"));
+        string name = context.Function.CatalogName();
         var card = new Card(
             "Please confirm",
-            [new CardText($"I'm about to run {context.Function.FullName}" + (summary.Length > 0 ? $" with {summary}." : "."))],
+            [new CardText($"I'm about to run {name}" + (summary.Length > 0 ? $" with {summary}." : "."))],
             [
-                new CardAction("Confirm", ConfirmVerb, new Dictionary<string, string> { ["function"] = context.Function.FullName, ["arguments"] = args }, "positive"),
+                new CardAction("Confirm", ConfirmVerb, new Dictionary<string, string> { ["function"] = name, ["arguments"] = args }, "positive"),
                 new CardAction("Cancel", "cancel", new Dictionary<string, string>(), "destructive"),
             ])
-        { FallbackText = "Confirm " + context.Function.FullName };
-        context.Result = new PluginResult($"Shall I run {context.Function.FullName}? Nothing happens until you confirm.") { Cards = [card], IsRefusal = true };
+        { FallbackText = "Confirm " + name };
+        context.Result = new FunctionResult(
+            context.Function,
+            new PluginResult($"Shall I run {name}? Nothing happens until you confirm.") { Cards = [card], IsRefusal = true });
         return Task.CompletedTask;
     }
 }

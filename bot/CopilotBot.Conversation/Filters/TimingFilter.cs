@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Workspace;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Conversation.Filters;
 
@@ -15,15 +16,16 @@ public sealed class TimingFilter : IFunctionInvocationFilter
 
     public async Task OnFunctionInvocationAsync(FunctionInvocationContext context, Func<FunctionInvocationContext, Task> next)
     {
-        using Activity? activity = Source.StartActivity("invoke " + context.Function.FullName);
-        activity?.SetTag("copilot.function", context.Function.FullName);
-        activity?.SetTag("copilot.source", context.Source.ToString());
-        var stopwatch = Stopwatch.StartNew();
+        string name = context.Function.CatalogName();
+        InvocationSource source = context.Kernel.Source();
+        using Activity? activity = Source.StartActivity("invoke " + name);
+        activity?.SetTag("copilot.function", name);
+        activity?.SetTag("copilot.source", source.ToString());
         string outcome = "error";
         try
         {
             await next(context);
-            outcome = context.Result?.IsRefusal == true ? "refused" : "ok";
+            outcome = CopilotKernel.ResultOf(context.Result).IsRefusal ? "refused" : "ok";
         }
         catch (OperationCanceledException)
         {
@@ -37,13 +39,12 @@ public sealed class TimingFilter : IFunctionInvocationFilter
         }
         finally
         {
-            context.Elapsed = stopwatch.Elapsed;
             activity?.SetTag("copilot.outcome", outcome);
             CopilotTelemetry.ToolCalls.Add(
                 1,
-                new KeyValuePair<string, object?>("copilot.function", context.Function.FullName),
+                new KeyValuePair<string, object?>("copilot.function", name),
                 new KeyValuePair<string, object?>("copilot.outcome", outcome),
-                new KeyValuePair<string, object?>("copilot.source", context.Source.ToString()));
+                new KeyValuePair<string, object?>("copilot.source", source.ToString()));
         }
     }
 }

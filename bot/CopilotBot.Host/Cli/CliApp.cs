@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CopilotBot.Conversation;
 using CopilotBot.Plugins.Alerts;
+using CopilotBot.Plugins.Support;
 using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Import;
@@ -227,7 +228,15 @@ public static class CliApp
 
             if (importKind == ImportKind.Conversations && report.Inserted + report.Updated > 0)
             {
-                await IndexConversationsAsync(runtime, stdout, stderr, ct);
+                try
+                {
+                    await IndexConversationsAsync(runtime, stdout, stderr, rebuild: false, ct);
+                }
+                catch (CopilotBot.Memory.EmbedderMismatchException ex)
+                {
+                    // The conversations are stored; only the search index waits for a rebuild.
+                    await stderr.WriteLineAsync(SupportPlugin.MismatchMessage(ex));
+                }
             }
 
             return report.Rejected > 0 ? 1 : 0;
@@ -335,21 +344,33 @@ public static class CliApp
     {
         var support = new Command("support", "The retrieval index over support conversations.");
         var index = new Command("index", "Bring the index up to date (only new or changed conversations are embedded).");
+        var rebuild = new Option<bool>("--rebuild") { Description = "Delete the index and build it again with the configured embedder (conversations are kept)." };
+        index.Options.Add(rebuild);
         index.SetAction(async (parse, ct) => await Guard(stderr, async () =>
         {
-            await IndexConversationsAsync(Open(parse, stderr), stdout, stderr, ct);
-            return 0;
+            try
+            {
+                await IndexConversationsAsync(Open(parse, stderr), stdout, stderr, parse.GetValue(rebuild), ct);
+                return 0;
+            }
+            catch (CopilotBot.Memory.EmbedderMismatchException ex)
+            {
+                await stderr.WriteLineAsync(SupportPlugin.MismatchMessage(ex));
+                return 1;
+            }
         }));
         support.Subcommands.Add(index);
         return support;
     }
 
-    private static async Task IndexConversationsAsync(CopilotRuntime runtime, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static async Task IndexConversationsAsync(CopilotRuntime runtime, TextWriter stdout, TextWriter stderr, bool rebuild, CancellationToken ct)
     {
         int total = await runtime.Workspace.Conversations.CountAsync(ct);
-        var bar = new ConsoleProgress("Indexing conversations", stderr == Console.Error ? null : stderr);
-        CopilotBot.Memory.IndexReport? report = await runtime.SupportMemory.EnsureIndexedAsync(
-            new Progress<CopilotBot.Memory.IndexProgress>(p => bar.Report(total == 0 ? 1 : p.ConversationsSeen / (double)total)), ct);
+        var bar = new ConsoleProgress(rebuild ? "Rebuilding the support index" : "Indexing conversations", stderr == Console.Error ? null : stderr);
+        var progress = new Progress<CopilotBot.Memory.IndexProgress>(p => bar.Report(total == 0 ? 1 : p.ConversationsSeen / (double)total));
+        CopilotBot.Memory.IndexReport? report = rebuild
+            ? await runtime.SupportMemory.RebuildAsync(progress, ct)
+            : await runtime.SupportMemory.EnsureIndexedAsync(progress, ct);
         bar.Report(1);
         await stdout.WriteLineAsync(report is null
             ? "Support index already up to date."

@@ -50,13 +50,13 @@ public static class Observability
         IOpenTelemetryBuilder otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: version))
             .WithTracing(tracing => tracing
-                .AddSource(CopilotTelemetry.Name)
+                .AddSource(CopilotTelemetry.Name, "Microsoft.SemanticKernel*")
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
                 .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = RedactCapabilityUrl)
                 // Unsampled spans cost almost nothing; with no exporter there is nobody to sample for.
                 .SetSampler(export ? new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)) : new AlwaysOffSampler()))
             .WithMetrics(metrics => metrics
-                .AddMeter(CopilotTelemetry.Name)
+                .AddMeter(CopilotTelemetry.Name, "Microsoft.SemanticKernel*")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation());
         if (export)

@@ -82,10 +82,10 @@ public static class WebHost
         builder.Services.AddHostedService<AgentScheduler>();
         builder.Services.AddSingleton<AlertDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
-        // Instances sharing a PostgreSQL workspace deduplicate channel retries in it, whichever instance a retry reaches.
-        builder.Services.AddSingleton<IInboundDeduplicator>(sp => WorkspaceFactory.IsShared(sp.GetRequiredService<IConfiguration>())
-            ? new WorkspaceInboundDeduplicator(() => sp.GetRequiredService<CopilotRuntime>().Workspace.InboundEvents, TimeProvider.System)
-            : new MemoryInboundDeduplicator());
+        // Channel retries are deduplicated in the workspace database (SQLite or PostgreSQL), so a retry is handled once
+        // whichever instance it reaches and also after a restart.
+        builder.Services.AddSingleton<IInboundDeduplicator>(sp =>
+            new WorkspaceInboundDeduplicator(() => sp.GetRequiredService<CopilotRuntime>().Workspace.InboundEvents, TimeProvider.System));
         // ... and keep chart images in it, so Slack's fetch of an image URL succeeds on whichever instance it reaches.
         if (WorkspaceFactory.IsShared(builder.Configuration))
         {
@@ -97,6 +97,9 @@ public static class WebHost
         builder.AddCopilotObservability();
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddCopilotHardening(builder.Configuration);
+        // Anonymous local mode serves loopback host names only (DNS rebinding), and browsers' cross-site posts are refused (CSRF).
+        builder.Services.AddLocalModeHostFiltering(builder.Configuration);
+        builder.Services.AddSingleton<BrowserRequestGuard>();
 
         WebApplication app = builder.Build();
         if (app.Services.GetRequiredService<BotOptions>().IsAnonymous)
@@ -105,7 +108,10 @@ public static class WebHost
                 "UNAUTHENTICATED: Bot:MicrosoftAppId is not set, so /api/messages accepts requests without a token (local mode: Agents Playground, Emulator; loopback service URLs only). Set Bot:MicrosoftAppId and Bot:MicrosoftAppPassword for a real tenant");
         }
 
+        LocalModeExposure.WarnWhenExposed(app);
         app.UseExceptionHandler();
+        BrowserRequestGuard guard = app.Services.GetRequiredService<BrowserRequestGuard>();
+        app.Use(guard.InvokeAsync);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         Map(app);
@@ -152,28 +158,29 @@ public static class WebHost
         app.MapPost("/api/ask", async (HttpRequest http, CopilotRuntime runtime, CancellationToken ct) =>
         {
             using System.Diagnostics.Activity? span = ChannelTelemetry.StartTurn("web", "ask");
-            JsonObject? body;
-            string? question;
-            JsonObject? value;
-            string userId;
+            AskBody ask;
             try
             {
-                body = await http.ReadFromJsonAsync<JsonObject>(ct);
-                question = body?["question"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["question"]!.GetValue<string>() : null;
-                value = body?["value"] as JsonObject;
-                userId = body?["user"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["user"]!.GetValue<string>() : string.Empty;
+                if (AskBodies.Read(await http.ReadFromJsonAsync<JsonNode>(AskBodies.Json, ct)) is not { } read)
+                {
+                    return AskBodies.WrongShape();
+                }
+
+                ask = read;
             }
             catch (Exception ex) when (AskBodies.Refusal(http, ex) is { } refusal)
             {
                 return refusal;
             }
 
-            if (question is null && value is null)
+            if (ask.Question is null && ask.Value is null)
             {
                 return Results.Problem("Missing 'question' (a string) or 'value' (a card action's data).", statusCode: 400);
             }
 
-            question ??= string.Empty;
+            string question = ask.Question ?? string.Empty;
+            JsonObject? value = ask.Value;
+            string userId = ask.User ?? string.Empty;
 
             var user = string.IsNullOrWhiteSpace(userId)
                 ? await runtime.ActingUserAsync(ct)
@@ -183,9 +190,7 @@ public static class WebHost
                 return Results.Problem($"Unknown user '{userId}'.", statusCode: 400);
             }
 
-            string conversation = body?["conversation"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
-                ? body["conversation"]!.GetValue<string>()
-                : "web-" + user.Id;
+            string conversation = ask.Conversation ?? "web-" + user.Id;
             TurnReply reply = await agent(new TurnRequest("web", conversation, user.Id, question, (JsonObject?)value?.DeepClone()), ct);
             return Results.Json(AskOutput.ToJson(question, reply));
         });

@@ -23,6 +23,12 @@ public interface IInboundEventLog
 
     /// <summary>Forgets keys recorded before <paramref name="before"/>; returns how many.</summary>
     Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Forgets keys starting with <paramref name="keyPrefix"/> recorded before <paramref name="before"/>; returns how many.
+    /// Channel retry ids are pruned this way, so the other keys in the log (one digest per person per day) are kept.
+    /// </summary>
+    Task<int> PruneAsync(DateTimeOffset before, string keyPrefix, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What raising an alert did.</summary>

@@ -1,18 +1,20 @@
 using System.ComponentModel;
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Plugins.Alerts;
 
 [Description("Proactive alerts about accounts: the caller's recent alerts, and dismissing a kind of alert for an account.")]
 public sealed class AlertsPlugin(IAlertStore alerts, IAccountStore accounts, IAuditLog audit)
 {
-    [KernelFunction("dismiss", HasSideEffects = true, ButtonOnly = true)]
+    [KernelFunction("dismiss")]
+    [FunctionPolicy(HasSideEffects = true, ButtonOnly = true)]
     [Description("Stop alerting the caller about one kind of alert for one account (button only).")]
     public async Task<PluginResult> DismissAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("Account id")] string? account = null,
         [Description("The alert kind, e.g. risk_jump")] string? trigger = null,
         CancellationToken cancellationToken = default)
@@ -41,7 +43,7 @@ public sealed class AlertsPlugin(IAlertStore alerts, IAccountStore accounts, IAu
 
     [KernelFunction("list")]
     [Description("The caller's alerts from the last 7 days, newest first (type /alerts).")]
-    public async Task<PluginResult> ListAsync(CallerContext caller, CancellationToken cancellationToken = default)
+    public async Task<PluginResult> ListAsync([FromKernelServices] CallerContext caller, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<Alert> mine = (await alerts.ListAsync(caller.User.Id, caller.Now.AddDays(-7), null, null, cancellationToken))
             .OrderByDescending(a => a.RaisedAt).ToList();

@@ -2,9 +2,10 @@ using System.ComponentModel;
 using System.Globalization;
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Plugins.Churn;
 
@@ -16,7 +17,7 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
     [KernelFunction("at_risk")]
     [Description("List accounts most likely to churn, most urgent first, with risk, time-to-churn, ARR and the top driver. Filters are optional.")]
     public async Task<PluginResult> AtRiskAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("'me' for the caller's own book, or a CSM's user id or name")] string? owner = null,
         [Description("Platinum | Gold | Silver | Bronze")] string? tier = null,
         [Description("NA | EMEA | APAC | LATAM")] string? region = null,
@@ -137,7 +138,7 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
     [KernelFunction("explain")]
     [Description("Explain one account's churn risk: the drivers pushing it up and down, in words with their weight, and the support conversations that matter.")]
     public async Task<PluginResult> ExplainAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("Account id, e.g. P10342")] string? account = null,
         CancellationToken cancellationToken = default)
     {

@@ -1,18 +1,20 @@
 using System.ComponentModel;
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Plugins.Crm;
 
 [Description("Follow-up tasks in the CRM: create, list and complete.")]
 public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore users)
 {
-    [KernelFunction("create_task", HasSideEffects = true)]
+    [KernelFunction("create_task")]
+    [FunctionPolicy(HasSideEffects = true)]
     [Description("Create a follow-up task (call, email, meeting) for an account with a due date. Internal to-do; audited.")]
     public async Task<PluginResult> CreateTaskAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("Account id, e.g. P10342")] string? account = null,
         [Description("What to do, e.g. 'Call Contoso about renewal'")] string? title = null,
         [Description("Due date, yyyy-MM-dd")] string? due = null,
@@ -78,7 +80,7 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
     [KernelFunction("list_tasks")]
     [Description("List CRM tasks: mine, overdue, due this week, or for one account.")]
     public async Task<PluginResult> ListTasksAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("mine | overdue | due_this_week | open | all")] string? filter = null,
         [Description("Account id to list tasks for")] string? account = null,
         [Description("User id whose tasks to list (managers: a CSM on their team)")] string? owner = null,
@@ -165,10 +167,11 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
         };
     }
 
-    [KernelFunction("complete_task", HasSideEffects = true)]
+    [KernelFunction("complete_task")]
+    [FunctionPolicy(HasSideEffects = true)]
     [Description("Mark a CRM task done, by task id or by account when it has exactly one open task.")]
     public async Task<PluginResult> CompleteTaskAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("Task id, e.g. T42")] string? taskId = null,
         [Description("Account id, when the account has one open task")] string? account = null,
         CancellationToken cancellationToken = default)

@@ -1,11 +1,12 @@
 using System.ComponentModel;
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Plugins.Churn;
 using CopilotBot.Plugins.Crm;
 using CopilotBot.Workspace;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Plugins.Interventions;
 
@@ -30,7 +31,7 @@ public sealed class InterventionsPlugin(
     [KernelFunction("draft")]
     [Description("Draft a retention email (or call script) for an account from its risk drivers, recent support issues and usage. Nothing is sent.")]
     public async Task<PluginResult> DraftAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("Account id, e.g. P10342")] string? account = null,
         [Description("email | call")] string? channel = null,
         CancellationToken cancellationToken = default)
@@ -70,10 +71,11 @@ public sealed class InterventionsPlugin(
         };
     }
 
-    [KernelFunction("send_draft", HasSideEffects = true, ButtonOnly = true)]
+    [KernelFunction("send_draft")]
+    [FunctionPolicy(HasSideEffects = true, ButtonOnly = true)]
     [Description("Send a reviewed draft (button only): records the intervention as pending and creates a follow-up task.")]
     public async Task<PluginResult> SendDraftAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         string? account = null,
         string? channel = null,
         CancellationToken cancellationToken = default)
@@ -144,10 +146,11 @@ public sealed class InterventionsPlugin(
         }
     }
 
-    [KernelFunction("run_agent", HasSideEffects = true, MinimumRole = UserRole.Admin)]
+    [KernelFunction("run_agent")]
+    [FunctionPolicy(HasSideEffects = true, MinimumRole = UserRole.Admin)]
     [Description("Run the intervention agent now over accounts above the risk threshold (admins). With dry_run it only reports what it would do.")]
     public async Task<PluginResult> RunAgentAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("true to only report, writing nothing")] bool? dryRun = null,
         CancellationToken cancellationToken = default)
     {
@@ -192,19 +195,21 @@ public sealed class InterventionsPlugin(
         };
     }
 
-    [KernelFunction("approve", HasSideEffects = true, ButtonOnly = true, MinimumRole = UserRole.Approver)]
+    [KernelFunction("approve")]
+    [FunctionPolicy(HasSideEffects = true, ButtonOnly = true, MinimumRole = UserRole.Approver)]
     [Description("Approve a pending approval request (approvers, button only).")]
-    public Task<PluginResult> ApproveAsync(CallerContext caller, string? intervention = null, CancellationToken cancellationToken = default) =>
+    public Task<PluginResult> ApproveAsync([FromKernelServices] CallerContext caller, string? intervention = null, CancellationToken cancellationToken = default) =>
         DecideAsync(caller, intervention, approve: true, cancellationToken);
 
-    [KernelFunction("reject", HasSideEffects = true, ButtonOnly = true, MinimumRole = UserRole.Approver)]
+    [KernelFunction("reject")]
+    [FunctionPolicy(HasSideEffects = true, ButtonOnly = true, MinimumRole = UserRole.Approver)]
     [Description("Reject a pending approval request (approvers, button only).")]
-    public Task<PluginResult> RejectAsync(CallerContext caller, string? intervention = null, CancellationToken cancellationToken = default) =>
+    public Task<PluginResult> RejectAsync([FromKernelServices] CallerContext caller, string? intervention = null, CancellationToken cancellationToken = default) =>
         DecideAsync(caller, intervention, approve: false, cancellationToken);
 
     [KernelFunction("approvals")]
     [Description("The queue of approval requests waiting for a decision, as cards with Approve / Reject / Edit.")]
-    public async Task<PluginResult> ApprovalsAsync(CallerContext caller, CancellationToken cancellationToken = default)
+    public async Task<PluginResult> ApprovalsAsync([FromKernelServices] CallerContext caller, CancellationToken cancellationToken = default)
     {
         DateTimeOffset expiry = caller.Now.AddHours(-options.ApprovalTtlHours);
         var pending = (await interventions.ListAsync(null, cancellationToken))
@@ -292,10 +297,11 @@ public sealed class InterventionsPlugin(
         }
     }
 
-    [KernelFunction("agent_control", HasSideEffects = true, MinimumRole = UserRole.Admin)]
+    [KernelFunction("agent_control")]
+    [FunctionPolicy(HasSideEffects = true, MinimumRole = UserRole.Admin)]
     [Description("Control the intervention agent (admins): status, stop (kill switch), start, threshold 0.9, limit 40.")]
     public async Task<PluginResult> AgentControlAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("status | stop | start | threshold <0-1> | limit <per hour>")] string? command = null,
         CancellationToken cancellationToken = default)
     {
@@ -332,10 +338,11 @@ public sealed class InterventionsPlugin(
         };
     }
 
-    [KernelFunction("record_outcome", HasSideEffects = true)]
+    [KernelFunction("record_outcome")]
+    [FunctionPolicy(HasSideEffects = true)]
     [Description("Record the outcome of an account's latest open intervention: saved or churned.")]
     public async Task<PluginResult> RecordOutcomeAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("Account id")] string? account = null,
         [Description("saved | churned")] string? outcome = null,
         [Description("Date of the outcome, yyyy-MM-dd (default today)")] string? date = null,
@@ -385,7 +392,7 @@ public sealed class InterventionsPlugin(
     [KernelFunction("summary")]
     [Description("Intervention outcomes: saved, churned and pending counts, save rate, ARR saved, by owner and tier, with an ROI estimate and its assumptions.")]
     public async Task<PluginResult> SummaryAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("'me' or a CSM user id")] string? owner = null,
         [Description("Platinum | Gold | Silver | Bronze")] string? tier = null,
         [Description("Start date yyyy-MM-dd")] string? from = null,

@@ -1,9 +1,10 @@
 using System.ComponentModel;
 using CopilotBot.Conversation.Cards;
-using CopilotBot.Conversation.Kernel;
+using CopilotBot.Conversation.Functions;
 using CopilotBot.Plugins.Churn;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
+using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Plugins.Portfolio;
 
@@ -19,7 +20,7 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
     [KernelFunction("summary")]
     [Description("ARR at risk (expected: probability × ARR, and ARR of high-risk accounts) by tier, region, industry, owner or urgency bucket, with change against last month and top movers.")]
     public async Task<PluginResult> SummaryAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("tier | region | industry | owner | bucket (default tier)")] string? groupBy = null,
         [Description("NA | EMEA | APAC | LATAM")] string? region = null,
         [Description("Platinum | Gold | Silver | Bronze")] string? tier = null,
@@ -114,7 +115,7 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
     [KernelFunction("forecast")]
     [Description("Forecast churned ARR over the next 30, 90 or 180 days with a 90% interval (best, likely, worst case), and how past forecasts compared with what happened.")]
     public async Task<PluginResult> ForecastAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("30, 90 or 180")] int? horizonDays = null,
         [Description("NA | EMEA | APAC | LATAM")] string? region = null,
         [Description("Platinum | Gold | Silver | Bronze")] string? tier = null,
@@ -251,7 +252,7 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
     [KernelFunction("accounts")]
     [Description("Count and list accounts by status (active, churned), tier, region, industry and owner; churned accounts by when they churned (from/to), active ones by when they signed up; grouped by tier, region, industry or owner.")]
     public async Task<PluginResult> AccountsAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("active (default) | churned | all")] string? status = null,
         [Description("Platinum | Gold | Silver | Bronze")] string? tier = null,
         [Description("NA | EMEA | APAC | LATAM")] string? region = null,
@@ -429,7 +430,7 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
     [KernelFunction("cohorts")]
     [Description("Churn and adoption by signup cohort (year or quarter of signup), tier, industry, region or owner: accounts, churn rate over the last 12 months, average 90-day risk, median feature adoption, active-user trend and ARR per group; plus what predicts retention (the churn model's mean feature effects and churn by feature-adoption quartile).")]
     public async Task<PluginResult> CohortsAsync(
-        CallerContext caller,
+        [FromKernelServices] CallerContext caller,
         [Description("signup_year (default) | signup_quarter | tier | industry | region | owner")] string? by = null,
         [Description("Platinum | Gold | Silver | Bronze")] string? tier = null,
         [Description("NA | EMEA | APAC | LATAM")] string? region = null,

@@ -9,7 +9,10 @@ namespace CopilotBot.Plugins.Support;
 /// workspace holds a different number of conversations than at the last check (imports add them), and indexing is
 /// incremental: only new or changed conversations are embedded.
 /// </summary>
-public sealed class SupportMemory(Func<CancellationToken, Task<MemoryIndexer>> open, IConversationStore conversations) : IDisposable
+public sealed class SupportMemory(
+    Func<CancellationToken, Task<MemoryIndexer>> open,
+    IConversationStore conversations,
+    Func<CancellationToken, Task>? deleteIndex = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private MemoryIndexer? _indexer;
@@ -21,6 +24,17 @@ public sealed class SupportMemory(Func<CancellationToken, Task<MemoryIndexer>> o
     /// instead of each turn waiting through the adapter's retries again; the caller falls back to keyword ranking.
     /// </summary>
     public TimeSpan RetryAfterFailure { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// A search that finds more conversations than this waiting to be embedded does not wait for them (a sentence model
+    /// takes a minute or two for ten thousand on two cores): they are indexed in the background and the search throws
+    /// <see cref="IndexBuildingException"/>, so the question is answered by keywords meanwhile and says so.
+    /// </summary>
+    public int BackgroundAbove { get; set; } = 2000;
+
+    private readonly Lock _backgroundLock = new();
+    private Task? _background;
+    private volatile string? _progress;
 
     /// <summary>Indexes what changed; returns the indexer's report, or null when nothing needed doing.</summary>
     public async Task<IndexReport?> EnsureIndexedAsync(IProgress<IndexProgress>? progress, CancellationToken cancellationToken)
@@ -55,7 +69,46 @@ public sealed class SupportMemory(Func<CancellationToken, Task<MemoryIndexer>> o
         }
     }
 
-    public async Task<IReadOnlyList<MemorySearchResult>> SearchAsync(MemoryQuery query, CancellationToken cancellationToken)
+    /// <summary>The embedder of the open index (null before the first search or index run).</summary>
+    public string? EmbedderId => _indexer?.Embedder.Id;
+
+    /// <summary>
+    /// Deletes the index and builds it again from the workspace's conversations, e.g. after the embedder changed
+    /// (<see cref="EmbedderMismatchException"/>). Nothing but the index is touched.
+    /// </summary>
+    public async Task<IndexReport?> RebuildAsync(IProgress<IndexProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (deleteIndex is null)
+        {
+            throw new InvalidOperationException("This support index cannot be rebuilt from here.");
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _indexer?.Dispose();
+            _indexer = null;
+            _indexedCount = -1;
+            await deleteIndex(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        Interlocked.Exchange(ref _unavailableUntil, 0);
+        return await EnsureIndexedAsync(progress, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<MemorySearchResult>> SearchAsync(MemoryQuery query, CancellationToken cancellationToken) =>
+        GuardedAsync(indexer => indexer.CreateSearch().SearchAsync(query, cancellationToken), cancellationToken);
+
+    /// <summary>Conversations at least <paramref name="minSimilarity"/> similar to the text (best chunk), best first.</summary>
+    public Task<IReadOnlyList<(string ConversationId, double Similarity)>> SimilarAsync(
+        string text, VectorFilter? filter, double minSimilarity, int limit, CancellationToken cancellationToken) =>
+        GuardedAsync(indexer => indexer.CreateSearch().SimilarConversationsAsync(text, filter, minSimilarity, limit, cancellationToken), cancellationToken);
+
+    private async Task<T> GuardedAsync<T>(Func<MemoryIndexer, Task<T>> action, CancellationToken cancellationToken)
     {
         long until = Interlocked.Read(ref _unavailableUntil);
         if (until > Environment.TickCount64)
@@ -65,14 +118,59 @@ public sealed class SupportMemory(Func<CancellationToken, Task<MemoryIndexer>> o
 
         try
         {
-            await EnsureIndexedAsync(null, cancellationToken);
-            return await _indexer!.CreateSearch().SearchAsync(query, cancellationToken);
+            await EnsureReadyAsync(cancellationToken);
+            return await action(_indexer!);
         }
         catch (Exception ex) when (ex is VectorStoreException or EmbeddingException or IOException)
         {
             Interlocked.Exchange(ref _unavailableUntil, Environment.TickCount64 + (long)RetryAfterFailure.TotalMilliseconds);
             throw;
         }
+    }
+
+    /// <summary>Indexes inline when little is missing; otherwise starts (or reports) the background build.</summary>
+    private async Task EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        int count = await conversations.CountAsync(cancellationToken);
+        if (_indexer is not null && count == _indexedCount)
+        {
+            return;
+        }
+
+        if (_background is { IsCompleted: false })
+        {
+            throw new IndexBuildingException(_progress ?? "starting");
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        int pending;
+        try
+        {
+            _indexer ??= await open(cancellationToken);
+            pending = count - _indexer.ConversationCount;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        if (pending <= BackgroundAbove)
+        {
+            await EnsureIndexedAsync(null, cancellationToken);
+            return;
+        }
+
+        lock (_backgroundLock)
+        {
+            if (_background is null or { IsCompleted: true })
+            {
+                _progress = $"0 of {count:N0} conversations";
+                var progress = new Progress<IndexProgress>(p => _progress = $"{p.ConversationsSeen:N0} of {count:N0} conversations");
+                _background = Task.Run(() => EnsureIndexedAsync(progress, CancellationToken.None));
+            }
+        }
+
+        throw new IndexBuildingException(_progress ?? "starting");
     }
 
     public void Dispose()

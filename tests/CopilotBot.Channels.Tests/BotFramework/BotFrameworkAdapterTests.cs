@@ -118,14 +118,14 @@ public sealed class BotFrameworkAdapterTests
     }
 
     [Fact]
-    public void A_reply_is_a_markdown_message_with_adaptive_card_attachments_addressed_back()
+    public void A_reply_is_a_plain_text_message_with_adaptive_card_attachments_addressed_back()
     {
         Activity inbound = Inbound() with { ChannelData = new JsonObject { ["tenant"] = new JsonObject { ["id"] = "tid" } } };
 
         Activity reply = Assert.Single(_adapter.ToActivities(TestCards.Reply(TestCards.Account()), inbound));
 
         Assert.Equal("message", reply.Type);
-        Assert.Equal("markdown", reply.TextFormat);
+        Assert.Equal("plain", reply.TextFormat);
         Assert.Equal("28:bot", reply.From!.Id);
         Assert.Equal("user-id-0", reply.Recipient!.Id);
         Assert.Equal("act-1", reply.ReplyToId);
@@ -170,7 +170,7 @@ public sealed class BotFrameworkAdapterTests
         Assert.Equal(200, (int)json["statusCode"]!);
         Assert.Equal("application/vnd.microsoft.card.adaptive", (string?)json["type"]);
         Assert.Equal("AdaptiveCard", (string?)json["value"]!["type"]);
-        Assert.Contains(json["value"]!["body"]!.AsArray(), e => (string?)e!["text"] == "Here is **Acme Corp**.");
+        Assert.Contains(json["value"]!["body"]!.AsArray(), e => (string?)e!["text"] == @"Here is \*\*Acme Corp\*\*."); // plain text, escaped
     }
 
     [Fact]

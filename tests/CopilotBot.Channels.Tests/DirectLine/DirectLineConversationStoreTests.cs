@@ -48,7 +48,7 @@ public sealed class DirectLineConversationStoreTests
         store.GetOrStart("a", "u");
         clock.Advance(TimeSpan.FromSeconds(1));
         store.GetOrStart("b", "u");
-        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.Advance(TimeSpan.FromMinutes(20)); // both idle past the in-use window; then "a" is used again
         store.Find("a");
 
         store.GetOrStart("c", "u");

@@ -63,7 +63,7 @@ public sealed class DirectLineEndpointTests
         Assert.StartsWith(conversationId + "|", id, StringComparison.Ordinal);
         JsonObject reply = DirectLineTestHost.FromBot(history).Single(m => (string?)m["replyToId"] == id);
         Assert.Equal("You said: hello there", (string?)reply["text"]);
-        Assert.Equal("markdown", (string?)reply["textFormat"]);
+        Assert.Equal("plain", (string?)reply["textFormat"]);
         Assert.True(string.CompareOrdinal((string?)echo["timestamp"], (string?)reply["timestamp"]) < 0);
         var turn = host.Agent.Requests.Last();
         Assert.Equal(("directline", conversationId, "jamie.ortiz", "hello there"), (turn.Channel, turn.ConversationId, turn.UserId, turn.Text));

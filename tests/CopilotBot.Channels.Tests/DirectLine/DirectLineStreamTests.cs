@@ -120,19 +120,20 @@ public sealed class DirectLineStreamTests
     }
 
     [Fact]
-    public async Task Stream_Closes_WhenItsConversationIsEvictedForANewOne()
+    public async Task NewConversation_IsRefusedWith429_RatherThanEvictingOneWithAnOpenStream()
     {
         await using DirectLineTestHost host = await DirectLineTestHost.StartAsync(new() { ["DirectLine:MaxConversations"] = "1" });
         (string conversationId, string token, string streamUrl) = await host.StartConversationAsync();
         using ClientWebSocket socket = await ConnectAsync(streamUrl);
         await ReceiveUntilAsync(socket, IsBotMessage);
 
-        await host.StartConversationAsync("someone.else");
-        JsonObject? next = await ReceiveAsync(socket);
+        (string otherToken, _) = await host.PageTokenAsync("someone.else");
+        HttpResponseMessage refused = await host.SendAsync(HttpMethod.Post, "/v3/directline/conversations", otherToken, new JsonObject());
         HttpResponseMessage poll = await host.SendAsync(HttpMethod.Get, $"/v3/directline/conversations/{conversationId}/activities", token);
 
-        Assert.Null(next);
-        Assert.Equal(WebSocketState.CloseReceived, socket.State);
-        Assert.Equal(HttpStatusCode.NotFound, poll.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("try again", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(WebSocketState.Open, socket.State);
+        Assert.Equal(HttpStatusCode.OK, poll.StatusCode);
     }
 }

@@ -107,15 +107,15 @@ public sealed class BlockKitRendererTests
         (string text, JsonArray blocks) = BlockKitRenderer.RenderReply(reply);
 
         Assert.Equal("Here is **Acme Corp**.", text);
-        Assert.Equal("Here is *Acme Corp*.", (string?)blocks[0]!["text"]!["text"]);
+        Assert.Equal("Here is **Acme Corp**.", (string?)blocks[0]!["text"]!["text"]); // plain text: not turned into Slack bold
         Assert.Equal(50, blocks.Count);
         Assert.Contains("more block(s)", (string?)blocks[^1]!["elements"]![0]!["text"], StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Markdown_links_become_slack_links()
+    public void Markdown_links_stay_text_and_slack_control_characters_are_escaped()
     {
-        Assert.Equal("see <https://example.com/x|the docs> &amp; *this*", BlockKitRenderer.ToMrkdwn("see [the docs](https://example.com/x) & **this**"));
+        Assert.Equal("see [the docs](https://example.com/x) &amp; &lt;https://evil.example|this&gt;", BlockKitRenderer.ToMrkdwn("see [the docs](https://example.com/x) & <https://evil.example|this>"));
     }
 
     [Fact]

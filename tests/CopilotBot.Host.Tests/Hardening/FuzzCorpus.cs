@@ -4,7 +4,11 @@ using System.Text.Json.Nodes;
 namespace CopilotBot.Host.Tests.Hardening;
 
 /// <summary>One request body to throw at an endpoint, and what it is (for failure messages).</summary>
-public sealed record FuzzCase(string Name, byte[] Body, string ContentType);
+public sealed record FuzzCase(string Name, byte[] Body, string ContentType)
+{
+    /// <summary>Request headers to add (a <c>Host</c> entry replaces the request's host header).</summary>
+    public IReadOnlyList<(string Name, string Value)> Headers { get; init; } = [];
+}
 
 /// <summary>
 /// A seeded generator of bad request bodies from a valid template: bodies no endpoint may accept (<see cref="Invalid"/>:
@@ -52,6 +56,14 @@ public static class FuzzCorpus
 
         yield return new("binary noise", RandomBytes(random, 2048), Json);
         yield return new("xml", "<activity><type>message</type></activity>"u8.ToArray(), "application/xml");
+        // Issue #17: what a browser on another site, or a DNS-rebinding page, sends with an otherwise valid body.
+        yield return new("cross-site no-cors text/plain", valid, "text/plain;charset=UTF-8")
+        {
+            Headers = [("Origin", "http://evil.example"), ("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "no-cors")],
+        };
+        yield return new("foreign Origin", valid, Json) { Headers = [("Origin", "http://evil.example")] };
+        yield return new("same-site page on another port", valid, Json) { Headers = [("Sec-Fetch-Site", "same-site"), ("Origin", "http://localhost:8080")] };
+        yield return new("rebound Host header", valid, Json) { Headers = [("Host", "evil.example:3978")] };
         yield return new("huge string", Encoding.UTF8.GetBytes("{\"type\":\"message\",\"text\":\"" + new string('x', maxBytes + 1024) + "\"}"), Json);
         yield return new("huge array", Encoding.UTF8.GetBytes("[" + string.Join(',', Enumerable.Repeat("1", (maxBytes / 2) + 1024)) + "]"), Json);
     }
@@ -84,6 +96,26 @@ public static class FuzzCorpus
         string json = template.ToJsonString();
         int brace = json.IndexOf('{', StringComparison.Ordinal);
         yield return new("duplicate keys", Encoding.UTF8.GetBytes(json[..(brace + 1)] + "\"type\":\"message\",\"type\":[1]," + json[(brace + 1)..]), Json);
+        // Issue #17: malformed card data and wrongly typed fields, where the body is an object.
+        if (template is JsonObject)
+        {
+            foreach ((string name, string field, string replacement) in new[]
+            {
+                ("value with duplicate keys", "value", "{\"verb\":\"churn.explain\",\"account\":\"P10521\",\"account\":\"P10170\"}"),
+                ("value.verb = 1", "value", "{\"verb\":1}"),
+                ("confirm arguments not an object", "value", "{\"verb\":\"confirm\",\"function\":\"crm.create_task\",\"arguments\":\"[1,2]\"}"),
+                ("confirm function not a string", "value", "{\"verb\":\"confirm\",\"function\":7,\"arguments\":\"{}\"}"),
+                ("user as an array", "user", "[\"riley.chen\"]"),
+                ("user as an object", "user", "{\"id\":\"riley.chen\"}"),
+            })
+            {
+                var copy = (JsonObject)template.DeepClone();
+                copy.Remove(field);
+                string body = copy.ToJsonString();
+                yield return new(name, Encoding.UTF8.GetBytes(body[..^1] + (copy.Count > 0 ? "," : string.Empty) + $"\"{field}\":{replacement}}}"), Json);
+            }
+        }
+
         yield return new("BOM", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(json)], Json);
         yield return new("text/plain", Encoding.UTF8.GetBytes(json), "text/plain");
         yield return new("form", Encoding.UTF8.GetBytes("type=message&text=help"), "application/x-www-form-urlencoded");

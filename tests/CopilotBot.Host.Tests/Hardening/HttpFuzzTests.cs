@@ -28,7 +28,7 @@ public sealed class HttpFuzzTests(SeededWorkspaceFixture fixture) : IDisposable
     public async Task EveryEndpoint_RefusesBadBodiesWithA4xx_StoresNothing_AndKeepsServing()
     {
         await using WebApplicationFactory<Program> factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseSetting("Copilot:Workspace", _directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today)
+            .UseSetting("urls", "http://127.0.0.1:0").UseSetting("Copilot:Workspace", _directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today)
             .UseSetting("Events:ApiKey", EventsKey).UseSetting("Slack:SigningSecret", SlackSecret).UseSetting("Slack:BotToken", "xoxb-fuzz")
             .UseSetting("Slack:ApiBaseUrl", "http://127.0.0.1:9/").UseSetting("RateLimits:TurnsPerMinute", "0")
             .ConfigureLogging(l => l.AddProvider(_logs)));
@@ -172,7 +172,20 @@ public sealed class HttpFuzzTests(SeededWorkspaceFixture fixture) : IDisposable
     {
         var content = new ByteArrayContent(c.Body);
         content.Headers.TryAddWithoutValidation("Content-Type", c.ContentType);
-        return new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        foreach ((string name, string value) in c.Headers)
+        {
+            if (name == "Host")
+            {
+                request.Headers.Host = value;
+            }
+            else
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        return request;
     }
 
     /// <summary>Interactivity bodies travel as <c>payload=</c> form fields; the bad bytes go inside the field.</summary>

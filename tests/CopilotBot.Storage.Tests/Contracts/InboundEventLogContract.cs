@@ -22,6 +22,21 @@ public abstract class InboundEventLogContract(StoreProvider provider) : StoreCon
     }
 
     [StoreFact]
+    public async Task PruneAsync_WithAPrefix_ForgetsOnlyThoseKeys()
+    {
+        await Stores.InboundEvents.TryMarkSeenAsync("inbound|slack-event|Ev1", Samples.Noon);
+        await Stores.InboundEvents.TryMarkSeenAsync("digest|dana.whitfield|2026-11-21", Samples.Noon);
+        await Stores.InboundEvents.TryMarkSeenAsync("inbound%|x", Samples.Noon);
+
+        int pruned = await Stores.InboundEvents.PruneAsync(Samples.Noon.AddHours(1), "inbound|");
+
+        Assert.Equal(1, pruned);
+        Assert.True(await Stores.InboundEvents.TryMarkSeenAsync("inbound|slack-event|Ev1", Samples.Noon.AddHours(2)));
+        Assert.False(await Stores.InboundEvents.TryMarkSeenAsync("digest|dana.whitfield|2026-11-21", Samples.Noon.AddHours(2)));
+        Assert.False(await Stores.InboundEvents.TryMarkSeenAsync("inbound%|x", Samples.Noon.AddHours(2)));
+    }
+
+    [StoreFact]
     public async Task TryMarkSeenAsync_IsTrueExactlyOnce_WhenTwoInstancesSeeTheSameRetriesAtOnce()
     {
         IWorkspaceStores other = await OpenInstanceAsync();

@@ -83,6 +83,9 @@ public sealed class TwoHostsFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Another host on the same database and folder: an instance started later (a restart, a new replica).</summary>
+    public WebApplicationFactory<Program> StartAnother(RecordingSlack slack) => Host(slack);
+
     private WebApplicationFactory<Program> Host(RecordingSlack slack) => new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
         .UseSetting("Copilot:Workspace", _folder)
         .UseSetting("Copilot:Now", Today)

@@ -104,6 +104,7 @@ public sealed class TwoHostsTests(TwoHostsFixture fixture, Xunit.Abstractions.IT
     {
         using HttpClient clientA = _a.CreateClient(), clientB = _b.CreateClient();
         string first = Callback("Ev-two-hosts-1"), second = Callback("Ev-two-hosts-2");
+        int baseline = _slackA.Posts + _slackB.Posts; // the hosts are shared with the other tests of the class
 
         HttpResponseMessage[] responses = await Task.WhenAll(
             Task.Run(() => clientA.PostAsync("/api/slack/events", Signed(first))),
@@ -112,10 +113,32 @@ public sealed class TwoHostsTests(TwoHostsFixture fixture, Xunit.Abstractions.IT
             Task.Run(() => clientB.PostAsync("/api/slack/events", Signed(second))));
 
         // Each host alone would answer its copies of the first event (three answers); sharing the database, it is answered once.
-        int posts = await SettledAsync(() => _slackA.Posts + _slackB.Posts, expected: 2);
+        int posts = await SettledAsync(() => _slackA.Posts + _slackB.Posts - baseline, expected: 2);
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(2, posts);
+    }
+
+    [StoreFact]
+    public async Task SlackRetry_IsNotAnsweredAgain_ByAnInstanceStartedAfterTheFirstDelivery()
+    {
+        // Issue #17 item 7: retry deduplication survives a restart (here: a host started after the first delivery).
+        using HttpClient clientA = _a.CreateClient();
+        string callback = Callback("Ev-restart-1");
+        int baseline = _slackA.Posts + _slackB.Posts; // the hosts are shared with the other tests
+        HttpResponseMessage first = await clientA.PostAsync("/api/slack/events", Signed(callback));
+        int before = await SettledAsync(() => _slackA.Posts + _slackB.Posts - baseline, expected: 1);
+
+        var slackC = new TwoHostsFixture.RecordingSlack();
+        await using WebApplicationFactory<Program> restarted = fixture.StartAnother(slackC);
+        using HttpClient clientC = restarted.CreateClient();
+        HttpResponseMessage retry = await clientC.PostAsync("/api/slack/events", Signed(callback, retry: "1"));
+        await Task.Delay(1500);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, retry.StatusCode));
+        Assert.Equal(1, before);
+        Assert.Equal(0, slackC.Posts);
+        restarted.Services.GetRequiredService<CopilotRuntime>().Workspace.Dispose();
     }
 
     [StoreFact]

@@ -53,6 +53,14 @@ public sealed class SqliteInboundEventLog(SqliteDb db) : IInboundEventLog
         using SqliteCommand cmd = c.Command("DELETE FROM inbound_events WHERE at < $b").With("$b", before.Db());
         return Task.FromResult(cmd.ExecuteNonQuery());
     }
+
+    public Task<int> PruneAsync(DateTimeOffset before, string keyPrefix, CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection c = db.Open();
+        using SqliteCommand cmd = c.Command("DELETE FROM inbound_events WHERE at < $b AND substr(key, 1, length($p)) = $p")
+            .With("$b", before.Db()).With("$p", keyPrefix);
+        return Task.FromResult(cmd.ExecuteNonQuery());
+    }
 }
 
 public sealed class SqliteAlertStore(SqliteDb db) : IAlertStore

@@ -1,6 +1,6 @@
 using CopilotBot.Conversation.Cards;
 
-namespace CopilotBot.Conversation.Kernel;
+namespace CopilotBot.Conversation.Functions;
 
 /// <summary>
 /// What a plugin function returns: a reply in words, cards for people, evidence behind it, the accounts it showed
@@ -21,6 +21,9 @@ public sealed record PluginResult(string Text)
 
     /// <summary>True for an expected "no" (unknown account, no access, nothing found): not an error, but nothing was done.</summary>
     public bool IsRefusal { get; init; }
+
+    /// <summary>True when the arguments did not fit the function (wrong type, missing value): refused before it ran.</summary>
+    public bool IsInvalidInput { get; init; }
 
     public static PluginResult Refuse(string text) => new(text) { IsRefusal = true };
 }

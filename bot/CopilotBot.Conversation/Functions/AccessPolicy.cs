@@ -1,7 +1,7 @@
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
 
-namespace CopilotBot.Conversation.Kernel;
+namespace CopilotBot.Conversation.Functions;
 
 /// <summary>
 /// Which accounts a user may see: a CSM their own book, a manager their team's (and their own), approvers and admins all.
