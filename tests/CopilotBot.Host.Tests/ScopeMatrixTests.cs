@@ -235,19 +235,28 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
     [Fact]
     public async Task FollowUps_NeverResolveToAnotherCsmsAccount()
     {
-        CopilotRuntime runtime = Open();
-        (IReadOnlyList<Account> mine, Account other) = await BooksAsync(runtime);
+        CopilotRuntime runtime = OpenWritable();
+        // "The second one" needs a list of two: two CSMs whose at-risk lists each have a second row (churn.at_risk lists
+        // those at 10% risk or more when fewer than ten reach 30%). In the demo, her book has only one such account and
+        // his none, so the test chooses the first two CSMs with two or more.
+        var scores = await runtime.Risk.ScoreAsync(CancellationToken.None);
+        var pair = (await runtime.Workspace.Users.ListAsync()).Where(u => u.Role == UserRole.Csm)
+            .Where(u => scores.Count(r => r.Account.OwnerId == u.Id && r.Account.Status == AccountStatus.Active && r.Probability >= 0.1) >= 2)
+            .OrderBy(u => u.Id, StringComparer.Ordinal).Take(2).Select(u => u.Id).ToList();
+        Assert.Equal(2, pair.Count);
+        string her = pair[0], him = pair[1];
+        (IReadOnlyList<Account> mine, Account other) = await BooksAsync(runtime, her, him);
         var mineIds = mine.Select(a => a.Id).ToHashSet();
-        IReadOnlyList<Account> theirs = await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: [OtherCsm], Status: null));
+        IReadOnlyList<Account> theirs = await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: [him], Status: null));
         string conversation = "scope-follow-" + Guid.NewGuid().ToString("N")[..8];
         Task<TurnReply> Ask(string user, string conv, string text) => runtime.Agent.HandleAsync(new TurnRequest("test", conv, user, text));
 
-        TurnReply list = await Ask(Csm, conversation, "who in my book is most likely to churn?");
-        TurnReply second = await Ask(Csm, conversation, "why is the second one red?");
-        TurnReply byName = await Ask(Csm, conversation, $"and what about {other.Name}?");
-        TurnReply byId = await Ask(Csm, conversation, $"why is {other.Id} at risk?");
-        TurnReply them = await Ask(Csm, conversation, "draft an email to them");
-        TurnReply task = await Ask(Csm, conversation, "remind me to call them next Friday");
+        TurnReply list = await Ask(her, conversation, "who in my book is most likely to churn?");
+        TurnReply second = await Ask(her, conversation, "why is the second one red?");
+        TurnReply byName = await Ask(her, conversation, $"and what about {other.Name}?");
+        TurnReply byId = await Ask(her, conversation, $"why is {other.Id} at risk?");
+        TurnReply them = await Ask(her, conversation, "draft an email to them");
+        TurnReply task = await Ask(her, conversation, "remind me to call them next Friday");
 
         Assert.Equal("churn.at_risk", list.Tool);
         Assert.Contains(second.Arguments["account"]!.ToString()!, mineIds);
@@ -265,11 +274,11 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         // A shared conversation (a Teams group chat: one conversation id, several people): what one person was shown
         // never resolves for another, and the other's turn does not erase the first person's memory.
         string group = "19:scope-group-" + Guid.NewGuid().ToString("N")[..8] + "@thread.v2";
-        TurnReply theirList = await Ask(OtherCsm, group, "who in my book is most likely to churn?");
+        TurnReply theirList = await Ask(him, group, "who in my book is most likely to churn?");
         var theirRows = Rows(theirList);
-        TurnReply hers = await Ask(Csm, group, "why is the first one red?");
-        TurnReply hersDraft = await Ask(Csm, group, "draft an email to the second one");
-        TurnReply theirs2 = await Ask(OtherCsm, group, "why is the second one red?");
+        TurnReply hers = await Ask(her, group, "why is the first one red?");
+        TurnReply hersDraft = await Ask(her, group, "draft an email to the second one");
+        TurnReply theirs2 = await Ask(him, group, "why is the second one red?");
 
         Assert.True(theirRows.Count >= 2);
         Assert.All(theirRows, id => Assert.Contains(theirs, a => a.Id == id));
@@ -499,13 +508,30 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         }
     }
 
-    private static async Task<(IReadOnlyList<Account> Mine, Account Other)> BooksAsync(CopilotRuntime runtime)
+    /// <summary>Names sharing no word with any account name in the demo workspace, one per CSM whose account may get one.</summary>
+    private static string DistinctName(string owner) => owner == OtherCsm ? "Zanzibar Quillwort" : "Xylophant Marrowdeep";
+
+    /// <summary>
+    /// Her book (active and churned), and his account whose name shares no word with any of hers, so a partial match
+    /// cannot stand in for a leak. The demo's names are drawn at random and need not include one (in the current demo
+    /// every name in his book shares a word such as "Group" or "Harbor" with one of hers), so when there is none the test
+    /// makes it: his first active account, renamed in the writable copy before the runtime has read any names.
+    /// </summary>
+    private static async Task<(IReadOnlyList<Account> Mine, Account Other)> BooksAsync(CopilotRuntime runtime, string csm = Csm, string otherCsm = OtherCsm)
     {
-        IReadOnlyList<Account> mine = await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: [Csm], Status: null));
+        IReadOnlyList<Account> mine = await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: [csm], Status: null));
         var mineWords = mine.SelectMany(a => Words().Matches(a.Name).Select(m => m.Value.ToLowerInvariant())).ToHashSet();
-        // His account whose name shares no word with any of hers, so a partial match cannot stand in for a leak.
-        Account other = (await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: [OtherCsm])))
-            .First(a => Words().Matches(a.Name).All(m => !mineWords.Contains(m.Value.ToLowerInvariant())));
+        IReadOnlyList<Account> his = await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: [otherCsm]));
+        Account? other = his.FirstOrDefault(a => Words().Matches(a.Name).All(m => !mineWords.Contains(m.Value.ToLowerInvariant())));
+        if (other is null)
+        {
+            string name = DistinctName(otherCsm);
+            Assert.All(Words().Matches(name), m => Assert.DoesNotContain(m.Value.ToLowerInvariant(), mineWords));
+            Assert.DoesNotContain(await runtime.Workspace.Accounts.ListAsync(new(Status: null)), a => a.Name == name);
+            other = his.OrderBy(a => a.Id, StringComparer.Ordinal).First() with { Name = name };
+            await runtime.Workspace.Accounts.UpsertAsync([other]);
+        }
+
         return (mine, other);
     }
 
