@@ -20,7 +20,14 @@ public sealed class DialogueTests(SeededWorkspaceFixture fixture)
     {
         CopilotRuntime runtime = Open();
         string conversation = "dlg-" + Guid.NewGuid().ToString("N")[..6];
-        const string Csm = "sofia.marino";
+        // A CSM whose at-risk list has a second row to follow up on (churn.at_risk lists those at 10% risk or more when
+        // fewer than ten reach 30%). The demo's books differ in how many accounts are at risk, and some have only one.
+        var scores = await runtime.Risk.ScoreAsync(CancellationToken.None);
+        string Csm = (await runtime.Workspace.Users.ListAsync()).Where(u => u.Role == UserRole.Csm)
+            .Select(u => (u.Id, AtRisk: scores.Count(r => r.Account.OwnerId == u.Id && r.Account.Status == AccountStatus.Active && r.Probability >= 0.1)))
+            .Where(c => c.AtRisk >= 2)
+            .OrderBy(c => c.Id, StringComparer.Ordinal)
+            .First().Id;
 
         TurnReply list = await AskAsync(runtime, Csm, conversation, "who in my book is most likely to churn?");
         IReadOnlyList<Account> book = await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: [Csm]));
