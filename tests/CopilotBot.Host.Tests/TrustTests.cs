@@ -92,19 +92,36 @@ public sealed class TrustTests(SeededWorkspaceFixture fixture)
         Assert.Equal(["serve"], CliApp.WithCommand([]));
     }
 
+    /// <summary>
+    /// The demo need not hold a pending approval request in her book (with the present demo it holds none, so her queue
+    /// would be empty and the test would prove nothing), so the test files one, in a private copy of the workspace.
+    /// </summary>
     [Fact]
     public async Task ApprovalCards_ShowApproveAndReject_OnlyToThoseWhoMayUseThem()
     {
-        CopilotRuntime runtime = Open();
-        User approver = (await runtime.Workspace.Users.ListAsync()).First(u => u.Role == UserRole.Approver);
+        string directory = SeededWorkspaceFixture.Copy(fixture.Directory);
+        try
+        {
+            CopilotRuntime runtime = CopilotRuntime.Open(HostSettings.Resolve(directory, SeededWorkspaceFixture.Today, null, null));
+            User approver = (await runtime.Workspace.Users.ListAsync()).First(u => u.Role == UserRole.Approver);
+            Account hers = (await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: [Csm]))).OrderBy(a => a.Id, StringComparer.Ordinal).First();
+            DateTimeOffset now = runtime.Clock.GetUtcNow();
+            await runtime.Workspace.Interventions.UpsertAsync(
+                [new Intervention("Itrust" + Guid.NewGuid().ToString("N")[..8], hers.Id, "email", InterventionStatus.PendingApproval, 0.9, now.AddHours(-1), Csm, $"Hi {hers.Name} team", null, null)]);
 
-        TurnReply csm = await AskAsync(runtime, Csm, "show me the approval queue");
-        TurnReply decider = await AskAsync(runtime, approver.Id, "show me the approval queue");
+            TurnReply csm = await AskAsync(runtime, Csm, "show me the approval queue");
+            TurnReply decider = await AskAsync(runtime, approver.Id, "show me the approval queue");
 
-        Assert.Equal("interventions.approvals", csm.Tool);
-        Assert.NotEmpty(csm.Cards);
-        Assert.All(csm.Cards, c => Assert.DoesNotContain(c.Actions, a => a.Verb is "approve" or "reject"));
-        Assert.Contains(decider.Cards, c => c.Actions.Any(a => a.Verb == "approve") && c.Actions.Any(a => a.Verb == "reject"));
+            Assert.Equal("interventions.approvals", csm.Tool);
+            Assert.NotEmpty(csm.Cards);
+            Assert.All(csm.Cards, c => Assert.DoesNotContain(c.Actions, a => a.Verb is "approve" or "reject"));
+            Assert.Contains(decider.Cards, c => c.Actions.Any(a => a.Verb == "approve") && c.Actions.Any(a => a.Verb == "reject"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
