@@ -128,7 +128,7 @@ public sealed class ImportTests : IDisposable
     [Fact]
     public async Task ImportAsync_ReadsRealTwacsConversations_AndReportsMalformedJsonLines()
     {
-        string[] sample = File.ReadLines(SharedData.Path("twacs-conversations.jsonl")).Take(300).ToArray();
+        string[] sample = File.ReadLines(Fixtures.Path("twacs-sample.jsonl")).Take(300).ToArray();
         string file = _temp.File("twacs.jsonl", string.Join('\n', sample.Take(150)) + "\n{not json\n\n" + string.Join('\n', sample.Skip(150)) + "\n");
 
         ImportReport report = await Importer.ImportAsync(ImportKind.Conversations, file);
