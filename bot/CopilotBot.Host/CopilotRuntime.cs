@@ -145,6 +145,13 @@ public sealed class CopilotRuntime
         TimeProvider clock = settings.Clock();
         configuration ??= new ConfigurationBuilder().Build();
         CopilotWorkspace workspace = WorkspaceFactory.Open(settings.WorkspaceDirectory, configuration);
+        if ((settings.EmptyWorkspace || string.Equals(configuration[HostSettings.EmptyWorkspaceKey], "true", StringComparison.OrdinalIgnoreCase))
+            && workspace.IsEmpty())
+        {
+            // For the user's own data: marked so that no later start seeds the demo into it while it is still empty.
+            workspace.MarkOwnDataAsync().GetAwaiter().GetResult();
+        }
+
         workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
         var runtime = new CopilotRuntime(settings, workspace, clock, configuration, logging, approvals, alertDelivery);
         // The store's first use imports model files of a workspace from before versions moved into the database (once; see

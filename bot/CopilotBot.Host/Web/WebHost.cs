@@ -53,7 +53,8 @@ public static class WebHost
                 Now = config["Copilot:Now"] is { } now ? HostSettings.Resolve(null, now, null, null).Now : cliSettings.Now,
             };
             ILogger logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("CopilotBot");
-            bool fresh = WorkspaceFactory.IsNew(settings.WorkspaceDirectory, config);
+            bool empty = string.Equals(config[HostSettings.EmptyWorkspaceKey], "true", StringComparison.OrdinalIgnoreCase);
+            bool fresh = WorkspaceFactory.IsNew(settings.WorkspaceDirectory, config) && !empty;
             if (fresh)
             {
                 logger.LogInformation("Creating workspace in {Workspace} with the demo portfolio", Path.GetFullPath(settings.WorkspaceDirectory));

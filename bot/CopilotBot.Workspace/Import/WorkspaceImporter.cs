@@ -301,7 +301,7 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
         if (missing.Length > 0)
         {
             throw new WorkspaceException(
-                $"{path} is missing required column(s) {string.Join(", ", missing)} for a {kind.ToString().ToLowerInvariant()} import " +
+                $"{path} is missing the required {Quantity.Noun(missing.Length, "column")} {string.Join(", ", missing)} for importing {kind.ToString().ToLowerInvariant()} " +
                 $"(found: {string.Join(", ", columns)}). Nothing was imported.");
         }
     }

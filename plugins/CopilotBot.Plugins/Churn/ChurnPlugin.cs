@@ -84,7 +84,7 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
         if (atRisk.Count == 0)
         {
             return new PluginResult($"No accounts {scope} are above {Format.Percent(minimum)} churn risk. " +
-                $"{matching.Count} accounts checked; the highest risk is {(matching.Count == 0 ? "—" : Format.Percent(matching.Max(m => m.Probability)))}.")
+                $"{Quantity.Of(matching.Count, "account")} checked; the highest risk is {(matching.Count == 0 ? "—" : Format.Percent(matching.Max(m => m.Probability)))}.")
             {
                 Data = new { count = 0, checked_accounts = matching.Count },
             };
@@ -112,7 +112,7 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
                 new CardAction("Draft email", "interventions.draft", new Dictionary<string, string> { ["account"] = first.Account.Id }),
                 new CardAction("Create task", "crm.create_task", new Dictionary<string, string> { ["account"] = first.Account.Id, ["title"] = $"Call {first.Account.Name}" }),
             ])
-        { FallbackText = $"{atRisk.Count} accounts at risk {scope}" };
+        { FallbackText = $"{Quantity.Of(atRisk.Count, "account")} at risk {scope}" };
         string text = (aboveThreshold == 0
                 ? $"No account {scope} is above {Format.Percent(minimum)} churn risk; these are the most likely. "
                 : $"{aboveThreshold} account{(aboveThreshold == 1 ? " is" : "s are")} at risk {scope} (expected ARR at risk {Format.Money(arrAtRisk)}). ") +

@@ -134,13 +134,15 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
             }
         }
 
-        string what = f switch
+        // The noun agrees with the count: "1 overdue task", "3 tasks due this week".
+        string What(int n) => f switch
         {
-            "overdue" => "overdue tasks",
-            "due_this_week" or "this_week" or "week" => "tasks due this week",
-            "all" => "tasks",
-            _ => "open tasks",
+            "overdue" => Quantity.Noun(n, "overdue task"),
+            "due_this_week" or "this_week" or "week" => Quantity.Noun(n, "task") + " due this week",
+            "all" => Quantity.Noun(n, "task"),
+            _ => Quantity.Noun(n, "open task"),
         };
+        string what = What(2);
         string whose = account is not null ? $" for {names.GetValueOrDefault(account, account)}" : assignee == caller.User.Id ? " (yours)" : assignee is null ? string.Empty : $" for {assignee}";
         if (visible.Count == 0)
         {
@@ -153,11 +155,11 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
             t.AccountId is { } aid ? names.GetValueOrDefault(aid, aid) : "—", t.Title, t.AssigneeId ?? "—", t.Status == TaskState.Done ? "done" : "open",
         ]).ToList();
         var card = new Card(
-            $"{visible.Count} {what}{whose}",
+            $"{visible.Count} {What(visible.Count)}{whose}",
             [new CardTable(["Task", "Due", "Account", "Title", "Owner", "Status"], rows), new CardText(crm.DisplayName, Subtle: true)],
             []);
         int overdue = visible.Count(t => t.DueDate < caller.Today && t.Status == TaskState.Open);
-        return new PluginResult($"{visible.Count} {what}{whose}" + (overdue > 0 && f != "overdue" ? $", {overdue} overdue." : "."))
+        return new PluginResult($"{visible.Count} {What(visible.Count)}{whose}" + (overdue > 0 && f != "overdue" ? $", {overdue} overdue." : "."))
         {
             Cards = [card],
             AccountsShown = visible.Where(t => t.AccountId is not null).Select(t => t.AccountId!).Distinct().ToList(),
@@ -190,7 +192,7 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
             {
                 return PluginResult.Refuse(open.Count == 0
                     ? "There is no open task of yours for that account."
-                    : $"That account has {open.Count} open tasks ({string.Join(", ", open.Select(t => t.Id))}); which one is done?");
+                    : $"That account has {Quantity.Of(open.Count, "open task")} ({string.Join(", ", open.Select(t => t.Id))}); which one is done?");
             }
 
             task = open[0];
