@@ -165,6 +165,8 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
 
         var up = r.Drivers.Where(d => d.Points > 0).Take(4).ToList();
         var down = r.Drivers.Where(d => d.Points < 0).Take(3).ToList();
+        // People are shown by name, not by their user id.
+        string ownerName = a.OwnerId is null ? "—" : (await users.GetAsync(a.OwnerId, cancellationToken))?.Name ?? a.OwnerId;
         var from = new DateTimeOffset(caller.Today.AddDays(-90).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var tickets = (await conversations.ListAsync(a.Id, from, null, cancellationToken))
             .OrderBy(c => c.Sentiment ?? 0).ThenByDescending(c => c.StartedAt).Take(3).ToList();
@@ -184,7 +186,7 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
         {
             new CardFacts([
                 ("Risk (90 days)", Format.Percent(r.Probability)), ("Urgency", AccountRisk.Badge(r.Urgency)),
-                ("ARR", Format.Money(a.Arr)), ("Tier", a.Tier.ToString()), ("Owner", a.OwnerId ?? "—"),
+                ("ARR", Format.Money(a.Arr)), ("Tier", a.Tier.ToString()), ("Owner", ownerName),
                 ("Renewal", a.RenewalDate is { } rd ? Format.Iso(rd) : "—"),
             ]),
         };

@@ -56,7 +56,7 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
         }
 
         CrmTask task = await crm.CreateTaskAsync(a?.Id, taskTitle, dueOn, assigneeId, caller.User.Id, caller.Now, cancellationToken);
-        string owner = assigneeId == caller.User.Id ? "you" : assigneeId;
+        string owner = assigneeId == caller.User.Id ? "you" : (await users.GetAsync(assigneeId, cancellationToken))?.Name ?? assigneeId;
         var card = new Card(
             $"Task created: {task.Title}",
             [
@@ -143,7 +143,9 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
             _ => Quantity.Noun(n, "open task"),
         };
         string what = What(2);
-        string whose = account is not null ? $" for {names.GetValueOrDefault(account, account)}" : assignee == caller.User.Id ? " (yours)" : assignee is null ? string.Empty : $" for {assignee}";
+        // People are shown by name, not by their user id.
+        Dictionary<string, string> people = (await users.ListAsync(cancellationToken)).ToDictionary(u => u.Id, u => u.Name, StringComparer.Ordinal);
+        string whose = account is not null ? $" for {names.GetValueOrDefault(account, account)}" : assignee == caller.User.Id ? " (yours)" : assignee is null ? string.Empty : $" for {people.GetValueOrDefault(assignee, assignee)}";
         if (visible.Count == 0)
         {
             return new PluginResult($"No {what}{whose}.") { Data = new { count = 0 } };
@@ -152,7 +154,7 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
         var rows = visible.Take(25).Select(t => (IReadOnlyList<string>)
         [
             t.Id, t.DueDate is { } d ? Format.Date(d) + (d < caller.Today && t.Status == TaskState.Open ? " (overdue)" : string.Empty) : "—",
-            t.AccountId is { } aid ? names.GetValueOrDefault(aid, aid) : "—", t.Title, t.AssigneeId ?? "—", t.Status == TaskState.Done ? "done" : "open",
+            t.AccountId is { } aid ? names.GetValueOrDefault(aid, aid) : "—", t.Title, t.AssigneeId is { } who ? people.GetValueOrDefault(who, who) : "—", t.Status == TaskState.Done ? "done" : "open",
         ]).ToList();
         var card = new Card(
             $"{visible.Count} {What(visible.Count)}{whose}",
