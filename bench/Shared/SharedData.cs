@@ -12,7 +12,7 @@ public static class SharedData
         if (path is null)
         {
             Console.Error.WriteLine(
-                $"This bench evaluates on ../shared/data/{relative} (the full public dataset; README, "Tests and benchmarks"), " +
+                $"This bench evaluates on ../shared/data/{relative} (the full public dataset; see the README, Tests and benchmarks), " +
                 "and it is not there. Put the shared/ folder beside the repository to run it; nothing was measured.");
             Environment.Exit(2);
         }
