@@ -204,7 +204,14 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
                 lookups.Usage[m.AccountId][m.Month] = merged;
                 return merged;
             case Payment p:
-                Payment? storedPayment = (await workspace.Activity.GetPaymentsAsync(p.AccountId, cancellationToken)).FirstOrDefault(x => x.Id == p.Id);
+                // Stored payments are read once per account (not once per row: an import can have tens of thousands of rows).
+                if (!lookups.Payments.TryGetValue(p.AccountId, out Dictionary<string, Payment>? payments))
+                {
+                    payments = (await workspace.Activity.GetPaymentsAsync(p.AccountId, cancellationToken)).ToDictionary(x => x.Id, StringComparer.Ordinal);
+                    lookups.Payments[p.AccountId] = payments;
+                }
+
+                Payment? storedPayment = payments.GetValueOrDefault(p.Id);
                 if (storedPayment is null)
                 {
                     return p;
@@ -693,6 +700,9 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
         public Dictionary<string, Account> Accounts { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, User> Users { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Stored payments of the accounts an import has touched, by account and payment id.</summary>
+        public Dictionary<string, Dictionary<string, Payment>> Payments { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Stored usage of the accounts an import has touched, by account and month.</summary>
         public Dictionary<string, Dictionary<DateOnly, UsageMonth>> Usage { get; } = new(StringComparer.Ordinal);
