@@ -136,7 +136,7 @@ public sealed class ProcessKillTests(SeededWorkspaceFixture fixture) : IDisposab
 
         Assert.True(rerun == 0, rerunErr);
         Assert.True(once == 0, onceErr);
-        Assert.Contains($"Imported {Rows} payments rows", rerunOut, StringComparison.Ordinal);
+        Assert.Contains($"Imported {Rows:N0} payments from", rerunOut, StringComparison.Ordinal);
         using (SqliteConnection c = Connect(killed))
         {
             Assert.Equal(Rows, Scalar(c, "SELECT count(*) FROM payments WHERE id LIKE 'KILL%'"));
