@@ -29,7 +29,7 @@ public sealed class DirectLineLivestreamTests
         Assert.StartsWith("Three accounts need you:", second, StringComparison.Ordinal);
         Assert.DoesNotContain("[verify](", second, StringComparison.Ordinal);
         Assert.DoesNotContain("http://evil", second, StringComparison.Ordinal);
-        Assert.Empty(DirectLineTestHost.FromBot(during).Where(m => (string?)m["replyToId"] == id));
+        Assert.DoesNotContain(DirectLineTestHost.FromBot(during), m => (string?)m["replyToId"] == id);
 
         host.Agent.Gate.SetResult();
         JsonArray after = await host.PollUntilAsync(conversationId, token, a => DirectLineTestHost.FromBot(a).Any(m => (string?)m["replyToId"] == id));
