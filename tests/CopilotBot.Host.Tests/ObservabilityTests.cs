@@ -75,7 +75,7 @@ public sealed class ObservabilityTests(SeededWorkspaceFixture fixture)
         {
             context.Response.ContentType = "application/json";
             bool toolAnswered = request.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal);
-            await context.Response.WriteAsync(toolAnswered ? Completion(null, "Here is who is most at risk.") : Completion("churn-at_risk", null));
+            await context.Response.WriteAsync(toolAnswered ? ChatCompletions.Json(null, "Here is who is most at risk.") : ChatCompletions.Json("churn-at_risk", null));
         });
         var spans = new LockedList<Activity>();
         using var metrics = new MetricsRecorder();
@@ -271,30 +271,6 @@ public sealed class ObservabilityTests(SeededWorkspaceFixture fixture)
                 }
             }
         }
-    }
-
-    private static string Completion(string? tool, string? text)
-    {
-        var message = new JsonObject { ["role"] = "assistant", ["content"] = text };
-        if (tool is not null)
-        {
-            message["tool_calls"] = new JsonArray(new JsonObject
-            {
-                ["id"] = "call_1",
-                ["type"] = "function",
-                ["function"] = new JsonObject { ["name"] = tool, ["arguments"] = "{}" },
-            });
-        }
-
-        return new JsonObject
-        {
-            ["id"] = "chatcmpl-1",
-            ["object"] = "chat.completion",
-            ["created"] = 1_764_000_000,
-            ["model"] = "scripted-model",
-            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = tool is null ? "stop" : "tool_calls" }),
-            ["usage"] = new JsonObject { ["prompt_tokens"] = 21, ["completion_tokens"] = 7, ["total_tokens"] = 28 },
-        }.ToJsonString();
     }
 }
 
