@@ -144,15 +144,5 @@ static void ReportExplainLatency(string name, GbdtModel model, TabularData data)
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? $"load average now {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores" : "load average unknown";
 
-static string FindTelco()
-{
-    var directory = new DirectoryInfo(AppContext.BaseDirectory);
-    while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CopilotBot.sln")))
-    {
-        directory = directory.Parent;
-    }
-
-    return directory is null
-        ? throw new FileNotFoundException("CopilotBot.sln not found above the bench; pass the CSV path as the first argument.")
-        : Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "data", "telco-churn-train.csv"));
-}
+// The full Telco file in ../shared/data (the tests use a 1,503-row subset in tests/Fixtures); says so and exits when absent.
+static string FindTelco() => CopilotBot.Tests.SharedData.Path("telco-churn-train.csv");

@@ -34,6 +34,10 @@ internal static class EvalCommand
         {
             PrintClinc(router, accounts, clinc, args.Contains("--failures"));
         }
+        else
+        {
+            Console.WriteLine("CLINC150 figures skipped: ../shared/data/clinc150/clinc150-train-val.json is not beside the repository.");
+        }
 
         return 0;
     }

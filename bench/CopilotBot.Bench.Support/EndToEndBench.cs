@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CopilotBot.Memory.Tests.Evaluation;
+using CopilotBot.Memory.Bench.Evaluation;
 
 namespace CopilotBot.Memory.Bench.Support;
 

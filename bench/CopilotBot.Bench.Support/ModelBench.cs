@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using CopilotBot.Memory.Tests.Evaluation;
+using CopilotBot.Memory.Bench.Evaluation;
 
 namespace CopilotBot.Memory.Bench.Support;
 

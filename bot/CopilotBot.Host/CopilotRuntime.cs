@@ -159,11 +159,16 @@ public sealed class CopilotRuntime
         TimeProvider clock = settings.Clock();
         configuration ??= new ConfigurationBuilder().Build();
         CopilotWorkspace workspace = WorkspaceFactory.Open(settings.WorkspaceDirectory, configuration);
-        // Workspace:Demo = false (COPILOT env: Workspace__Demo=false) keeps an empty workspace empty: for real data only.
-        if (!string.Equals(configuration["Workspace:Demo"], "false", StringComparison.OrdinalIgnoreCase))
+        // Copilot:EmptyWorkspace (or --empty) keeps a new workspace for the user's own data; Workspace:Demo = false says the same.
+        if ((settings.EmptyWorkspace || string.Equals(configuration[HostSettings.EmptyWorkspaceKey], "true", StringComparison.OrdinalIgnoreCase)
+                || string.Equals(configuration["Workspace:Demo"], "false", StringComparison.OrdinalIgnoreCase))
+            && workspace.IsEmpty())
         {
-            workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
+            // Marked so that no later start seeds the demo into it while it is still empty.
+            workspace.MarkOwnDataAsync().GetAwaiter().GetResult();
         }
+
+        workspace.EnsureSeeded(settings.Seed, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), seeding);
         var runtime = new CopilotRuntime(settings, workspace, clock, configuration, logging, approvals, alertDelivery);
         // The store's first use imports model files of a workspace from before versions moved into the database (once; see
         // ChurnModelStore), so a workspace with only files is not trained again here.

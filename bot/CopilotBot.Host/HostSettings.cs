@@ -10,6 +10,15 @@ public sealed record HostSettings(string WorkspaceDirectory, DateOnly? Now, stri
 {
     public const string DefaultWorkspace = "copilot-data";
 
+    /// <summary>Configuration key (environment: <c>Copilot__EmptyWorkspace=true</c>) for <see cref="EmptyWorkspace"/>.</summary>
+    public const string EmptyWorkspaceKey = "Copilot:EmptyWorkspace";
+
+    /// <summary>
+    /// A workspace created now starts empty, for the user's own data, instead of with the demo portfolio
+    /// (<c>copilot workspace init --empty</c>, or <see cref="EmptyWorkspaceKey"/> for the host).
+    /// </summary>
+    public bool EmptyWorkspace { get; init; }
+
     public static HostSettings Resolve(string? workspace, string? now, string? actAs, string? seed)
     {
         workspace ??= Environment.GetEnvironmentVariable("COPILOT_WORKSPACE");

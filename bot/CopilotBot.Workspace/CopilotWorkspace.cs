@@ -92,13 +92,21 @@ public sealed class CopilotWorkspace : IDisposable
     /// </summary>
     public bool EnsureSeeded(ulong seed, DateOnly asOf, IProgress<double>? progress = null)
     {
-        if (!IsEmpty())
+        if (!IsEmpty() || IsOwnDataAsync().GetAwaiter().GetResult())
         {
             return false;
         }
 
         return DemoSeeder.SeedIfEmpty(this, seed, asOf, progress) is not null;
     }
+
+    /// <summary>Whether the workspace was made for the user's own data (never seeded with the demo portfolio).</summary>
+    public async Task<bool> IsOwnDataAsync(CancellationToken cancellationToken = default) =>
+        await Meta.GetAsync(WorkspaceKeys.OwnData, cancellationToken) == "true";
+
+    /// <summary>Marks an empty workspace as one for the user's own data, so opening it never seeds the demo portfolio.</summary>
+    public async Task MarkOwnDataAsync(CancellationToken cancellationToken = default) =>
+        await Meta.SetAsync(WorkspaceKeys.OwnData, "true", cancellationToken);
 
     public async Task<bool> IsDemoAsync(CancellationToken cancellationToken = default) =>
         await Meta.GetAsync(WorkspaceKeys.Demo, cancellationToken) == "true";

@@ -60,7 +60,9 @@ public sealed class WebChatTests(BotServer bot, ITestOutputHelper output)
         Assert.Equal("Explain " + firstName, run.Text("clicked"));
         string explanation = run.Text("explainCard");
         Assert.Contains($"Why {firstName} is", explanation, StringComparison.Ordinal);
-        Assert.Contains(csm, explanation, StringComparison.Ordinal);
+        // The owner is shown by name, not by user id (issue 16, section 6).
+        string ownerName = (await workspace.Users.GetAsync(csm))!.Name;
+        Assert.Contains(ownerName, explanation, StringComparison.Ordinal);
         Assert.Contains(" pts", explanation, StringComparison.Ordinal);
         Assert.Equal(0, run.Report["sendFailedAfterClick"]?.GetValue<int>());
 

@@ -20,7 +20,7 @@ public sealed class ChurnCommandTests : IDisposable
         }
     }
 
-    private static string TelcoPath() => SharedData.Path("telco-churn-train.csv");
+    private static string TelcoPath() => Fixtures.Path("telco-churn-sample.csv");
 
     [Fact]
     public async Task TrainThenScore_WritesMetricsModelAndPredictionsWithDrivers_OnTelco()

@@ -27,7 +27,7 @@ public sealed class ModelToolSchemaTests(SeededWorkspaceFixture fixture)
     [Fact]
     public async Task EveryToolSchema_HoldsOnlyTheCatalogsArguments_AndNoButtonOnlyFunctionIsOffered()
     {
-        var script = new ConcurrentQueue<string>([Completion(null, null, "Hello.")]);
+        var script = new ConcurrentQueue<string>([ChatCompletions.Json(null, "Hello.")]);
         await using LoopbackServer llm = await StartAsync(script);
         CopilotRuntime runtime = Open(llm);
 
@@ -57,7 +57,7 @@ public sealed class ModelToolSchemaTests(SeededWorkspaceFixture fixture)
     public async Task CallerArgumentsInventedByTheModel_AreIgnored_TheListIsTheCsmsOwnBook()
     {
         const string Invented = """{"caller":{"User":{"Id":"riley.chen","Role":"Admin"}},"user":"riley.chen","role":"admin","scope":"everything","top":50,"threshold":0}""";
-        var script = new ConcurrentQueue<string>([Completion("churn-at_risk", Invented, null), Completion(null, null, "Here they are.")]);
+        var script = new ConcurrentQueue<string>([ChatCompletions.Json("churn-at_risk", null, Invented), ChatCompletions.Json(null, "Here they are.")]);
         await using LoopbackServer llm = await StartAsync(script);
         CopilotRuntime runtime = Open(llm);
 
@@ -79,7 +79,7 @@ public sealed class ModelToolSchemaTests(SeededWorkspaceFixture fixture)
     {
         IReadOnlyList<Account> theirs = await Open(null).Workspace.Accounts.ListAsync(new(OwnerIds: [OtherCsm], Status: null));
         Account other = theirs[0];
-        var script = new ConcurrentQueue<string>([Completion("churn-explain", $$"""{"account":"{{other.Id}}"}""", null), Completion(null, null, "I can't see that one.")]);
+        var script = new ConcurrentQueue<string>([ChatCompletions.Json("churn-explain", null, $$"""{"account":"{{other.Id}}"}"""), ChatCompletions.Json(null, "I can't see that one.")]);
         await using LoopbackServer llm = await StartAsync(script);
         CopilotRuntime runtime = Open(llm);
 
@@ -111,7 +111,7 @@ public sealed class ModelToolSchemaTests(SeededWorkspaceFixture fixture)
         LoopbackServer.StartAsync(async (context, _) =>
         {
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(script.TryDequeue(out string? next) ? next : Completion(null, null, "(script exhausted)"));
+            await context.Response.WriteAsync(script.TryDequeue(out string? next) ? next : ChatCompletions.Json(null, "(script exhausted)"));
         });
 
     private static IEnumerable<string> ToolMessages(LoopbackServer llm) =>
@@ -119,27 +119,4 @@ public sealed class ModelToolSchemaTests(SeededWorkspaceFixture fixture)
             .Where(m => (string?)m!["role"] == "tool")
             .Select(m => m!["content"] is JsonValue v ? v.ToString() : m["content"]!.ToJsonString())
             .Distinct();
-
-    private static string Completion(string? tool, string? arguments, string? text)
-    {
-        var message = new JsonObject { ["role"] = "assistant", ["content"] = text };
-        if (tool is not null)
-        {
-            message["tool_calls"] = new JsonArray(new JsonObject
-            {
-                ["id"] = "call_1",
-                ["type"] = "function",
-                ["function"] = new JsonObject { ["name"] = tool, ["arguments"] = arguments ?? "{}" },
-            });
-        }
-
-        return new JsonObject
-        {
-            ["id"] = "chatcmpl-1",
-            ["object"] = "chat.completion",
-            ["created"] = 1_764_000_000,
-            ["model"] = "scripted-model",
-            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = tool is null ? "stop" : "tool_calls" }),
-        }.ToJsonString();
-    }
 }

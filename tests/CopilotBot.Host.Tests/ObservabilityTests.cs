@@ -12,6 +12,9 @@ using CopilotBot.Workspace.Domain;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace CopilotBot.Host.Tests;
@@ -75,7 +78,7 @@ public sealed class ObservabilityTests(SeededWorkspaceFixture fixture)
         {
             context.Response.ContentType = "application/json";
             bool toolAnswered = request.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal);
-            await context.Response.WriteAsync(toolAnswered ? Completion(null, "Here is who is most at risk.") : Completion("churn-at_risk", null));
+            await context.Response.WriteAsync(toolAnswered ? ChatCompletions.Json(null, "Here is who is most at risk.") : ChatCompletions.Json("churn-at_risk", null));
         });
         var spans = new LockedList<Activity>();
         using var metrics = new MetricsRecorder();
@@ -156,9 +159,13 @@ public sealed class ObservabilityTests(SeededWorkspaceFixture fixture)
             HttpResponseMessage secret = await client.PostAsJsonAsync("/api/ask", new { question = $"my key is {Secret}, mail pat.doe@example.com" });
             Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (answered.StatusCode, secret.StatusCode));
 
+            // Flush every exporter explicitly, with room for a loaded CI machine: metrics are only due every 60 s
+            // otherwise, and disposal gives each provider just 5 s to shut down, which a busy 2-core runner can miss.
+            Assert.True(factory.Services.GetRequiredService<TracerProvider>().ForceFlush(60_000), "traces were not flushed");
+            Assert.True(factory.Services.GetRequiredService<MeterProvider>().ForceFlush(60_000), "metrics were not flushed");
+            Assert.True(factory.Services.GetRequiredService<LoggerProvider>().ForceFlush(60_000), "logs were not flushed");
         }
 
-        // Disposing the host flushes every exporter (metrics are only due every 60 s otherwise); the posts land shortly after.
         DateTime deadline = DateTime.UtcNow.AddSeconds(20);
         string[] signals = ["/v1/traces", "/v1/metrics", "/v1/logs"];
         while (!signals.All(p => collector.Requests.Any(r => r.RawTarget == p)) && DateTime.UtcNow < deadline)
@@ -271,30 +278,6 @@ public sealed class ObservabilityTests(SeededWorkspaceFixture fixture)
                 }
             }
         }
-    }
-
-    private static string Completion(string? tool, string? text)
-    {
-        var message = new JsonObject { ["role"] = "assistant", ["content"] = text };
-        if (tool is not null)
-        {
-            message["tool_calls"] = new JsonArray(new JsonObject
-            {
-                ["id"] = "call_1",
-                ["type"] = "function",
-                ["function"] = new JsonObject { ["name"] = tool, ["arguments"] = "{}" },
-            });
-        }
-
-        return new JsonObject
-        {
-            ["id"] = "chatcmpl-1",
-            ["object"] = "chat.completion",
-            ["created"] = 1_764_000_000,
-            ["model"] = "scripted-model",
-            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = tool is null ? "stop" : "tool_calls" }),
-            ["usage"] = new JsonObject { ["prompt_tokens"] = 21, ["completion_tokens"] = 7, ["total_tokens"] = 28 },
-        }.ToJsonString();
     }
 }
 

@@ -56,6 +56,7 @@ public sealed class ReadinessTests(SeededWorkspaceFixture fixture) : IDisposable
             await context.Response.WriteAsync("{\"error\":{\"message\":\"Incorrect API key provided: " + LlmKey + "\"}}");
         });
         using HttpClient client = Client(fixture.Directory, [.. Qdrant(closed), .. Llm(llm.BaseUrl + "/v1")]);
+        await client.GetAsync("/healthz"); // the host is up (start-up opens the workspace and builds the kernel and router)
 
         HttpResponseMessage response = await client.GetAsync("/readyz");
         string text = await response.Content.ReadAsStringAsync();
@@ -107,6 +108,8 @@ public sealed class ReadinessTests(SeededWorkspaceFixture fixture) : IDisposable
         using HttpClient up = Client(fixture.Directory, ("Memory:Embeddings:Endpoint", embeddings.BaseUrl + "/v1"), ("Memory:Embeddings:ApiKey", EmbeddingsKey), ("Memory:Embeddings:UseApiKeyHeader", "true"));
         using HttpClient down = Client(fixture.Directory, ("Memory:Embeddings:Endpoint", closed + "/v1"), ("Memory:Embeddings:ApiKey", EmbeddingsKey));
 
+        await up.GetAsync("/healthz"); // both hosts are up before their checks are timed
+        await down.GetAsync("/healthz");
         HttpResponseMessage ready = await up.GetAsync("/readyz");
         HttpResponseMessage notReady = await down.GetAsync("/readyz");
         string readyText = await ready.Content.ReadAsStringAsync(), notReadyText = await notReady.Content.ReadAsStringAsync();

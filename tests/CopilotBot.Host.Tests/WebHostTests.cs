@@ -126,7 +126,7 @@ public sealed class WebHostTests(SeededWorkspaceFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("crm.list_tasks", (string?)body["tool"]);
-        Assert.Contains("jamie.ortiz", (string?)body["reply"], StringComparison.Ordinal);
+        Assert.Contains("for Jamie Ortiz", (string?)body["reply"], StringComparison.Ordinal); // the owner by name, not user id
     }
 
     [Theory]

@@ -368,6 +368,26 @@ public sealed class OpenAiModelRouterTests
     }
 
     [Fact]
+    public async Task RouteAsync_PassesTheTextOnAsItArrives_WhenSomeoneShowsIt()
+    {
+        await using Harness h = await Harness.StartAsync();
+        h.Server.EnqueueStream("P10342 ", "is at ", "82%.");
+        var seen = new List<string>();
+
+        ModelRoute? route = await h.Router().RouteAsync("How risky is P10342?", h.Caller, ConversationMemory.Empty, (text, _) =>
+        {
+            seen.Add(text);
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+
+        Assert.Equal("P10342 is at 82%.", route!.Reply!.Text);
+        Assert.NotEmpty(seen);
+        Assert.Equal("P10342 is at 82%.", seen[^1]);
+        Assert.All(seen, s => Assert.StartsWith(seen[0], s, StringComparison.Ordinal));
+        Assert.True((bool?)h.Server.Requests.Single().Body["stream"]);
+    }
+
+    [Fact]
     public async Task RouteAsync_CallsTheDeploymentWithApiKey_WhenProviderIsAzure()
     {
         await using Harness h = await Harness.StartAsync();

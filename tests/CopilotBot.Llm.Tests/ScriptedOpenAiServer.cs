@@ -18,7 +18,7 @@ public sealed record RecordedRequest(IReadOnlyDictionary<string, string> Headers
 
 /// <summary>A scripted response: a status, a raw body, and an optional delay before answering.</summary>
 /// <param name="Endless">Send the status and the start of <paramref name="Body"/>, then a space every 100 ms, never ending.</param>
-public sealed record ScriptedResponse(int Status, string Body, TimeSpan Delay = default, bool Endless = false);
+public sealed record ScriptedResponse(int Status, string Body, TimeSpan Delay = default, bool Endless = false, string ContentType = "application/json");
 
 /// <summary>
 /// A real OpenAI-compatible server (Kestrel on 127.0.0.1, a free port) that answers <c>POST /v1/chat/completions</c>
@@ -65,6 +65,10 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
 
     public ScriptedOpenAiServer EnqueueText(string text) => Enqueue(new ScriptedResponse(200, Completions.Text(text)));
 
+    /// <summary>A streamed answer (server-sent events): one chunk per piece of text, then [DONE].</summary>
+    public ScriptedOpenAiServer EnqueueStream(params string[] pieces) =>
+        Enqueue(new ScriptedResponse(200, Completions.Stream(pieces), ContentType: "text/event-stream"));
+
     public ScriptedOpenAiServer EnqueueToolCalls(params (string Id, string Name, string Arguments)[] calls) =>
         Enqueue(new ScriptedResponse(200, Completions.ToolCalls(calls)));
 
@@ -93,7 +97,7 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
         }
 
         context.Response.StatusCode = response.Status;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = response.ContentType;
         await context.Response.WriteAsync(response.Body);
         while (response.Endless && !context.RequestAborted.IsCancellationRequested)
         {
@@ -136,6 +140,31 @@ public static class Completions
         }
 
         return Wrap(new JsonObject { ["role"] = "assistant", ["content"] = null, ["tool_calls"] = toolCalls }, "tool_calls");
+    }
+
+    public static string Stream(params string[] pieces)
+    {
+        var events = new System.Text.StringBuilder();
+        for (int i = 0; i <= pieces.Length; i++)
+        {
+            var delta = i < pieces.Length ? new JsonObject { ["content"] = pieces[i] } : new JsonObject();
+            if (i == 0)
+            {
+                delta["role"] = "assistant";
+            }
+
+            var chunk = new JsonObject
+            {
+                ["id"] = "chatcmpl-stream",
+                ["object"] = "chat.completion.chunk",
+                ["created"] = 1_760_000_000,
+                ["model"] = "test-model",
+                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = i < pieces.Length ? null : "stop" }),
+            };
+            events.Append("data: ").Append(chunk.ToJsonString()).Append("\n\n");
+        }
+
+        return events.Append("data: [DONE]\n\n").ToString();
     }
 
     public static string Error(HttpStatusCode status, string message) =>

@@ -5,7 +5,7 @@ namespace CopilotBot.ML.Tests;
 public sealed class TelcoModelTests
 {
     [Fact]
-    public void CrossValidationRun_MeanRocAucAtLeast0845_WhenDefaultOptionsOnTelco()
+    public void CrossValidationRun_MeanRocAucAtLeast0845_WhenDefaultOptionsOnTelcoSample()
     {
         var data = TestData.Telco;
 
@@ -22,7 +22,7 @@ public sealed class TelcoModelTests
     {
         var data = TestData.Telco;
 
-        Assert.Equal(5606, data.RowCount);
+        Assert.Equal(1503, data.RowCount); // the fixture: the first 1,500 customers and every blank-TotalCharges row
         Assert.Equal(19, data.Schema.Features.Count);
         Assert.Equal(FeatureKind.Numeric, data.Schema.Features[data.Schema.IndexOf("TotalCharges")].Kind);
         Assert.Equal(FeatureKind.Numeric, data.Schema.Features[data.Schema.IndexOf("SeniorCitizen")].Kind);
@@ -32,7 +32,7 @@ public sealed class TelcoModelTests
         Assert.Equal(8, totalCharges.ToArray().Count(double.IsNaN));
         Assert.Equal(-1, data.Schema.IndexOf("customerID"));
         Assert.Equal(-1, data.Schema.IndexOf("Churn"));
-        Assert.InRange(data.Labels.ToArray().Average(), 0.26, 0.27);
+        Assert.InRange(data.Labels.ToArray().Average(), 0.25, 0.27);
     }
 
     [Fact]
@@ -68,9 +68,9 @@ public sealed class TelcoModelTests
     public void FromJson_GivesIdenticalPredictionsAndExplanations_WhenModelSavedAndLoaded()
     {
         var data = TestData.Telco;
-        var calibration = CrossValidation.Run(data.Subset(Enumerable.Range(0, 2000).ToArray()), new GbdtOptions { NumRounds = 50 }, folds: 3, seed: 1);
+        var calibration = CrossValidation.Run(data.Subset(Enumerable.Range(0, 1000).ToArray()), new GbdtOptions { NumRounds = 50 }, folds: 3, seed: 1);
         var model = new GradientBoostingTrainer().Train(data)
-            .WithCalibrator(ProbabilityCalibrator.FitIsotonic(calibration.OutOfFoldMargins.ToArray(), data.Labels[..2000]));
+            .WithCalibrator(ProbabilityCalibrator.FitIsotonic(calibration.OutOfFoldMargins.ToArray(), data.Labels[..1000]));
         var path = Path.Combine(Path.GetTempPath(), $"gbdt-{Guid.NewGuid():N}.json");
 
         try

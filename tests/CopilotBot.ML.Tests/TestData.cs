@@ -2,31 +2,14 @@ using CopilotBot.ML;
 
 namespace CopilotBot.ML.Tests;
 
-/// <summary>Locates shared data and builds small synthetic tables.</summary>
+/// <summary>Locates the Telco fixture and builds small synthetic tables.</summary>
 internal static class TestData
 {
     private static readonly Lazy<TabularData> LazyTelco = new(() =>
         CsvTabularReader.Load(TelcoPath, "Churn", "customerID", "Yes"));
 
-    public static string TelcoPath
-    {
-        get
-        {
-            // The shared data lives next to the repo: walk up to the folder holding CopilotBot.sln.
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CopilotBot.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            if (directory is null)
-            {
-                throw new InvalidOperationException("CopilotBot.sln not found above " + AppContext.BaseDirectory);
-            }
-
-            return Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "data", "telco-churn-train.csv"));
-        }
-    }
+    /// <summary>A subset of the Telco file in the repository (tests/Fixtures; the full file is for the churn bench).</summary>
+    public static string TelcoPath => Fixtures.Path("telco-churn-sample.csv");
 
     /// <summary>The Telco training file (loaded once per test run; the table is immutable).</summary>
     public static TabularData Telco => LazyTelco.Value;

@@ -128,7 +128,7 @@ public sealed class ImportTests : IDisposable
     [Fact]
     public async Task ImportAsync_ReadsRealTwacsConversations_AndReportsMalformedJsonLines()
     {
-        string[] sample = File.ReadLines(SharedData.Path("twacs-conversations.jsonl")).Take(300).ToArray();
+        string[] sample = File.ReadLines(Fixtures.Path("twacs-sample.jsonl")).Take(300).ToArray();
         string file = _temp.File("twacs.jsonl", string.Join('\n', sample.Take(150)) + "\n{not json\n\n" + string.Join('\n', sample.Skip(150)) + "\n");
 
         ImportReport report = await Importer.ImportAsync(ImportKind.Conversations, file);
@@ -172,5 +172,106 @@ public sealed class ImportTests : IDisposable
         var ex = await Assert.ThrowsAsync<WorkspaceException>(() => Importer.ImportAsync(ImportKind.Accounts, "/nonexistent/file.csv"));
 
         Assert.Contains("not found", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImportAsync_RefusesARowWithInvalidUtf8ByLine_AndStoresNoReplacementCharacters()
+    {
+        string path = Path.Combine(_temp.Directory, "accounts-latin1.csv");
+        byte[] bad = [.. "id,name,tier,arr,region\nA1,Good Co,Gold,1000,EMEA\nA2,Caf"u8, 0xE9, .. " Latin-1,Gold,2000,EMEA\nA3,Also Good,Silver,3000,NA\n"u8];
+        await File.WriteAllBytesAsync(path, bad);
+
+        ImportReport report = await Importer.ImportAsync(ImportKind.Accounts, path);
+
+        ImportRowError error = Assert.Single(report.Errors);
+        Assert.Equal(3, error.Line);
+        Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
+        Assert.Null(await _temp.Workspace.Accounts.GetAsync("A2"));
+        Assert.Equal(2, await _temp.Workspace.Accounts.CountAsync());
+    }
+
+    [Fact]
+    public async Task ImportAsync_RefusesAJsonLineWithInvalidUtf8ByLine()
+    {
+        string path = Path.Combine(_temp.Directory, "conversations.jsonl");
+        byte[] bad = [.. "{\"conversation_id\":\"c1\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"fine\"}]}\n{\"conversation_id\":\"c2\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"caf"u8, 0xE9, .. "\"}]}\n"u8];
+        await File.WriteAllBytesAsync(path, bad);
+
+        ImportReport report = await Importer.ImportAsync(ImportKind.Conversations, path);
+
+        ImportRowError error = Assert.Single(report.Errors);
+        Assert.Equal((2, true), (error.Line, error.Message.Contains("UTF-8", StringComparison.Ordinal)));
+        Assert.Null(await _temp.Workspace.Conversations.GetAsync("c2"));
+        Assert.NotNull(await _temp.Workspace.Conversations.GetAsync("c1"));
+    }
+
+    [Fact]
+    public async Task ImportAsync_SkipsAConversationWhole_WhenOneOfItsRowsCannotBeReadAtAll()
+    {
+        string file = _temp.File("turns.csv", """
+            conversation_id,speaker,text
+            c1,customer,We were charged twice
+            c1,agent,Sorry about that,extra,fields
+            c1,customer,Thanks
+            c2,customer,Fine here
+            """);
+
+        ImportReport report = await Importer.ImportAsync(ImportKind.Conversations, file);
+
+        Assert.Null(await _temp.Workspace.Conversations.GetAsync("c1"));
+        Assert.NotNull(await _temp.Workspace.Conversations.GetAsync("c2"));
+        Assert.Equal([2, 3, 4], report.Errors.Select(e => e.Line).Distinct());
+        Assert.Equal(1, report.Inserted);
+    }
+
+    [Fact]
+    public async Task ImportAsync_SkipsAConversationWhole_WhenOneOfItsJsonLinesIsMalformed()
+    {
+        string file = _temp.File("turns.jsonl", """
+            {"conversation_id":"c1","turn":1,"speaker":"customer","text":"We were charged twice"}
+            {"conversation_id":"c1","turn":2,"speaker":"agent","text":"Sorry about that"
+            {"conversation_id":"c2","turn":1,"speaker":"customer","text":"Fine here"}
+            """);
+
+        ImportReport report = await Importer.ImportAsync(ImportKind.Conversations, file);
+
+        Assert.Null(await _temp.Workspace.Conversations.GetAsync("c1"));
+        Assert.NotNull(await _temp.Workspace.Conversations.GetAsync("c2"));
+        Assert.Equal([1, 2], report.Errors.Select(e => e.Line).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task ImportAsync_RefusesAmbiguousDates_UnlessTheImportStatesItsDateFormat()
+    {
+        string file = _temp.File("accounts.csv", """
+            id,name,tier,arr,region,renewal_date
+            A1,Contoso,Gold,1000,EMEA,03/04/2027
+            A2,Fabrikam,Gold,1000,EMEA,25/04/2027
+            A3,Northwind,Gold,1000,EMEA,2027-04-03
+            """);
+
+        ImportReport guessed = await Importer.ImportAsync(ImportKind.Accounts, file);
+        ImportReport dayFirst = await new WorkspaceImporter(_temp.Workspace, Today) { DateFormat = "dd/MM/yyyy" }
+            .ImportAsync(ImportKind.Accounts, file);
+
+        ImportRowError error = Assert.Single(guessed.Errors);
+        Assert.Equal(2, error.Line);
+        Assert.Contains("03/04/2027", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--date-format", error.Message, StringComparison.Ordinal);
+        Assert.Empty(dayFirst.Errors);
+        Assert.Equal(new DateOnly(2027, 4, 3), (await _temp.Workspace.Accounts.GetAsync("A1"))!.RenewalDate);
+        Assert.Equal(new DateOnly(2027, 4, 25), (await _temp.Workspace.Accounts.GetAsync("A2"))!.RenewalDate);
+    }
+
+    [Fact]
+    public async Task ImportAsync_ReadsMonthFirstDates_WhenTheImportSaysSo()
+    {
+        string file = _temp.File("payments-accounts.csv", "id,name,tier,arr,region,renewal_date\nA1,Contoso,Gold,1000,EMEA,03/04/2027\n");
+
+        ImportReport report = await new WorkspaceImporter(_temp.Workspace, Today) { DateFormat = "MM/dd/yyyy" }
+            .ImportAsync(ImportKind.Accounts, file);
+
+        Assert.Empty(report.Errors);
+        Assert.Equal(new DateOnly(2027, 3, 4), (await _temp.Workspace.Accounts.GetAsync("A1"))!.RenewalDate);
     }
 }

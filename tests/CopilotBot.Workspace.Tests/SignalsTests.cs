@@ -8,7 +8,7 @@ public sealed class SignalsTests(ITestOutputHelper output)
 {
     /// <summary>
     /// First customer turns of real TwACS conversations, labelled by hand by the team (ids only: the text is read from
-    /// ../shared/data). −1 negative, 0 neutral, +1 positive. Sarcasm ("great job" on an overbooked flight) is left in on
+    /// tests/Fixtures/twacs-sample.jsonl). −1 negative, 0 neutral, +1 positive. Sarcasm ("great job" on an overbooked flight) is left in on
     /// purpose: a lexicon gets those wrong, and the figure should say so.
     /// </summary>
     private static readonly Dictionary<string, int> Labels = new()
@@ -25,7 +25,7 @@ public sealed class SignalsTests(ITestOutputHelper output)
     public void SentimentScorer_AgreesWithHandLabels_OnRealSupportText()
     {
         var texts = new Dictionary<string, string>();
-        foreach (string line in File.ReadLines(SharedData.Path("twacs-conversations.jsonl")))
+        foreach (string line in File.ReadLines(Fixtures.Path("twacs-sample.jsonl")))
         {
             using var doc = JsonDocument.Parse(line);
             string id = doc.RootElement.GetProperty("conversation_id").GetString()!;

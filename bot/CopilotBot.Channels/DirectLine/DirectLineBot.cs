@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CopilotBot.Channels.BotFramework;
 using CopilotBot.Channels.Cards;
 using CopilotBot.Channels.Common;
@@ -119,12 +120,39 @@ public sealed class DirectLineBot
             }
 
             TurnReply reply;
+            // A model-written reply streams into Web Chat as it arrives (its livestreaming: typing activities with the text so
+            // far, then the reply as the final message), escaped as every untrusted text is.
+            var stream = new Livestream();
+            turn = turn with
+            {
+                Partial = (text, _) =>
+                {
+                    lock (stream)
+                    {
+                        stream.Sequence++;
+                        var data = new JsonObject { ["streamType"] = "streaming", ["streamSequence"] = stream.Sequence };
+                        if (stream.Id is not null)
+                        {
+                            data["streamId"] = stream.Id;
+                        }
+
+                        string id = IdOf(AppendTyping(conversation, MarkdownText.Escape(text), data));
+                        stream.Id ??= id;
+                        typing.Add(id);
+                    }
+
+                    return Task.CompletedTask;
+                },
+            };
             Task<TurnReply> answer = agent(turn, cancellationToken);
             try
             {
                 while (await Task.WhenAny(answer, Task.Delay(_options.TypingInterval, cancellationToken)) != answer && !cancellationToken.IsCancellationRequested)
                 {
-                    typing.Add(IdOf(AppendTyping(conversation)));
+                    lock (stream)
+                    {
+                        typing.Add(IdOf(AppendTyping(conversation)));
+                    }
                 }
 
                 reply = await answer;
@@ -138,7 +166,7 @@ public sealed class DirectLineBot
 
             // The reply supersedes the typing indicators; a client reading the history later needs none of them.
             conversation.Remove(typing);
-            Deliver(conversation, inbound, reply, clickedCard);
+            Deliver(conversation, inbound, reply, clickedCard, stream.Id is { } streamId ? new JsonObject { ["streamType"] = "final", ["streamId"] = streamId } : null);
         }
         finally
         {
@@ -146,7 +174,7 @@ public sealed class DirectLineBot
         }
     }
 
-    private void Deliver(DirectLineConversation conversation, Activity inbound, TurnReply reply, CardLocation? clickedCard)
+    private void Deliver(DirectLineConversation conversation, Activity inbound, TurnReply reply, CardLocation? clickedCard, JsonObject? finalOfStream = null)
     {
         // The agent says when its answer is the clicked card's new state (an approval decided, a draft sent); anything else
         // is a new answer and follows below, leaving the card as it was (a list card stays usable for its other buttons).
@@ -160,7 +188,7 @@ public sealed class DirectLineBot
             return;
         }
 
-        Append(conversation, inbound, reply);
+        Append(conversation, inbound, reply, finalOfStream);
     }
 
     /// <summary>
@@ -202,7 +230,7 @@ public sealed class DirectLineBot
         }) is not null;
     }
 
-    private List<Activity> Append(DirectLineConversation conversation, Activity inbound, TurnReply reply)
+    private List<Activity> Append(DirectLineConversation conversation, Activity inbound, TurnReply reply, JsonObject? finalOfStream = null)
     {
         IReadOnlyList<Activity> activities;
         try
@@ -216,21 +244,24 @@ public sealed class DirectLineBot
             activities = _adapter.ToActivities(reply with { Cards = [], Text = reply.Text + "\n\n(The details card could not be shown.)" }, inbound);
         }
 
-        return activities.Select(activity => conversation.Append((id, timestamp) => activity with
+        return activities.Select((activity, index) => conversation.Append((id, timestamp) => activity with
         {
             Id = id,
             Timestamp = timestamp,
             ChannelId = ChannelId,
             ServiceUrl = null,
-            ChannelData = null,
+            // The first message concludes a livestream the reply's text went out in (Web Chat then shows it in the chunks' place).
+            ChannelData = index == 0 ? finalOfStream : null,
             Attachments = activity.Attachments?.Select((a, i) => ForWebChat(a, id, i)).ToList(),
         })).ToList();
     }
 
-    private Activity AppendTyping(DirectLineConversation conversation) => conversation.Append((id, timestamp) => new Activity
+    private Activity AppendTyping(DirectLineConversation conversation, string? text = null, JsonObject? stream = null) => conversation.Append((id, timestamp) => new Activity
     {
-        // No text: a typing activity with text is a Web Chat "livestream" chunk, not an indicator.
+        // No text: an indicator. With text and stream data: a Web Chat livestream chunk (the reply's text so far).
         Type = ActivityTypes.Typing,
+        Text = text,
+        ChannelData = stream,
         Id = id,
         Timestamp = timestamp,
         ChannelId = ChannelId,
@@ -238,6 +269,14 @@ public sealed class DirectLineBot
         From = Account,
         Recipient = new ChannelAccount(conversation.UserId) { Role = "user" },
     });
+
+    /// <summary>One turn's livestream: its id (the first chunk's activity id) and the last sequence number sent.</summary>
+    private sealed class Livestream
+    {
+        public string? Id { get; set; }
+
+        public int Sequence { get; set; }
+    }
 
     private static string IdOf(Activity stored) => stored.Id ?? throw new InvalidOperationException("A stored activity always has an id.");
 

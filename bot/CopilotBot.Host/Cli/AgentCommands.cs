@@ -51,7 +51,7 @@ internal static class AgentCommands
             DateTimeOffset now = runtime.Clock.GetUtcNow();
             var mine = (await runtime.Workspace.Interventions.ListAsync(null, ct)).Where(i => i.CreatedBy == AgentOptions.ActorId).ToList();
             AgentOptions o = await runtime.InterventionAgent.EffectiveOptionsAsync(ct);
-            await stdout.WriteLineAsync($"Agent: {(stopped ? "stopped" : "enabled")}; threshold {o.RiskThreshold:P0}, at most {o.MaxPerHour}/hour, cooldown {o.CooldownDays} days.");
+            await stdout.WriteLineAsync($"Agent: {(stopped ? "stopped" : "enabled")}; threshold {o.RiskThreshold:P0}, at most {o.MaxPerHour}/hour, cooldown {Quantity.Of(o.CooldownDays, "day")}.");
             await stdout.WriteLineAsync($"Interventions by the agent: {mine.Count} in total, {mine.Count(i => i.CreatedAt > now.AddHours(-1) && i.Status != InterventionStatus.PendingApproval)} in the last hour, {mine.Count(i => i.Status == InterventionStatus.PendingApproval)} awaiting approval.");
             return 0;
         }));

@@ -168,10 +168,21 @@ public static class CliApp
         var kind = new Argument<string>("kind") { Description = "accounts | users | usage | payments | conversations | tasks" };
         var file = new Option<string>("--file") { Description = "CSV (with header) or JSONL file.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var dateFormat = new Option<string?>("--date-format")
+        {
+            Description = "How the file writes dates with numbers only: dd/MM/yyyy (day first) or MM/dd/yyyy (month first). " +
+                "Without it, a date such as 03/04/2027 that reads two ways is refused.",
+        };
+        var replaceDemo = new Option<bool>("--replace-demo")
+        {
+            Description = "The workspace holds the demo portfolio: delete it first, so the workspace holds only your data.",
+        };
         var command = new Command("import", "Import real data; bad rows are reported by line and skipped, good rows upserted.");
         command.Arguments.Add(kind);
         command.Options.Add(file);
         command.Options.Add(json);
+        command.Options.Add(dateFormat);
+        command.Options.Add(replaceDemo);
         command.SetAction(async (parse, ct) => await Guard(stderr, async () =>
         {
             string kindText = parse.GetValue(kind) ?? string.Empty;
@@ -181,14 +192,20 @@ public static class CliApp
                 return 2;
             }
 
-            CopilotRuntime runtime = Open(parse, stderr);
             string path = parse.GetValue(file)!;
+            if (parse.GetValue(replaceDemo))
+            {
+                await ReplaceDemoAsync(parse, stdout, ct);
+            }
+
+            CopilotRuntime runtime = Open(parse, stderr, empty: parse.GetValue(replaceDemo));
+            bool demo = await runtime.Workspace.IsDemoAsync(ct);
             if (importKind is ImportKind.Usage or ImportKind.Payments && File.Exists(path) && EventParser.LooksLikeEvents(RowReader.Columns(path).ToList()))
             {
                 return await ImportEventsAsync(runtime, path, parse.GetValue(json), stdout, stderr, ct);
             }
 
-            var importer = new WorkspaceImporter(runtime.Workspace, runtime.Today);
+            var importer = new WorkspaceImporter(runtime.Workspace, runtime.Today) { DateFormat = parse.GetValue(dateFormat) };
             var progress = new ConsoleProgress($"Importing {importKind.ToString().ToLowerInvariant()}", stderr == Console.Error ? null : stderr);
             ImportReport report = await importer.ImportAsync(
                 importKind, parse.GetValue(file)!, new Progress<ImportProgress>(p => progress.Report(p.Fraction)), ct);
@@ -207,13 +224,14 @@ public static class CliApp
                     inserted = report.Inserted,
                     updated = report.Updated,
                     rejected = report.Rejected,
+                    demo,
                     errors = report.Errors.Select(e => new { line = e.Line, message = e.Message }),
                 }));
             }
             else
             {
                 await stdout.WriteLineAsync(
-                    $"Imported {report.Inserted + report.Updated} {importKind.ToString().ToLowerInvariant()} rows from {report.File} " +
+                    $"Imported {Quantity.Of(report.Inserted + report.Updated, ImportNoun(importKind))} from {report.File} " +
                     $"({report.Inserted} new, {report.Updated} updated, {report.Rejected} rejected) in {report.Elapsed.TotalSeconds:0.0}s.");
                 foreach (ImportRowError e in report.Errors.Take(50))
                 {
@@ -222,8 +240,13 @@ public static class CliApp
 
                 if (report.Errors.Count > 50)
                 {
-                    await stdout.WriteLineAsync($"  … and {report.Errors.Count - 50} more problems (use --json for all).");
+                    await stdout.WriteLineAsync($"  … and {Quantity.Of(report.Errors.Count - 50, "more problem")} (use --json for all).");
                 }
+            }
+
+            if (demo)
+            {
+                await stderr.WriteLineAsync(DemoNotice(runtime.Workspace.Directory));
             }
 
             if (importKind == ImportKind.Conversations && report.Inserted + report.Updated > 0)
@@ -323,8 +346,8 @@ public static class CliApp
         else
         {
             await stdout.WriteLineAsync(
-                $"Imported {applied + payments} events from {Path.GetFullPath(path)} ({applied} usage, {payments} payments, {duplicates} already stored, " +
-                $"{errors.Count} rejected) in {started.Elapsed.TotalSeconds:0.0}s; {rescored} accounts rescored, {alerts} alerts raised" +
+                $"Imported {Quantity.Of(applied + payments, "event")} from {Path.GetFullPath(path)} ({applied} usage, {Quantity.Of(payments, "payment")}, {duplicates} already stored, " +
+                $"{errors.Count} rejected) in {started.Elapsed.TotalSeconds:0.0}s; {Quantity.Of(rescored, "account")} rescored, {Quantity.Of(alerts, "alert")} raised" +
                 (alerts > 0 ? " (the running bot delivers them within a minute)." : "."));
             foreach ((int line, string message) in errors.Take(50))
             {
@@ -405,6 +428,7 @@ public static class CliApp
             }
             else
             {
+                await stdout.WriteLineAsync($"{"ID",-18} {"NAME",-18} {"ROLE",-9} {"MANAGER",-18} MAPPED FROM");
                 foreach (User u in users)
                 {
                     string mapped = string.Join(", ", identities[u.Id].OrderBy(i => IdentityChannels.All.ToList().IndexOf(i.Channel)).Select(i => $"{i.Channel}:{i.ExternalId}"));
@@ -417,8 +441,104 @@ public static class CliApp
         return command;
     }
 
+    /// <summary>What one row of an import kind is, for sentences ("Imported 1 account", "2 usage months").</summary>
+    internal static string ImportNoun(ImportKind kind) => kind switch
+    {
+        ImportKind.Accounts => "account",
+        ImportKind.Users => "user",
+        ImportKind.Usage => "usage month",
+        ImportKind.Payments => "payment",
+        ImportKind.Conversations => "conversation",
+        ImportKind.Tasks => "task",
+        _ => "row",
+    };
+
+    /// <summary>Said after an import into a workspace that holds the generated demo portfolio.</summary>
+    internal static string DemoNotice(string directory) =>
+        $"Note: the workspace {directory} holds the demo portfolio (generated accounts, users and conversations), so your rows " +
+        "were mixed into it. To keep only your own data, import again with --replace-demo (it deletes the demo data first), " +
+        "or start a workspace for your data with `copilot workspace init --empty --workspace DIR`.";
+
+    /// <summary>
+    /// --replace-demo: deletes a SQLite workspace that holds the demo portfolio (its database, retrieval index and charts),
+    /// so the import that follows starts from an empty workspace for the user's own data. Refuses anything else.
+    /// </summary>
+    private static async Task ReplaceDemoAsync(ParseResult parse, TextWriter stdout, CancellationToken ct)
+    {
+        HostSettings settings = Settings(parse);
+        if (WorkspaceFactory.IsShared(EnvironmentConfiguration.Build()))
+        {
+            throw new WorkspaceException(
+                "--replace-demo deletes a SQLite workspace's demo data; this workspace is on PostgreSQL. Point Storage:ConnectionString " +
+                "at a new, empty database and start it with Copilot__EmptyWorkspace=true instead. Nothing was changed.");
+        }
+
+        string directory = Path.GetFullPath(settings.WorkspaceDirectory);
+        string database = Path.Combine(directory, CopilotWorkspace.DatabaseFileName);
+        if (!File.Exists(database))
+        {
+            return; // A new workspace: it is created empty below.
+        }
+
+        bool demo;
+        using (CopilotWorkspace existing = CopilotWorkspace.Open(directory))
+        {
+            demo = await existing.IsDemoAsync(ct);
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!demo)
+        {
+            throw new WorkspaceException(
+                $"The workspace {directory} holds imported data, not the demo portfolio: --replace-demo only deletes demo data. Nothing was changed.");
+        }
+
+        foreach (string file in new[] { database, database + "-wal", database + "-shm" }.Where(File.Exists))
+        {
+            File.Delete(file);
+        }
+
+        foreach (string folder in new[] { "memory", "charts", "models" }.Select(f => Path.Combine(directory, f)).Where(Directory.Exists))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        await stdout.WriteLineAsync($"Deleted the demo portfolio from {directory}; importing into an empty workspace for your own data.");
+    }
+
     private static Command WorkspaceCommand(TextWriter stdout, TextWriter stderr)
     {
+        var empty = new Option<bool>("--empty") { Description = "Start without the demo portfolio, for your own data." };
+        var init = new Command("init", "Create the workspace: with the demo portfolio, or empty for your own data (--empty).");
+        init.Options.Add(empty);
+        init.SetAction(async (parse, ct) => await Guard(stderr, async () =>
+        {
+            HostSettings settings = Settings(parse);
+            bool existed = !WorkspaceFactory.IsNew(settings.WorkspaceDirectory, EnvironmentConfiguration.Build());
+            CopilotRuntime runtime = Open(parse, stderr, empty: parse.GetValue(empty));
+            CopilotWorkspace ws = runtime.Workspace;
+            bool demo = await ws.IsDemoAsync(ct);
+            if (parse.GetValue(empty) && demo)
+            {
+                await stderr.WriteLineAsync(
+                    $"The workspace {ws.Directory} already holds the demo portfolio. Use another --workspace folder for your own data, " +
+                    "or import with --replace-demo to delete the demo data first.");
+                return 2;
+            }
+
+            string holds = demo
+                ? "the demo portfolio"
+                : $"{Quantity.Of(await ws.Accounts.CountAsync(ct), "account")} and {Quantity.Of((await ws.Users.ListAsync(ct)).Count, "user")}";
+            await stdout.WriteLineAsync($"{(existed ? "Workspace" : "Created workspace")} {ws.Directory}: {holds}.");
+            if (!demo && await ws.IsEmptyAsync(ct))
+            {
+                await stdout.WriteLineAsync(
+                    "Next: import users, accounts, usage and conversations (copilot import KIND --file F --workspace DIR), " +
+                    "then `copilot churn train` (README: \"Use your own data\").");
+            }
+
+            return 0;
+        }));
         var command = new Command("workspace", "Show where the workspace is and what it holds (creating and seeding it if empty).");
         command.SetAction(async (parse, ct) => await Guard(stderr, async () =>
         {
@@ -426,19 +546,29 @@ public static class CliApp
             CopilotWorkspace ws = runtime.Workspace;
             bool demo = await ws.IsDemoAsync(ct);
             await stdout.WriteLineAsync($"Workspace: {ws.Directory}");
-            await stdout.WriteLineAsync($"Data: {(demo ? "demo portfolio (seed " + await ws.Meta.GetAsync(WorkspaceKeys.DemoSeed, ct) + ", as of " + await ws.Meta.GetAsync(WorkspaceKeys.DemoAsOf, ct) + ")" : "imported")}");
+            await stdout.WriteLineAsync($"Data: {(demo ? "demo portfolio (seed " + await ws.Meta.GetAsync(WorkspaceKeys.DemoSeed, ct) + ", as of " + await ws.Meta.GetAsync(WorkspaceKeys.DemoAsOf, ct) + ")" : await ws.IsEmptyAsync(ct) ? "none yet (empty, for your own data)" : "imported")}");
             await stdout.WriteLineAsync($"Accounts: {await ws.Accounts.CountAsync(ct)}, conversations: {await ws.Conversations.CountAsync(ct)}, users: {(await ws.Users.ListAsync(ct)).Count}");
             await stdout.WriteLineAsync($"Data hash: {ws.DataHash()}");
             return 0;
         }));
+        command.Subcommands.Add(init);
         return command;
     }
 
-    private static CopilotRuntime Open(ParseResult parse, TextWriter stderr)
+    private static CopilotRuntime Open(ParseResult parse, TextWriter stderr, bool empty = false)
     {
-        HostSettings settings = Settings(parse);
         IConfiguration configuration = EnvironmentConfiguration.Build();
-        bool fresh = WorkspaceFactory.IsNew(settings.WorkspaceDirectory, configuration);
+        HostSettings settings = Settings(parse) with
+        {
+            EmptyWorkspace = empty || string.Equals(configuration[HostSettings.EmptyWorkspaceKey], "true", StringComparison.OrdinalIgnoreCase),
+        };
+        bool isNew = WorkspaceFactory.IsNew(settings.WorkspaceDirectory, configuration);
+        bool fresh = isNew && !settings.EmptyWorkspace;
+        if (isNew && settings.EmptyWorkspace)
+        {
+            stderr.WriteLine($"Creating an empty workspace in {Path.GetFullPath(settings.WorkspaceDirectory)} for your own data (no demo portfolio).");
+        }
+
         if (fresh)
         {
             stderr.WriteLine($"Creating workspace in {Path.GetFullPath(settings.WorkspaceDirectory)} with a demo portfolio (seed {settings.Seed}).");

@@ -31,9 +31,13 @@ internal static class TextRenderer
                         break;
                     case CardTable table:
                         var t2 = new Table().Border(TableBorder.Rounded);
-                        foreach (string column in table.Columns)
+                        // Only the column with the longest text wraps (between words); the others keep their width, so a
+                        // narrow terminal never splits a name mid-word ("Manufacturin g").
+                        int wraps = WrappingColumn(table);
+                        for (int c = 0; c < table.Columns.Count; c++)
                         {
-                            t2.AddColumn(Markup.Escape(column));
+                            var column = new TableColumn(Markup.Escape(table.Columns[c]));
+                            t2.AddColumn(c == wraps ? column : column.NoWrap());
                         }
 
                         foreach (IReadOnlyList<string> row in table.Rows)
@@ -65,5 +69,21 @@ internal static class TextRenderer
         {
             console.MarkupLine($"[grey]• {Markup.Escape(e.Id)} {Markup.Escape(e.Date)} {Markup.Escape(e.AccountId ?? string.Empty)}: {Markup.Escape(e.Snippet)}[/]");
         }
+    }
+
+    /// <summary>The column whose longest cell is longest: the free text that may wrap between words.</summary>
+    private static int WrappingColumn(CardTable table)
+    {
+        int best = 0, bestLength = -1;
+        for (int c = 0; c < table.Columns.Count; c++)
+        {
+            int length = table.Rows.Select(r => c < r.Count ? r[c].Length : 0).DefaultIfEmpty(0).Max();
+            if (length > bestLength)
+            {
+                (best, bestLength) = (c, length);
+            }
+        }
+
+        return best;
     }
 }

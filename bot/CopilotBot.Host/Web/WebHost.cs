@@ -22,7 +22,10 @@ public static class WebHost
     public static async Task<int> RunAsync(HostSettings cliSettings, string[] args)
     {
         WebApplication app = Build(cliSettings, args);
-        await app.RunAsync();
+        // The default address applies to serving only, never inside Build: an in-process test host (WebApplicationFactory
+        // with Kestrel on port 0) builds the same app and must not also bind 3978, which a running bot may hold.
+        bool urlsGiven = !string.IsNullOrEmpty(app.Configuration["urls"]) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS"));
+        await app.RunAsync(urlsGiven ? null : DefaultUrl);
         return 0;
     }
 
@@ -34,11 +37,6 @@ public static class WebHost
             ContentRootPath = AppContext.BaseDirectory,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
-        {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
-
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
 
         builder.Services.AddProblemDetails();
@@ -55,7 +53,8 @@ public static class WebHost
                 Now = config["Copilot:Now"] is { } now ? HostSettings.Resolve(null, now, null, null).Now : cliSettings.Now,
             };
             ILogger logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("CopilotBot");
-            bool fresh = WorkspaceFactory.IsNew(settings.WorkspaceDirectory, config);
+            bool empty = string.Equals(config[HostSettings.EmptyWorkspaceKey], "true", StringComparison.OrdinalIgnoreCase);
+            bool fresh = WorkspaceFactory.IsNew(settings.WorkspaceDirectory, config) && !empty;
             if (fresh)
             {
                 logger.LogInformation("Creating workspace in {Workspace} with the demo portfolio", Path.GetFullPath(settings.WorkspaceDirectory));

@@ -35,7 +35,8 @@ public sealed class ExtensionIndex
     });
 
     private readonly List<(Dictionary<int, double> Vector, string Intent)> _examples = [];
-    private readonly Dictionary<int, List<int>> _postings = [];
+    private readonly Dictionary<int, (int Example, double Weight)[]> _postings = [];
+    private readonly HashSet<int> _extensionTerms = [];
     private readonly Dictionary<string, int> _terms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RouterExtension> _extensions = new(StringComparer.Ordinal);
     private readonly double[] _idf;
@@ -68,22 +69,32 @@ public sealed class ExtensionIndex
         }
 
         _idf = df.Select(d => Math.Log((1.0 + documents.Count) / (1.0 + d)) + 1.0).ToArray();
+        var postings = new Dictionary<int, List<(int, double)>>();
         foreach ((List<int> terms, string intent) in documents)
         {
             if (Vector(terms) is { Count: > 0 } vector)
             {
                 int index = _examples.Count;
                 _examples.Add((vector, intent));
-                foreach (int t in vector.Keys)
+                foreach ((int t, double weight) in vector)
                 {
-                    if (!_postings.TryGetValue(t, out List<int>? list))
+                    if (!postings.TryGetValue(t, out List<(int, double)>? list))
                     {
-                        _postings[t] = list = [];
+                        postings[t] = list = [];
                     }
 
-                    list.Add(index);
+                    list.Add((index, weight));
+                    if (_extensions.ContainsKey(intent))
+                    {
+                        _extensionTerms.Add(t);
+                    }
                 }
             }
+        }
+
+        foreach ((int t, List<(int, double)> list) in postings)
+        {
+            _postings[t] = [.. list];
         }
     }
 
@@ -100,42 +111,54 @@ public sealed class ExtensionIndex
     public (RouterExtension Extension, double Score)? Match(IReadOnlyList<string> maskedWords)
     {
         Dictionary<int, double> query = Vector(Terms(maskedWords, grow: false));
-        if (query.Count == 0)
+
+        // Most questions share at most one word with every extension's examples: no match is possible (two shared terms are
+        // needed), so nothing is scored. Otherwise a dense pass over the postings, once per query term.
+        if (query.Keys.Count(_extensionTerms.Contains) < 2)
         {
             return null;
         }
 
-        var scores = new Dictionary<int, double>();
-        foreach ((int term, double weight) in query)
+        double[] scores = System.Buffers.ArrayPool<double>.Shared.Rent(_examples.Count);
+        int best = -1;
+        double score = 0, builtIn = 0;
+        try
         {
-            if (_postings.TryGetValue(term, out List<int>? examples))
+            Array.Clear(scores, 0, _examples.Count);
+            foreach ((int term, double weight) in query)
             {
-                foreach (int e in examples)
+                if (_postings.TryGetValue(term, out (int Example, double Weight)[]? examples))
                 {
-                    scores[e] = scores.GetValueOrDefault(e) + (weight * _examples[e].Vector[term]);
+                    foreach ((int e, double w) in examples)
+                    {
+                        scores[e] += weight * w;
+                    }
+                }
+            }
+
+            // The nearest extension example against the nearest built-in one: the extension may be a little further away
+            // (its few examples against the built-in functions' thousands), never much.
+            for (int e = 0; e < _examples.Count; e++)
+            {
+                double s = scores[e];
+                if (s <= 0)
+                {
+                    continue;
+                }
+
+                if (_extensions.ContainsKey(_examples[e].Intent))
+                {
+                    (best, score) = s > score ? (e, s) : (best, score);
+                }
+                else
+                {
+                    builtIn = Math.Max(builtIn, s);
                 }
             }
         }
-
-        if (scores.Count == 0)
+        finally
         {
-            return null;
-        }
-
-        // The nearest extension example against the nearest built-in one: the extension may be a little further away
-        // (its few examples against the built-in functions' thousands), never much.
-        (int best, double score) = (-1, 0.0);
-        double builtIn = 0;
-        foreach ((int e, double s) in scores)
-        {
-            if (_extensions.ContainsKey(_examples[e].Intent))
-            {
-                (best, score) = s > score ? (e, s) : (best, score);
-            }
-            else
-            {
-                builtIn = Math.Max(builtIn, s);
-            }
+            System.Buffers.ArrayPool<double>.Shared.Return(scores);
         }
 
         if (best < 0 || score + Margin < builtIn)
@@ -144,7 +167,6 @@ public sealed class ExtensionIndex
         }
 
         RouterExtension extension = _extensions[_examples[best].Intent];
-
         // One shared word ("soon") is not a match, however rare: the example and the question must share two terms.
         int shared = query.Keys.Count(_examples[best].Vector.ContainsKey);
         double needed = extension.HasSideEffects ? SideEffectThreshold : Threshold;

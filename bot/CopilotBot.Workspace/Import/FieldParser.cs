@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace CopilotBot.Workspace.Import;
 
@@ -6,9 +7,10 @@ namespace CopilotBot.Workspace.Import;
 /// Parses one row's fields, collecting every problem instead of stopping at the first,
 /// so a person fixing the file sees all of a row's mistakes at once.
 /// </summary>
-internal sealed class FieldParser(SourceRow row)
+internal sealed partial class FieldParser(SourceRow row, DateOrder dateOrder = DateOrder.Unstated)
 {
-    private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy/MM/dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-ddTHH:mm:ssK", "dd/MM/yyyy", "MM/dd/yyyy", "d MMM yyyy", "MMM d yyyy", "MMM d, yyyy"];
+    // Day/month-only dates (03/04/2027) are not here: NumericDate reads them, refusing the ones that read two ways.
+    private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy/MM/dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-ddTHH:mm:ssK", "d MMM yyyy", "MMM d yyyy", "MMM d, yyyy"];
 
     public List<string> Problems { get; } = [];
 
@@ -17,6 +19,9 @@ internal sealed class FieldParser(SourceRow row)
     public int Line => row.Line;
 
     public string? Optional(params string[] names) => row.Get(names);
+
+    /// <summary>Whether the file has any of these columns (a JSONL object: these keys), blank or not.</summary>
+    public bool Has(params string[] names) => names.Any(row.Fields.ContainsKey);
 
     public string Required(string label, params string[] names)
     {
@@ -158,6 +163,11 @@ internal sealed class FieldParser(SourceRow row)
             return d;
         }
 
+        if (!TryIsoDate(label, ref text))
+        {
+            return null;
+        }
+
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset dt))
         {
             return DateOnly.FromDateTime(dt.UtcDateTime);
@@ -204,6 +214,11 @@ internal sealed class FieldParser(SourceRow row)
             return null;
         }
 
+        if (!TryIsoDate(label, ref text))
+        {
+            return null;
+        }
+
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset at))
         {
             return at;
@@ -212,4 +227,59 @@ internal sealed class FieldParser(SourceRow row)
         Problems.Add($"'{label}' is '{text}'; expected a timestamp like 2026-11-21T14:02:00Z");
         return null;
     }
+
+    /// <summary>
+    /// Rewrites a date written with numbers only (03/04/2027, 3.4.27, optionally followed by a time) as ISO, in the
+    /// order the import stated; without one, a date that reads two ways is a problem (never a guess). Anything else is
+    /// left as it is. False when it added a problem.
+    /// </summary>
+    private bool TryIsoDate(string label, ref string text)
+    {
+        Match m = NumericDate().Match(text);
+        if (!m.Success)
+        {
+            return true;
+        }
+
+        int a = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), b = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+        int year = int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
+        year = year < 100 ? 2000 + year : year;
+        (int day, int month) = dateOrder switch
+        {
+            DateOrder.DayFirst => (a, b),
+            DateOrder.MonthFirst => (b, a),
+            _ when a > 12 && b <= 12 => (a, b),
+            _ when b > 12 && a <= 12 => (b, a),
+            _ when a == b => (a, b),
+            _ => (0, 0),
+        };
+        if (day == 0)
+        {
+            string dayFirst = new DateTime(year, b, a, 0, 0, 0, DateTimeKind.Unspecified).ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+            string monthFirst = new DateTime(year, a, b, 0, 0, 0, DateTimeKind.Unspecified).ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+            Problems.Add($"'{label}' is '{text}', which reads as {dayFirst} or {monthFirst}; write dates as {year:0000}-{b:00}-{a:00} " +
+                "(year-month-day), or say how the file writes them: --date-format dd/MM/yyyy (day first) or --date-format MM/dd/yyyy (month first)");
+            return false;
+        }
+
+        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            Problems.Add($"'{label}' is '{text}', which is not a date" + (dateOrder == DateOrder.Unstated ? string.Empty : $" in the stated format ({(dateOrder == DateOrder.DayFirst ? "day" : "month")} first)"));
+            return false;
+        }
+
+        text = $"{year:0000}-{month:00}-{day:00}{m.Groups[4].Value}";
+        return true;
+    }
+
+    [GeneratedRegex(@"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?![\d])(.*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex NumericDate();
+}
+
+/// <summary>How an import's numeric dates are written (its <c>--date-format</c>); unstated means ambiguous ones are refused.</summary>
+public enum DateOrder
+{
+    Unstated,
+    DayFirst,
+    MonthFirst,
 }

@@ -16,6 +16,12 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
 {
     private const int BatchSize = 2000;
 
+    /// <summary>
+    /// How the file writes dates with numbers only (<c>dd/MM/yyyy</c> or <c>MM/dd/yyyy</c>; any separator). Without it,
+    /// a date such as 03/04/2027 that reads two ways is refused rather than guessed.
+    /// </summary>
+    public string? DateFormat { get; init; }
+
     public async Task<ImportReport> ImportAsync(
         ImportKind kind,
         string path,
@@ -27,6 +33,7 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
             throw new WorkspaceException($"File not found: {path}");
         }
 
+        DateOrder dateOrder = ParseDateFormat(DateFormat);
         CheckColumns(kind, path);
         var stopwatch = Stopwatch.StartNew();
         var errors = new List<ImportRowError>();
@@ -48,17 +55,23 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
             if (item.Error is { } readError)
             {
                 errors.Add(readError);
+                if (kind == ImportKind.Conversations && item.Row?.Get(ImportColumns.ConversationId) is { } unreadConversation)
+                {
+                    // One unreadable row of a conversation skips the whole conversation, as a bad field does.
+                    FailConversation(unreadConversation, readError.Line, conversations, conversationOrder, errors);
+                }
+
                 continue;
             }
 
             SourceRow row = item.Row!;
             if (kind == ImportKind.Conversations)
             {
-                AddConversationRow(row, lookups, conversations, conversationOrder, errors);
+                AddConversationRow(row, lookups, conversations, conversationOrder, errors, dateOrder);
             }
             else
             {
-                var fields = new FieldParser(row);
+                var fields = new FieldParser(row, dateOrder);
                 object? record = kind switch
                 {
                     ImportKind.Accounts => ParseAccount(fields, lookups),
@@ -74,10 +87,12 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
                     continue;
                 }
 
+                // A column the file does not have keeps what is stored (an upsert changes only the file's columns).
+                record = await KeepStoredColumnsAsync(record, fields, lookups, cancellationToken);
                 batch.Add(record);
                 if (record is Account a)
                 {
-                    lookups.AccountIds.Add(a.Id);
+                    lookups.AddAccount(a);
                 }
                 else if (record is User u)
                 {
@@ -108,7 +123,7 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
                     continue;
                 }
 
-                batch.Add(builder.Build());
+                batch.Add(await KeepStoredConversationColumnsAsync(builder, cancellationToken));
                 if (batch.Count >= BatchSize / 4)
                 {
                     inserted += await WriteAsync(kind, batch, cancellationToken);
@@ -134,6 +149,130 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
         errors.Sort((x, y) => x.Line.CompareTo(y.Line));
         return new ImportReport(kind, path, rows, inserted, total - inserted, errors, stopwatch.Elapsed);
     }
+
+    /// <summary>dd/MM/yyyy (day first) or MM/dd/yyyy (month first), any separator; null or ISO (yyyy-MM-dd) states nothing.</summary>
+    private static DateOrder ParseDateFormat(string? format)
+    {
+        string f = (format ?? string.Empty).Trim();
+        if (f.Length == 0 || f.StartsWith('y') || f.StartsWith('Y'))
+        {
+            return DateOrder.Unstated;
+        }
+
+        if (f.StartsWith('d') || f.StartsWith('D'))
+        {
+            return DateOrder.DayFirst;
+        }
+
+        if (f.StartsWith('M') || f.StartsWith('m'))
+        {
+            return DateOrder.MonthFirst;
+        }
+
+        throw new WorkspaceException($"--date-format is '{format}'; expected dd/MM/yyyy (day first) or MM/dd/yyyy (month first). Nothing was imported.");
+    }
+
+    /// <summary>The parsed record, with every optional column the file does not have taken from the stored record.</summary>
+    private async Task<object> KeepStoredColumnsAsync(object record, FieldParser f, Lookups lookups, CancellationToken cancellationToken)
+    {
+        switch (record)
+        {
+            case Account a when lookups.Accounts.TryGetValue(a.Id, out Account? old):
+                return a with
+                {
+                    Industry = f.Has("industry", "sector") ? a.Industry : old.Industry,
+                    OwnerId = f.Has("owner", "ownerid", "csm", "owneremail") ? a.OwnerId : old.OwnerId,
+                    RenewalDate = f.Has("renewaldate", "renewal") ? a.RenewalDate : old.RenewalDate,
+                    SignupDate = f.Has("signupdate", "signup", "startdate") ? a.SignupDate : old.SignupDate,
+                    Seats = f.Has("seats", "licenses") ? a.Seats : old.Seats,
+                    Status = f.Has("status") ? a.Status : old.Status,
+                    ChurnedOn = f.Has("churnedon", "churndate") ? a.ChurnedOn : old.ChurnedOn,
+                };
+            case User u when lookups.Users.TryGetValue(u.Id, out User? old):
+                return u with
+                {
+                    Email = f.Has("email") ? u.Email : old.Email,
+                    ManagerId = f.Has("manager", "managerid") ? u.ManagerId : old.ManagerId,
+                };
+            case UsageMonth m:
+                UsageMonth? storedMonth = (await StoredUsageAsync(m.AccountId, lookups, cancellationToken)).GetValueOrDefault(m.Month);
+                UsageMonth merged = storedMonth is null ? m : m with
+                {
+                    Logins = f.Has("logins") ? m.Logins : storedMonth.Logins,
+                    FeatureAdoption = f.Has("featureadoption", "adoption") ? m.FeatureAdoption : storedMonth.FeatureAdoption,
+                };
+                lookups.Usage[m.AccountId][m.Month] = merged;
+                return merged;
+            case Payment p:
+                // Stored payments are read once per account (not once per row: an import can have tens of thousands of rows).
+                if (!lookups.Payments.TryGetValue(p.AccountId, out Dictionary<string, Payment>? payments))
+                {
+                    payments = (await workspace.Activity.GetPaymentsAsync(p.AccountId, cancellationToken)).ToDictionary(x => x.Id, StringComparer.Ordinal);
+                    lookups.Payments[p.AccountId] = payments;
+                }
+
+                Payment? storedPayment = payments.GetValueOrDefault(p.Id);
+                if (storedPayment is null)
+                {
+                    return p;
+                }
+
+                bool hasPaid = f.Has("paiddate", "paid"), hasStatus = f.Has("status");
+                DateOnly? paid = hasPaid ? p.PaidDate : storedPayment.PaidDate;
+                PaymentStatus status = hasStatus || hasPaid ? (hasPaid && !hasStatus ? DerivedStatus(p.DueDate, paid) : p.Status) : storedPayment.Status;
+                return p with { PaidDate = paid, Status = status };
+            case CrmTask t:
+                CrmTask? storedTask = await workspace.Tasks.GetAsync(t.Id, cancellationToken);
+                return storedTask is null ? t : t with
+                {
+                    AccountId = f.Has("accountid", "account") ? t.AccountId : storedTask.AccountId,
+                    DueDate = f.Has("duedate", "due") ? t.DueDate : storedTask.DueDate,
+                    AssigneeId = f.Has("assignee", "assigneeid", "owner") ? t.AssigneeId : storedTask.AssigneeId,
+                    Status = f.Has("status") ? t.Status : storedTask.Status,
+                    CreatedAt = f.Has("createdat", "created") ? t.CreatedAt : storedTask.CreatedAt,
+                    CreatedBy = storedTask.CreatedBy,
+                    CompletedAt = f.Has("status") ? t.CompletedAt : storedTask.CompletedAt,
+                };
+            default:
+                return record;
+        }
+    }
+
+    private async Task<Dictionary<DateOnly, UsageMonth>> StoredUsageAsync(string accountId, Lookups lookups, CancellationToken cancellationToken)
+    {
+        if (!lookups.Usage.TryGetValue(accountId, out Dictionary<DateOnly, UsageMonth>? months))
+        {
+            months = (await workspace.Activity.GetUsageAsync(accountId, cancellationToken)).ToDictionary(u => u.Month);
+            lookups.Usage[accountId] = months;
+        }
+
+        return months;
+    }
+
+    private async Task<(SupportConversation, IReadOnlyList<ConversationTurn>)> KeepStoredConversationColumnsAsync(
+        ConversationBuilder builder, CancellationToken cancellationToken)
+    {
+        (SupportConversation conversation, IReadOnlyList<ConversationTurn> turns) = builder.Build();
+        SupportConversation? stored = await workspace.Conversations.GetAsync(conversation.Id, cancellationToken);
+        if (stored is null)
+        {
+            return (conversation, turns);
+        }
+
+        // Turns are replaced (the file holds the conversation's turns); the header keeps what the file does not say.
+        return (conversation with
+        {
+            AccountId = builder.Has("accountid") ? conversation.AccountId : stored.AccountId,
+            Topic = builder.Has("topic") ? conversation.Topic : stored.Topic,
+            Sentiment = builder.Has("sentiment") ? conversation.Sentiment : stored.Sentiment,
+            Channel = builder.Has("channel") ? conversation.Channel : stored.Channel,
+            Subject = builder.Has("subject") ? conversation.Subject : stored.Subject,
+        }, turns);
+    }
+
+    private PaymentStatus DerivedStatus(DateOnly due, DateOnly? paid) => paid is { } p
+        ? (p > due.AddDays(7) ? PaymentStatus.Late : PaymentStatus.Paid)
+        : (today > due.AddDays(7) ? PaymentStatus.Late : PaymentStatus.Open);
 
     private static void CheckColumns(ImportKind kind, string path)
     {
@@ -169,7 +308,7 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
         if (missing.Length > 0)
         {
             throw new WorkspaceException(
-                $"{path} is missing required column(s) {string.Join(", ", missing)} for a {kind.ToString().ToLowerInvariant()} import " +
+                $"{path} is missing the required {Quantity.Noun(missing.Length, "column")} {string.Join(", ", missing)} for importing {kind.ToString().ToLowerInvariant()} " +
                 $"(found: {string.Join(", ", columns)}). Nothing was imported.");
         }
     }
@@ -351,9 +490,10 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
         Lookups lookups,
         Dictionary<string, ConversationBuilder> conversations,
         List<string> order,
-        List<ImportRowError> errors)
+        List<ImportRowError> errors,
+        DateOrder dateOrder)
     {
-        var f = new FieldParser(row);
+        var f = new FieldParser(row, dateOrder);
         string id = f.Required("conversation_id", ImportColumns.ConversationId);
         string? account = f.Optional(ImportColumns.AccountId);
         if (account is not null && !lookups.AccountIds.Contains(account))
@@ -437,6 +577,34 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
         }
 
         builder.Add(row.Line, account, at, topic, sentiment, f.Optional("channel"), f.Optional("subject"), turns);
+        builder.NoteColumns(f);
+    }
+
+    /// <summary>Marks a conversation as not imported because of a line that could not be read at all.</summary>
+    private static void FailConversation(
+        string id,
+        int line,
+        Dictionary<string, ConversationBuilder> conversations,
+        List<string> order,
+        List<ImportRowError> errors)
+    {
+        if (!conversations.TryGetValue(id, out ConversationBuilder? builder))
+        {
+            builder = new ConversationBuilder(id);
+            conversations[id] = builder;
+            order.Add(id);
+        }
+
+        if (builder.Failed)
+        {
+            return;
+        }
+
+        builder.Failed = true;
+        foreach (int earlier in builder.Lines)
+        {
+            errors.Add(new ImportRowError(earlier, $"conversation '{id}' was not imported because line {line.ToString(CultureInfo.InvariantCulture)} cannot be read"));
+        }
     }
 
     /// <summary>Gathers a conversation's turns from however many rows they arrive in.</summary>
@@ -450,9 +618,31 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
         private string? _channel;
         private string? _subject;
 
+        private readonly HashSet<string> _columns = [];
+
         public bool Failed { get; set; }
 
         public List<int> Lines { get; } = [];
+
+        /// <summary>Whether any of the conversation's rows has the column (normalised name).</summary>
+        public bool Has(string column) => _columns.Contains(column);
+
+        public void NoteColumns(FieldParser f)
+        {
+            foreach ((string column, string[] names) in ColumnNames)
+            {
+                if (f.Has(names))
+                {
+                    _columns.Add(column);
+                }
+            }
+        }
+
+        private static readonly (string Column, string[] Names)[] ColumnNames =
+        [
+            ("accountid", ImportColumns.AccountId), ("topic", ["topic", "category"]), ("sentiment", ["sentiment"]),
+            ("channel", ["channel"]), ("subject", ["subject"]),
+        ];
 
         public void Add(
             int line,
@@ -506,6 +696,23 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
 
         public HashSet<string> AccountIds { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>Stored (and so far imported) accounts and users by id, to keep the columns a file does not have.</summary>
+        public Dictionary<string, Account> Accounts { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, User> Users { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Stored payments of the accounts an import has touched, by account and payment id.</summary>
+        public Dictionary<string, Dictionary<string, Payment>> Payments { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Stored usage of the accounts an import has touched, by account and month.</summary>
+        public Dictionary<string, Dictionary<DateOnly, UsageMonth>> Usage { get; } = new(StringComparer.Ordinal);
+
+        public void AddAccount(Account a)
+        {
+            AccountIds.Add(a.Id);
+            Accounts[a.Id] = a;
+        }
+
         /// <summary>Lookups that only know accounts (events name accounts, not users).</summary>
         public static Lookups ForAccounts(IEnumerable<string> accountIds)
         {
@@ -524,7 +731,7 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
 
             foreach (Account a in await workspace.Accounts.ListAsync(new AccountQuery(Status: null), cancellationToken))
             {
-                l.AccountIds.Add(a.Id);
+                l.AddAccount(a);
             }
 
             return l;
@@ -532,6 +739,7 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
 
         public void AddUser(User u)
         {
+            Users[u.Id] = u;
             _users[u.Id] = u.Id;
             _users.TryAdd(u.Email, u.Id);
             _users.TryAdd(u.Name, u.Id);

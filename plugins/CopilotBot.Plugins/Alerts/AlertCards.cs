@@ -48,7 +48,7 @@ public static class AlertCards
 
         return new Card($"Daily digest for {Format.Date(day)}: {alerts.Count} alert{(alerts.Count == 1 ? string.Empty : "s")}", body, [])
         {
-            FallbackText = $"{alerts.Count} alerts in today's digest",
+            FallbackText = $"{Quantity.Of(alerts.Count, "alert")} in today's digest",
         };
     }
 

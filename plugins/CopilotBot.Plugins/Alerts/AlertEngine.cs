@@ -115,7 +115,7 @@ public sealed class AlertEngine(
             if (last is { } l && (now - l).TotalDays >= options.InactiveDays)
             {
                 int days = (int)(now - l).TotalDays;
-                found.Add(new Candidate(AlertTriggers.Inactive, a, $"No logins from {a.Name} ({a.Id}) for {days} days.", Week(now)));
+                found.Add(new Candidate(AlertTriggers.Inactive, a, $"No logins from {a.Name} ({a.Id}) for {Quantity.Of(days, "day")}.", Week(now)));
             }
         }
 

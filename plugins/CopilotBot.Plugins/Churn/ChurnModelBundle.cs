@@ -34,7 +34,7 @@ public sealed record ChurnModelBundle(
             ["version"] = Version,
             ["trained_at"] = TrainedAt.ToString("O", CultureInfo.InvariantCulture),
             ["as_of"] = AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["metrics"] = JsonSerializer.SerializeToNode(Metrics, JsonSerializerOptions.Web),
+            ["metrics"] = JsonSerializer.SerializeToNode(Metrics, ChurnModelMetrics.Json),
             ["models"] = models,
         };
         return root.ToJsonString();
@@ -59,7 +59,7 @@ public sealed record ChurnModelBundle(
             DateTimeOffset.Parse((string)root["trained_at"]!, CultureInfo.InvariantCulture),
             DateOnly.ParseExact((string)root["as_of"]!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
             models,
-            root["metrics"].Deserialize<ChurnModelMetrics>(JsonSerializerOptions.Web)!);
+            root["metrics"].Deserialize<ChurnModelMetrics>(ChurnModelMetrics.Json)!);
     }
 }
 
@@ -82,6 +82,15 @@ public sealed record ChurnModelMetrics(
 
     /// <summary>Held-out reliability of the calibrated 90-day probabilities: per probability band, rows, mean predicted, observed rate.</summary>
     public IReadOnlyList<ReliabilityRow>? Reliability90 { get; init; }
+
+    /// <summary>
+    /// How the figures are stored: the web defaults, with NaN allowed, which is the held-out AUC when the held-out accounts
+    /// of a small workspace hold no churn (a workspace of one's own data can; the demo always has some).
+    /// </summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 }
 
 /// <summary>One band of a reliability table.</summary>

@@ -16,6 +16,6 @@ public sealed record ChurnModelInfo(int Version, DateTimeOffset TrainedAt, DateO
             stored.Version,
             stored.CreatedAt,
             DateOnly.ParseExact((string)summary["as_of"]!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-            summary["metrics"].Deserialize<ChurnModelMetrics>(JsonSerializerOptions.Web)!);
+            summary["metrics"].Deserialize<ChurnModelMetrics>(ChurnModelMetrics.Json)!);
     }
 }

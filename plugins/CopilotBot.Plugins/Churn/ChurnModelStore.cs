@@ -169,7 +169,7 @@ public sealed partial class ChurnModelStore(IModelStore store, string workspaceD
     private static string Summary(ChurnModelBundle bundle) => new JsonObject
     {
         ["as_of"] = bundle.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        ["metrics"] = JsonSerializer.SerializeToNode(bundle.Metrics, JsonSerializerOptions.Web),
+        ["metrics"] = JsonSerializer.SerializeToNode(bundle.Metrics, ChurnModelMetrics.Json),
     }.ToJsonString();
 
     [GeneratedRegex(@"^churn-v(\d+)\.json$")]

@@ -85,7 +85,7 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
         if (atRisk.Count == 0)
         {
             return new PluginResult($"No accounts {scope} are above {Format.Percent(minimum)} churn risk. " +
-                $"{matching.Count} accounts checked; the highest risk is {(matching.Count == 0 ? "—" : Format.Risk(matching.Max(m => m.Probability)))}.")
+                $"{Quantity.Of(matching.Count, "account")} checked; the highest risk is {(matching.Count == 0 ? "—" : Format.Risk(matching.Max(m => m.Probability)))}.")
             {
                 Data = new { count = 0, checked_accounts = matching.Count },
             };
@@ -113,7 +113,7 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
                 new CardAction("Draft email", "interventions.draft", new Dictionary<string, string> { ["account"] = first.Account.Id }),
                 new CardAction("Create task", "crm.create_task", new Dictionary<string, string> { ["account"] = first.Account.Id, ["title"] = $"Call {first.Account.Name}" }),
             ])
-        { FallbackText = $"{atRisk.Count} accounts at risk {scope}" };
+        { FallbackText = $"{Quantity.Of(atRisk.Count, "account")} at risk {scope}" };
         string text = (aboveThreshold == 0
                 ? $"No account {scope} is above {Format.Percent(minimum)} churn risk; these are the most likely. "
                 : $"{aboveThreshold} account{(aboveThreshold == 1 ? " is" : "s are")} at risk {scope} (expected ARR at risk {Format.Money(arrAtRisk)}). ") +
@@ -166,6 +166,8 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
 
         var up = r.Drivers.Where(d => d.Points > 0).Take(4).ToList();
         var down = r.Drivers.Where(d => d.Points < 0).Take(3).ToList();
+        // People are shown by name, not by their user id.
+        string ownerName = a.OwnerId is null ? "—" : (await users.GetAsync(a.OwnerId, cancellationToken))?.Name ?? a.OwnerId;
         var from = new DateTimeOffset(caller.Today.AddDays(-90).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var tickets = (await conversations.ListAsync(a.Id, from, null, cancellationToken))
             .OrderBy(c => c.Sentiment ?? 0).ThenByDescending(c => c.StartedAt).Take(3).ToList();
@@ -185,7 +187,7 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
         {
             new CardFacts([
                 ("Risk (90 days)", Format.Risk(r.Probability)), ("Urgency", AccountRisk.Badge(r.Urgency)),
-                ("ARR", Format.Money(a.Arr)), ("Tier", a.Tier.ToString()), ("Owner", a.OwnerId ?? "—"),
+                ("ARR", Format.Money(a.Arr)), ("Tier", a.Tier.ToString()), ("Owner", ownerName),
                 ("Renewal", a.RenewalDate is { } rd ? Format.Iso(rd) : "—"),
             ]),
         };

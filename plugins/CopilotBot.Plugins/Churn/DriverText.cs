@@ -57,7 +57,7 @@ public static class DriverText
             "days_to_renewal" => $"renewal in {Count(x)} days",
             "months_of_usage" => $"{Count(x)} months of usage history",
             "arr_log10" => $"ARR {Format.Money(Math.Pow(10, x))}",
-            "seats" => $"{Count(x)} seats",
+            "seats" => Count(x) + (Count(x) == "1" ? " seat" : " seats"),
             _ => $"{c.Feature.Replace('_', ' ')} = {x.ToString("0.##", CultureInfo.InvariantCulture)}",
         };
     }
@@ -65,12 +65,19 @@ public static class DriverText
     /// <summary>"usage fell 42% in 90 days (+18 pts)".</summary>
     public static string WithPoints(RiskDriver d) => $"{d.Text} ({Signed(d.Points)})";
 
-    public static string Signed(double points) =>
-        (points >= 0 ? "+" : "−") + Math.Abs(points).ToString("0", CultureInfo.InvariantCulture) + " pts";
+    public static string Signed(double points)
+    {
+        string n = Math.Abs(points).ToString("0", CultureInfo.InvariantCulture);
+        return (points >= 0 ? "+" : "−") + n + (n == "1" ? " pt" : " pts");
+    }
 
     private static string Pct(double fraction) => (fraction * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
-    private static string Points(double fraction) => (fraction * 100).ToString("0", CultureInfo.InvariantCulture) + " points";
+    private static string Points(double fraction)
+    {
+        string n = (fraction * 100).ToString("0", CultureInfo.InvariantCulture);
+        return n + (n is "1" or "-1" ? " point" : " points");
+    }
 
     private static string Count(double x) => x.ToString("0", CultureInfo.InvariantCulture);
 

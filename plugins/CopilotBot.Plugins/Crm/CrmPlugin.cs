@@ -58,7 +58,7 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
         }
 
         CrmTask task = await crm.CreateTaskAsync(a?.Id, taskTitle, dueOn, assigneeId, caller.User.Id, caller.Now, cancellationToken);
-        string owner = assigneeId == caller.User.Id ? "you" : assigneeId;
+        string owner = assigneeId == caller.User.Id ? "you" : (await users.GetAsync(assigneeId, cancellationToken))?.Name ?? assigneeId;
         var card = new Card(
             $"Task created: {task.Title}",
             [
@@ -136,14 +136,18 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
             }
         }
 
-        string what = f switch
+        // The noun agrees with the count: "1 overdue task", "3 tasks due this week".
+        string What(int n) => f switch
         {
-            "overdue" => "overdue tasks",
-            "due_this_week" or "this_week" or "week" => "tasks due this week",
-            "all" => "tasks",
-            _ => "open tasks",
+            "overdue" => Quantity.Noun(n, "overdue task"),
+            "due_this_week" or "this_week" or "week" => Quantity.Noun(n, "task") + " due this week",
+            "all" => Quantity.Noun(n, "task"),
+            _ => Quantity.Noun(n, "open task"),
         };
-        string whose = account is not null ? $" for {names.GetValueOrDefault(account, account)}" : assignee == caller.User.Id ? " (yours)" : assignee is null ? string.Empty : $" for {assignee}";
+        string what = What(2);
+        // People are shown by name, not by their user id.
+        Dictionary<string, string> people = (await users.ListAsync(cancellationToken)).ToDictionary(u => u.Id, u => u.Name, StringComparer.Ordinal);
+        string whose = account is not null ? $" for {names.GetValueOrDefault(account, account)}" : assignee == caller.User.Id ? " (yours)" : assignee is null ? string.Empty : $" for {people.GetValueOrDefault(assignee, assignee)}";
         if (visible.Count == 0)
         {
             return new PluginResult($"No {what}{whose}.") { Data = new { count = 0 } };
@@ -152,14 +156,14 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
         var rows = visible.Take(25).Select(t => (IReadOnlyList<string>)
         [
             t.Id, t.DueDate is { } d ? Format.Date(d) + (d < caller.Today && t.Status == TaskState.Open ? " (overdue)" : string.Empty) : "—",
-            t.AccountId is { } aid ? names.GetValueOrDefault(aid, aid) : "—", t.Title, t.AssigneeId ?? "—", t.Status == TaskState.Done ? "done" : "open",
+            t.AccountId is { } aid ? names.GetValueOrDefault(aid, aid) : "—", t.Title, t.AssigneeId is { } who ? people.GetValueOrDefault(who, who) : "—", t.Status == TaskState.Done ? "done" : "open",
         ]).ToList();
         var card = new Card(
-            $"{visible.Count} {what}{whose}",
+            $"{visible.Count} {What(visible.Count)}{whose}",
             [new CardTable(["Task", "Due", "Account", "Title", "Owner", "Status"], rows), new CardText(crm.DisplayName, Subtle: true)],
             []);
         int overdue = visible.Count(t => t.DueDate < caller.Today && t.Status == TaskState.Open);
-        return new PluginResult($"{visible.Count} {what}{whose}" + (overdue > 0 && f != "overdue" ? $", {overdue} overdue." : "."))
+        return new PluginResult($"{visible.Count} {What(visible.Count)}{whose}" + (overdue > 0 && f != "overdue" ? $", {overdue} overdue." : "."))
         {
             Cards = [card],
             AccountsShown = visible.Where(t => t.AccountId is not null).Select(t => t.AccountId!).Distinct().ToList(),
@@ -193,7 +197,7 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
             {
                 return PluginResult.Refuse(open.Count == 0
                     ? "There is no open task of yours for that account."
-                    : $"That account has {open.Count} open tasks ({string.Join(", ", open.Select(t => t.Id))}); which one is done?");
+                    : $"That account has {Quantity.Of(open.Count, "open task")} ({string.Join(", ", open.Select(t => t.Id))}); which one is done?");
             }
 
             task = open[0];

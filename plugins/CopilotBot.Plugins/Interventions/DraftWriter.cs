@@ -23,9 +23,14 @@ public sealed class DraftWriter(PromptLibrary prompts, IActivityStore activity, 
         bool usageFell = now is not null && before is not null && now.ActiveUsers < before.ActiveUsers * 0.85;
 
         var from = new DateTimeOffset(today.AddDays(-90).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var recent = (await conversations.ListAsync(account.Id, from, null, cancellationToken))
+        List<SupportConversation> all = [.. await conversations.ListAsync(account.Id, from, null, cancellationToken)];
+        var recent = all
+            .Where(c => !IsCancellation(c))
             .OrderBy(c => c.Sentiment ?? 0).ThenByDescending(c => c.StartedAt).Take(3)
             .OrderBy(c => c.StartedAt).ToList();
+        // The customer's own notice that they are leaving is not a support issue to "resolve" in a letter to them; it
+        // changes what the call is for instead.
+        bool leaving = all.Any(IsCancellation);
         var issues = recent.Select(c => new
         {
             date = c.StartedAt.ToString("d MMM", CultureInfo.InvariantCulture),
@@ -35,11 +40,10 @@ public sealed class DraftWriter(PromptLibrary prompts, IActivityStore activity, 
             .Count(p => p.DueDate >= today.AddDays(-180) && p.Status is PaymentStatus.Late or PaymentStatus.Failed);
         bool renewalSoon = account.RenewalDate is { } r && r >= today && r <= today.AddDays(90);
         User? owner = account.OwnerId is null ? null : await users.GetAsync(account.OwnerId, cancellationToken);
-        var topics = recent.Select(c => c.Topic).ToHashSet();
         string adoptionOffer = usageFell
             ? "I'd like to offer a short adoption workshop for your team to get everyone back up to speed."
             : "I'd like to make sure you're getting full value from the features you rely on.";
-        string callPurpose = topics.Contains("cancellation") || renewalSoon
+        string callPurpose = leaving || renewalSoon
             ? "I'd like to understand what would make the next year a clear success for you."
             : issues.Count > 0 ? "I'd like to make sure the issues your team raised are fully resolved and talk about what's next."
             : "I'd like to hear how things are going and where we can help.";
@@ -76,7 +80,7 @@ public sealed class DraftWriter(PromptLibrary prompts, IActivityStore activity, 
         facts.AddRange(recent.Select(c => $"{c.Id} ({c.StartedAt:yyyy-MM-dd}, {c.Topic})"));
         if (late > 0)
         {
-            facts.Add($"{late} late or failed payment(s) in 6 months");
+            facts.Add($"{Quantity.Of(late, "late or failed payment")} in 6 months");
         }
 
         if (renewalSoon)
@@ -86,4 +90,9 @@ public sealed class DraftWriter(PromptLibrary prompts, IActivityStore activity, 
 
         return new Draft(account, channel, subject, body, facts);
     }
+
+    private static bool IsCancellation(SupportConversation c) =>
+        string.Equals(c.Topic, "cancellation", StringComparison.OrdinalIgnoreCase)
+        || (c.Subject ?? string.Empty).Contains("cancel", StringComparison.OrdinalIgnoreCase)
+        || (c.Subject ?? string.Empty).Contains("non-renewal", StringComparison.OrdinalIgnoreCase);
 }

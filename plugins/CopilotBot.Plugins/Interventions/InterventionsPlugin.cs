@@ -175,7 +175,7 @@ public sealed class InterventionsPlugin(
             },
         ]).ToList();
         string text = dry
-            ? $"Dry run: {report.Decisions.Count} accounts above the threshold; would act on {report.Decisions.Count(d => d.Outcome == AgentOutcome.WouldAct)} and request approval for {report.Decisions.Count(d => d.Outcome == AgentOutcome.WouldQueueForApproval)} (Platinum). Nothing was written."
+            ? $"Dry run: {Quantity.Of(report.Decisions.Count, "account")} above the threshold; would act on {report.Decisions.Count(d => d.Outcome == AgentOutcome.WouldAct)} and request approval for {report.Decisions.Count(d => d.Outcome == AgentOutcome.WouldQueueForApproval)} (Platinum). Nothing was written."
             : $"Agent run: acted on {report.Acted} accounts, requested approval for {report.QueuedForApproval} Platinum accounts, skipped {report.Decisions.Count - report.Acted - report.QueuedForApproval}.";
         var card = new Card(dry ? "Intervention agent (dry run)" : "Intervention agent run", [new CardTable(["Account", "Tier", "Risk", "Urgency", "Decision"], rows)], []);
         var cards = rows.Count == 0 ? new List<Card>() : [card];
@@ -330,7 +330,7 @@ public sealed class InterventionsPlugin(
         var mine = (await interventions.ListAsync(null, cancellationToken)).Where(i => i.CreatedBy == AgentOptions.ActorId).ToList();
         int lastHour = mine.Count(i => i.CreatedAt > caller.Now.AddHours(-1) && i.Status != InterventionStatus.PendingApproval);
         int awaiting = mine.Count(i => i.Status == InterventionStatus.PendingApproval && i.CreatedAt >= caller.Now.AddHours(-options.ApprovalTtlHours));
-        string text = $"Agent {(stopped ? "stopped" : "enabled")}: threshold {Format.Percent(o.RiskThreshold)}, at most {o.MaxPerHour}/hour ({lastHour} in the last hour), cooldown {o.CooldownDays} days; {awaiting} approval request(s) waiting.";
+        string text = $"Agent {(stopped ? "stopped" : "enabled")}: threshold {Format.Percent(o.RiskThreshold)}, at most {o.MaxPerHour}/hour ({lastHour} in the last hour), cooldown {Quantity.Of(o.CooldownDays, "day")}; {Quantity.Of(awaiting, "approval request")} waiting.";
         return new PluginResult(text)
         {
             Cards = [new Card("Intervention agent", [new CardFacts([("State", stopped ? "stopped" : "enabled"), ("Threshold", Format.Percent(o.RiskThreshold)), ("Limit", $"{o.MaxPerHour}/hour"), ("Last hour", Format.Int(lastHour)), ("Awaiting approval", Format.Int(awaiting))])], [])],

@@ -79,7 +79,7 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
             .OrderByDescending(m => m.Delta * (double)m.Risk.Account.Arr).Take(5).Where(m => m.Delta > 0.05).ToList();
         var worstOwner = now.GroupBy(r => r.Account.OwnerId ?? "(no owner)").MaxBy(g => g.Sum(r => r.ArrAtRisk));
         string change = expectedBefore == 0 ? "n/a" : $"{(expected >= expectedBefore ? "+" : "−")}{Format.Money(Math.Abs(expected - expectedBefore))} vs 30 days ago";
-        string text = $"Expected ARR at risk {scope}: {Format.Money(expected)} ({change}) across {now.Count} accounts; " +
+        string text = $"Expected ARR at risk {scope}: {Format.Money(expected)} ({change}) across {Quantity.Of(now.Count, "account")}; " +
             $"{red} high-risk account{(red == 1 ? string.Empty : "s")} (≥{Format.Percent(RedThreshold)} risk) hold {Format.Money(redArr)} ARR. " +
             (worstOwner is not null && caller.Scope.OwnerIds is not { Count: 1 } ? $"Most at risk: {worstOwner.Key}'s book ({Format.Money(worstOwner.Sum(r => r.ArrAtRisk))}). " : string.Empty) +
             (movers.Count > 0 ? $"Biggest mover: {movers[0].Risk.Account.Name} (+{movers[0].Delta * 100:0} pts)." : string.Empty);
@@ -201,7 +201,7 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
         backtest.Reverse();
         double? backtestMae = checkedDates == 0 ? null : backtestPoints.Average(b => Math.Abs(b.Past.Expected - b.Actual));
         string text = $"Churned ARR {scope} over the next {days} days: likely {Format.Money(f.Expected)} " +
-            $"(90% interval {Format.MoneyRange(f.Low, f.High)}; best case {Format.Money(f.Low)}, worst case {Format.Money(f.High)}), from {now.Count} accounts. " +
+            $"(90% interval {Format.MoneyRange(f.Low, f.High)}; best case {Format.Money(f.Low)}, worst case {Format.Money(f.High)}), from {Quantity.Of(now.Count, "account")}. " +
             versusHistory + drivers + " " +
             (checkedDates > 0
                 ? $"Backtest ({(outOfSample ? "out of sample: each date scored by a model trained only on data before it" : "in sample")}): the actual churn fell inside the interval for {inside} of {checkedDates} past dates."

@@ -420,7 +420,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         {
             // The question names something ("baggage") that no conversation mentions: say so rather than list everything.
             var asked = KeywordScorer.Words(question ?? string.Empty).Where(w => query.Contains(w.Stem)).Select(w => w.Word).Distinct().Take(4);
-            return new PluginResult($"None of the {current.Items.Count} support conversations {scope} mention {string.Join(", ", asked)}.")
+            return new PluginResult($"None of the {Quantity.Of(current.Items.Count, "support conversation")} {scope} mention {string.Join(", ", asked)}.")
             {
                 Data = new { count = 0, searched = current.Items.Count, terms = query },
             };
@@ -466,7 +466,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         string text =
             $"{matched.Count} conversation{(matched.Count == 1 ? string.Empty : "s")} from {accountsCount} account{(accountsCount == 1 ? string.Empty : "s")} {scope}" +
             (keywordMatch ? $" mention {string.Join(", ", KeywordScorer.Words(question ?? string.Empty).Where(w => query.Contains(w.Stem)).Select(w => w.Word).Distinct().Take(4))}" : string.Empty) + ". " +
-            $"Negative: {Format.Percent(negShare)} (previous {(days == 1 ? "day" : days + " days")}: {Format.Percent(baseShare)}{(keywordMatch ? $", {baselineItems.Count} conversations" : string.Empty)}). " +
+            $"Negative: {Format.Percent(negShare)} (previous {(days == 1 ? "day" : days + " days")}: {Format.Percent(baseShare)}{(keywordMatch ? $", {Quantity.Of(baselineItems.Count, "conversation")}" : string.Empty)}). " +
             $"Top topics: {string.Join(", ", topics)}. " +
             (evidence.Count > 0 ? $"Most relevant: \"{evidence[0].Snippet}\" ({evidence[0].Id}, {evidence[0].Date})." : string.Empty) +
             (indexDown ? " " + IndexDownNote : string.Empty);
@@ -547,7 +547,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         string spikeText = spikes.Count == 0
             ? "No spikes against the baseline."
             : "Spikes: " + string.Join("; ", spikes.Select(s => $"{Format.Iso(s.Key)} ({s.Value.Count(i => i.Conversation.Sentiment < NegativeBelow)} negative, mostly {s.Value.GroupBy(i => i.Conversation.Topic).OrderByDescending(g => g.Count()).First().Key?.Replace('_', ' ')})")) + ".";
-        string text = $"{slice.Items.Count} conversations {Describe(account, topic, start, end, slice.AccountNames)}, by {(daily ? "day" : "week")}: " +
+        string text = $"{Quantity.Of(slice.Items.Count, "conversation")} {Describe(account, topic, start, end, slice.AccountNames)}, by {(daily ? "day" : "week")}: " +
             $"on average {mean:0.0} negative per {(daily ? "day" : "week")}. {spikeText}";
         var body = new List<CardElement>();
         CardChart? chart = TrendChart.Build(

@@ -74,7 +74,7 @@ public sealed class JwtValidationTests(AuthorityFixture fixture) : IClassFixture
         BotTokenValidator anonymous = fixture.Validator(appId: null);
 
         BotAuthResult local = await anonymous.AuthenticateAsync(null, Activity(serviceUrl: "http://localhost:56150/_connector"));
-        BotAuthResult withHs256Header = await anonymous.AuthenticateAsync("Bearer " + Authority.Mint(OpenIdTestAuthority.ChannelClaims(), alg: "HS256"), Activity(serviceUrl: "http://127.0.0.1:3978/"));
+        BotAuthResult withHs256Header = await anonymous.AuthenticateAsync("Bearer " + Authority.Mint(OpenIdTestAuthority.ChannelClaims(), alg: "HS256"), Activity(serviceUrl: "http://127.0.0.1:5101/"));
         BotAuthResult remote = await anonymous.AuthenticateAsync(null, Activity(serviceUrl: "https://evil.example.com/"));
 
         Assert.True(local.Succeeded && local.Anonymous);

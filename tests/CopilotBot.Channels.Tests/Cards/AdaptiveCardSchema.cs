@@ -4,7 +4,7 @@ using NJsonSchema;
 namespace CopilotBot.Channels.Tests.Cards;
 
 /// <summary>
-/// Validates rendered cards against the saved Adaptive Cards 1.5 JSON schema (shared/specs/adaptive-card.schema.json,
+/// Validates rendered cards against the saved Adaptive Cards 1.5 JSON schema (tests/Fixtures/adaptive-card.schema.json,
 /// draft-06) with NJsonSchema. The schema's root has <c>additionalProperties: false</c> and does not know Teams' host
 /// extension <c>msteams</c> (<c>{"width":"Full"}</c>, documented by Teams and in protocols.md 2); that one property is removed
 /// before validating, everything else must pass as is.
@@ -26,20 +26,8 @@ public static class AdaptiveCardSchema
         Assert.True(errors.Count == 0, "Card does not validate against the 1.5 schema:\n" + string.Join("\n", errors) + "\n" + card.ToJsonString());
     }
 
-    /// <summary>shared/ sits next to the repository (here and in CI); walk up from the test binaries to find it.</summary>
-    public static string Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "specs", "adaptive-card.schema.json");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("shared/specs/adaptive-card.schema.json was not found above " + AppContext.BaseDirectory);
-    }
+    /// <summary>The schema is vendored in the repository (tests/Fixtures, MIT, from microsoft/AdaptiveCards).</summary>
+    public static string Locate() => Fixtures.Path("adaptive-card.schema.json");
 
     private static string Describe(NJsonSchema.Validation.ValidationError error) => error switch
     {

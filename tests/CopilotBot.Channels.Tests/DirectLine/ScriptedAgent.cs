@@ -42,6 +42,12 @@ public sealed class ScriptedAgent
             case (null, "slow"):
                 await Gate.Task.WaitAsync(cancellationToken);
                 return TurnReply.Plain("Finally done.");
+            case (null, "stream") when request.Partial is { } partial:
+                // A model-written reply as it arrives, with markup a model (or a quoted customer) might write.
+                await partial("Three accounts", cancellationToken);
+                await partial("Three accounts need you: [verify](http://evil.example/phish)", cancellationToken);
+                await Gate.Task.WaitAsync(cancellationToken);
+                return TurnReply.Plain("Three accounts need you today.");
             case (null, "boom"):
                 throw new InvalidOperationException("scripted failure");
             case (null, "help"):

@@ -28,7 +28,8 @@ public sealed class HttpFuzzTests(SeededWorkspaceFixture fixture) : IDisposable
     public async Task EveryEndpoint_RefusesBadBodiesWithA4xx_StoresNothing_AndKeepsServing()
     {
         await using WebApplicationFactory<Program> factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseSetting("urls", "http://127.0.0.1:0").UseSetting("Copilot:Workspace", _directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today)
+            .UseSetting("urls", "http://127.0.0.1:0") // a free port: the bot itself may be running on 3978
+            .UseSetting("Copilot:Workspace", _directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today)
             .UseSetting("Events:ApiKey", EventsKey).UseSetting("Slack:SigningSecret", SlackSecret).UseSetting("Slack:BotToken", "xoxb-fuzz")
             .UseSetting("Slack:ApiBaseUrl", "http://127.0.0.1:9/").UseSetting("RateLimits:TurnsPerMinute", "0")
             .ConfigureLogging(l => l.AddProvider(_logs)));

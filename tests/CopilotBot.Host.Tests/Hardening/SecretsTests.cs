@@ -45,7 +45,8 @@ public sealed class SecretsTests(SeededWorkspaceFixture fixture) : IDisposable
 
         await using WebApplicationFactory<Program> factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("Copilot:Workspace", _directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today)
+            b.UseSetting("urls", "http://127.0.0.1:0") // a free port: the bot itself may be running on 3978
+                .UseSetting("Copilot:Workspace", _directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today)
                 .UseSetting("Bot:MicrosoftAppId", "00000000-0000-0000-0000-00000000b07a").UseSetting("Bot:OpenIdMetadataUrl", "http://127.0.0.1:9/openid")
                 .UseSetting("Llm:Endpoint", llm.Urls.First() + "/v1").UseSetting("Llm:ChatModel", "test-model").UseSetting("Llm:MaxRetries", "0")
                 .UseSetting("Logging:LogLevel:Default", "Trace")
@@ -104,6 +105,7 @@ public sealed class SecretsTests(SeededWorkspaceFixture fixture) : IDisposable
     public async Task BodiesOverTheLimit_Get413WithAClearMessage(string path)
     {
         await using WebApplicationFactory<Program> factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("urls", "http://127.0.0.1:0") // a free port: the bot itself may be running on 3978
             .UseSetting("Copilot:Workspace", _directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today)
             .UseSetting("Slack:SigningSecret", "s").ConfigureLogging(l => l.ClearProviders()));
         factory.UseKestrel(0);

@@ -144,8 +144,8 @@ public sealed class SecurityIssueTests(SeededWorkspaceFixture fixture) : IDispos
         using HttpClient client = host.CreateClient();
         using HttpClient configuredClient = configured.CreateClient();
 
-        HttpResponseMessage rebound = await client.SendAsync(WithHost(Ask(), "evil.example:3978"), CancellationToken.None);
-        HttpResponseMessage local = await client.SendAsync(WithHost(Ask(), "localhost:3978"), CancellationToken.None);
+        HttpResponseMessage rebound = await client.SendAsync(WithHost(Ask(), "evil.example:5101"), CancellationToken.None);
+        HttpResponseMessage local = await client.SendAsync(WithHost(Ask(), "localhost:5101"), CancellationToken.None);
         HttpResponseMessage loopback = await client.SendAsync(Ask(), CancellationToken.None);
         HttpResponseMessage allowed = await configuredClient.SendAsync(WithHost(Ask(), "bot.internal.example"), CancellationToken.None);
         HttpResponseMessage notAllowed = await configuredClient.SendAsync(WithHost(Ask(), "evil.example"), CancellationToken.None);
@@ -168,8 +168,8 @@ public sealed class SecurityIssueTests(SeededWorkspaceFixture fixture) : IDispos
     [Fact]
     public void StartupWarning_NamesNonLoopbackAddresses_InAnonymousMode()
     {
-        Assert.Equal(["http://0.0.0.0:3978", "http://[::]:80", "http://+:5000", "http://bot.example.com:3978"],
-            LocalModeExposure.NonLoopback(["http://0.0.0.0:3978", "http://127.0.0.1:3978", "http://localhost:3978", "http://[::1]:1", "http://[::]:80", "http://+:5000", "http://bot.example.com:3978"]));
+        Assert.Equal(["http://0.0.0.0:5101", "http://[::]:80", "http://+:5000", "http://bot.example.com:5101"],
+            LocalModeExposure.NonLoopback(["http://0.0.0.0:5101", "http://127.0.0.1:5101", "http://localhost:5101", "http://[::1]:1", "http://[::]:80", "http://+:5000", "http://bot.example.com:5101"]));
     }
 
     [Fact]

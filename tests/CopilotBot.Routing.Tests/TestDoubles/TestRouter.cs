@@ -22,9 +22,6 @@ public static class TestRouter
 
     public static string EvalPath => Path.Combine(AppContext.BaseDirectory, "Data", "eval.jsonl");
 
-    /// <summary>CLINC150 from ../shared next to the repo; the tests need it (it is part of the workspace).</summary>
-    public static string ClincPath =>
-        TrainingData.FindSharedFile(AppContext.BaseDirectory, "data/clinc150/clinc150-train-val.json")
-        ?? throw new InvalidOperationException(
-            "shared/data/clinc150/clinc150-train-val.json was not found next to the folder holding CopilotBot.sln.");
+    /// <summary>CLINC150's train and validation splits (CC BY 3.0), vendored in tests/Fixtures: the router is trained on them.</summary>
+    public static string ClincPath => Fixtures.Path("clinc150-train-val.json");
 }

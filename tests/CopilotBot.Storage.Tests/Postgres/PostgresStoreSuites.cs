@@ -63,3 +63,7 @@ public sealed class PostgresChartImageStoreTests(PostgresProvider provider) : Ch
 [PostgresTests]
 [Trait("Category", "Integration")]
 public sealed class PostgresModelStoreTests(PostgresProvider provider) : ModelStoreContract(provider), IClassFixture<PostgresProvider>;
+
+[PostgresTests]
+[Trait("Category", "Integration")]
+public sealed class PostgresImportTests(PostgresProvider provider) : ImportContract(provider), IClassFixture<PostgresProvider>;

@@ -33,3 +33,5 @@ public sealed class SqliteRateLimitStoreTests(SqliteProvider provider) : RateLim
 public sealed class SqliteChartImageStoreTests(SqliteProvider provider) : ChartImageStoreContract(provider), IClassFixture<SqliteProvider>;
 
 public sealed class SqliteModelStoreTests(SqliteProvider provider) : ModelStoreContract(provider), IClassFixture<SqliteProvider>;
+
+public sealed class SqliteImportTests(SqliteProvider provider) : ImportContract(provider), IClassFixture<SqliteProvider>;

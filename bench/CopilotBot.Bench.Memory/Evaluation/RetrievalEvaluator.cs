@@ -1,4 +1,4 @@
-namespace CopilotBot.Memory.Tests.Evaluation;
+namespace CopilotBot.Memory.Bench.Evaluation;
 
 /// <summary>Mean precision@k of each retriever, plus a random baseline.</summary>
 public sealed record RetrievalScores(int Queries, double Hybrid, double Vector, double Keyword, double Random);

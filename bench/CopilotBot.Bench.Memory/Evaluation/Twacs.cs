@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace CopilotBot.Memory.Tests.Evaluation;
+namespace CopilotBot.Memory.Bench.Evaluation;
 
 /// <summary>
 /// Reads TwACS (real airline support conversations on Twitter; CC BY-NC-SA 4.0, tests and benchmarks only) from
-/// ../shared/data. The intent label becomes the conversation's topic; there are no accounts in the source.
+/// ../shared/data (the benches only; the tests read a small fixture). The intent label becomes the conversation's topic; there are no accounts in the source.
 /// </summary>
 public static class Twacs
 {
