@@ -145,12 +145,18 @@ public sealed class IntentRouter
             return BareAccount(extraction, previous);
         }
 
-        if (_extensions?.Match(extraction.Masked) is ({ } extension, double similarity))
+        IntentScore top = ranked[0];
+        bool sideEffect = IntentCatalog.SideEffecting.Contains(top.Intent);
+        double runnerUp = inScope.Count > 1 ? inScope[1].Score : 0;
+        bool confident = top.Intent != IntentCatalog.OutOfScopeLabel && (sideEffect
+            ? top.Score >= SideEffectThreshold
+            : top.Score >= RouteThreshold || (top.Score >= WeakRouteThreshold && top.Score - runnerUp >= WeakRouteMargin));
+
+        if (_extensions?.Match(extraction.Masked, builtInIsSure: confident) is ({ } extension, double similarity))
         {
             return BuildExtension(extension, similarity, extraction, context, previous);
         }
 
-        IntentScore top = ranked[0];
         if (top.Intent == IntentCatalog.OutOfScopeLabel)
         {
             return top.Score >= OutOfScopeThreshold || inScope[0].Score < ClarifyFloor
@@ -158,11 +164,6 @@ public sealed class IntentRouter
                 : ClarifyIntent(inScope, previous);
         }
 
-        bool sideEffect = IntentCatalog.SideEffecting.Contains(top.Intent);
-        double runnerUp = inScope.Count > 1 ? inScope[1].Score : 0;
-        bool confident = sideEffect
-            ? top.Score >= SideEffectThreshold
-            : top.Score >= RouteThreshold || (top.Score >= WeakRouteThreshold && top.Score - runnerUp >= WeakRouteMargin);
         if (!confident)
         {
             return ClarifyIntent(inScope, previous);

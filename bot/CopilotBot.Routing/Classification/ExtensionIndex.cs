@@ -107,8 +107,13 @@ public sealed class ExtensionIndex
 
     public IReadOnlyCollection<RouterExtension> Extensions => _extensions.Values;
 
-    /// <summary>The extension whose example is nearest to these masked words, when it is nearer than every built-in example and close enough.</summary>
-    public (RouterExtension Extension, double Score)? Match(IReadOnlyList<string> maskedWords)
+    /// <summary>
+    /// The extension whose example is nearest to these masked words, when it is close enough and no built-in example is
+    /// much nearer. <paramref name="builtInIsSure"/> is whether the built-in classifier would route the question itself:
+    /// when it would not (it would ask which function was meant, or call the question out of scope), a nearer built-in
+    /// example protects nothing, and the extension's own match decides.
+    /// </summary>
+    public (RouterExtension Extension, double Score)? Match(IReadOnlyList<string> maskedWords, bool builtInIsSure = true)
     {
         Dictionary<int, double> query = Vector(Terms(maskedWords, grow: false));
 
@@ -161,7 +166,7 @@ public sealed class ExtensionIndex
             System.Buffers.ArrayPool<double>.Shared.Return(scores);
         }
 
-        if (best < 0 || score + Margin < builtIn)
+        if (best < 0 || (builtInIsSure && score + Margin < builtIn))
         {
             return null;
         }
