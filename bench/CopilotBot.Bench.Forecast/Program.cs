@@ -9,15 +9,15 @@ using CopilotBot.Workspace.Domain;
 // a model trained only on what was known that day forecasts the churned ARR of the next 90 days (the same out-of-sample
 // path the bot's backtest takes); the bench prints how often the 90% interval held the actual churn, and the forecast's
 // mean absolute error against a naive forecast (the ARR churned in the 90 days before the date).
-//   dotnet run -c Release --project bench/CopilotBot.Bench.Forecast -- [seeds=5] [dates=6]
+//   dotnet run -c Release --project bench/CopilotBot.Bench.Forecast -- [seeds=5] [dates=12]
 int seeds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
-int dates = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 6;
+int dates = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 12;
 const int Horizon = 90;
 var asOf = new DateOnly(2026, 11, 21);
-var rows = new List<(ulong Seed, DateOnly At, double Expected, double Low, double High, double Actual, double Naive)>();
+var rows = new List<Row>();
 var watch = Stopwatch.StartNew();
 Console.WriteLine($"Forecast bench: {seeds} demo portfolios × {dates} dates, {Horizon}-day horizon, 90% intervals, out-of-sample models.");
-Console.WriteLine("seed  date        expected     90% interval              actual    naive     inside");
+Console.WriteLine("seed  date        expected     account-level interval    actual    naive     inside");
 for (int s = 0; s < seeds; s++)
 {
     ulong seed = 42 + ((ulong)s * 1000);
@@ -32,32 +32,66 @@ for (int s = 0; s < seeds; s++)
         conversations[a.Id].OrderBy(c => c.StartedAt).ToList())).ToList();
     for (int k = 0; k < dates; k++)
     {
-        DateOnly at = asOf.AddDays(-Horizon - (30 * k));
-        IReadOnlyList<(Account Account, double Probability)>? scored = ChurnRiskService.ScoreOutOfSample(histories, at, Horizon);
-        if (scored is null)
+        DateOnly at = asOf.AddDays(-Horizon - (PortfolioPlugin.BacktestSpacingDays * k));
+        IReadOnlyList<(Account Account, double Probability)> scored = ChurnRiskService.ScoreOutOfSample(histories, at, Horizon);
+        if (scored.Count == 0)
         {
+            Console.WriteLine($"{seed,-5} {at:yyyy-MM-dd}  too little history then to train a model");
             continue;
         }
 
-        ForecastDistribution f = ChurnForecast.Simulate(scored.Select(x => (x.Probability, (double)x.Account.Arr)).ToList());
+        var inputs = scored.Select(x => (x.Probability, (double)x.Account.Arr)).ToList();
+        ForecastDistribution f = ChurnForecast.Simulate(inputs);
         double actual = scored.Where(x => x.Account.ChurnedOn is { } c && c > at && c <= at.AddDays(Horizon)).Sum(x => (double)x.Account.Arr);
         double naive = portfolio.Accounts.Where(a => a.ChurnedOn is { } c && c > at.AddDays(-Horizon) && c <= at).Sum(a => (double)a.Arr);
-        rows.Add((seed, at, f.Expected, f.Low, f.High, actual, naive));
+        rows.Add(new Row(seed, at, inputs, f, actual, naive));
         bool inside = actual >= f.Low && actual <= f.High;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{seed,-5} {at:yyyy-MM-dd}  {Money(f.Expected),9}  {Money(f.Low),9} – {Money(f.High),-9}      {Money(actual),9} {Money(naive),9}  {(inside ? "yes" : "no")}"));
     }
 }
 
-double coverage = rows.Count(r => r.Actual >= r.Low && r.Actual <= r.High) / (double)Math.Max(1, rows.Count);
-double mae = rows.Average(r => Math.Abs(r.Expected - r.Actual));
-double naiveMae = rows.Average(r => Math.Abs(r.Naive - r.Actual));
-double below = rows.Count(r => r.Actual < r.Low) / (double)Math.Max(1, rows.Count);
-double above = rows.Count(r => r.Actual > r.High) / (double)Math.Max(1, rows.Count);
+// Three ways to size the interval, each scored on the same forecasts:
+//  account-level: independent Bernoulli trials only (what the bot showed before);
+//  other portfolios: the model-error spread σ measured on every other seed's backtest (never this portfolio's outcomes);
+//  as the bot does it: σ measured on this portfolio's own earlier forecasts whose 90 days had ended by the date (at
+//  least three; dates without three such forecasts are left out of this line).
+ForecastOutcome Outcome(Row r) => new(r.F.Expected, r.F.StdDev, r.Actual);
+var accountLevel = rows.Select(r => (r, r.F)).ToList();
+var otherPortfolios = rows.Select(r => (r, ChurnForecast.Simulate(r.Inputs, modelError: ChurnForecast.ModelError([.. rows.Where(o => o.Seed != r.Seed).Select(Outcome)]) ?? 0))).ToList();
+var otherPortfoliosBias = rows.Select(r => (r, ChurnForecast.Measure([.. rows.Where(o => o.Seed != r.Seed).Select(Outcome)]) is { } m
+    ? ChurnForecast.Simulate(r.Inputs, modelError: m.Spread, modelBias: m.Bias) : r.F)).ToList();
+var ownHistory = rows.Select(r => (r, Past: rows.Where(o => o.Seed == r.Seed && o.At.AddDays(Horizon) <= r.At).Select(Outcome).ToList()))
+    .Where(x => x.Past.Count >= 3)
+    .Select(x => (x.r, ChurnForecast.Simulate(x.r.Inputs, modelError: ChurnForecast.ModelError(x.Past)!.Value))).ToList();
+
 Console.WriteLine();
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"90% interval coverage: {coverage:P1} of {rows.Count} forecasts (target 85–95%); actual below the interval {below:P1}, above it {above:P1}."));
+Report("account-level only", accountLevel);
+Report("σ from other portfolios", otherPortfolios);
+Report("bias and σ from other portfolios", otherPortfoliosBias);
+Report("σ from own earlier forecasts", ownHistory);
+double mae = rows.Average(r => Math.Abs(r.F.Expected - r.Actual));
+double naiveMae = rows.Average(r => Math.Abs(r.Naive - r.Actual));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Mean absolute error: forecast {Money(mae)}, naive trailing 90-day churn {Money(naiveMae)} (forecast / naive = {mae / naiveMae:0.00})."));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Mean actual churned ARR per 90 days {Money(rows.Average(r => r.Actual))}, mean forecast {Money(rows.Average(r => r.Expected))}; {watch.Elapsed.TotalSeconds:0} s."));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Mean actual churned ARR per 90 days {Money(rows.Average(r => r.Actual))}, mean forecast {Money(rows.Average(r => r.F.Expected))}; {watch.Elapsed.TotalSeconds:0} s."));
 return 0;
 
+static void Report(string name, List<(Row Row, ForecastDistribution F)> scored)
+{
+    if (scored.Count == 0)
+    {
+        Console.WriteLine($"90% interval coverage, {name}: no forecasts qualify.");
+        return;
+    }
+
+    double coverage = scored.Count(x => x.Row.Actual >= x.F.Low && x.Row.Actual <= x.F.High) / (double)scored.Count;
+    double below = scored.Count(x => x.Row.Actual < x.F.Low) / (double)scored.Count;
+    double above = scored.Count(x => x.Row.Actual > x.F.High) / (double)scored.Count;
+    double width = scored.Average(x => (x.F.High - x.F.Low) / Math.Max(1, x.F.Expected));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"90% interval coverage, {name,-30}: {coverage,6:P1} of {scored.Count,3} forecasts (target 85–95%); below {below:P1}, above {above:P1}; mean width {width:P0} of the expectation; σ {scored.Average(x => x.F.ModelError):0.00}."));
+}
+
 static string Money(double v) => v >= 1_000_000 ? (v / 1_000_000).ToString("0.00", CultureInfo.InvariantCulture) + "M" : (v / 1_000).ToString("0", CultureInfo.InvariantCulture) + "k";
+
+internal sealed record Row(ulong Seed, DateOnly At, List<(double Probability, double Arr)> Inputs, ForecastDistribution F, double Actual, double Naive);

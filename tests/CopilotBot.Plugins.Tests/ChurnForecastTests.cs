@@ -60,6 +60,31 @@ public sealed class ChurnForecastTests
         Assert.Equal(1_120_000, f.High);
     }
 
+    [Fact]
+    public void ModelError_IsUnknownBelowThreePastForecasts_AndNoneWhenTheyMissedOnlyByChance()
+    {
+        var exact = new List<ForecastOutcome> { new(1_000_000, 200_000, 1_050_000), new(900_000, 200_000, 850_000), new(1_100_000, 200_000, 1_100_000) };
+
+        Assert.Null(ChurnForecast.ModelError(exact.Take(2).ToList()));
+        Assert.Equal(0, ChurnForecast.ModelError(exact)!.Value, 6);
+    }
+
+    [Fact]
+    public void ModelError_GrowsWithMissesBeyondChance_AndWidensTheIntervalAroundTheSameExpectation()
+    {
+        var missed = new List<ForecastOutcome> { new(1_000_000, 100_000, 2_500_000), new(1_000_000, 100_000, 400_000), new(1_000_000, 100_000, 1_900_000), new(1_000_000, 100_000, 600_000) };
+        var accounts = Enumerable.Range(0, 400).Select(i => (0.05 + (i % 7 * 0.02), 20_000.0 + (i * 300))).ToList();
+
+        double sigma = ChurnForecast.ModelError(missed)!.Value;
+        ForecastDistribution independent = ChurnForecast.Simulate(accounts);
+        ForecastDistribution widened = ChurnForecast.Simulate(accounts, modelError: sigma);
+
+        Assert.InRange(sigma, 0.5, 1.5);
+        Assert.Equal(independent.Expected, widened.Expected, 6);
+        Assert.True(widened.High - widened.Low > 2 * (independent.High - independent.Low), $"{widened.Low}–{widened.High} against {independent.Low}–{independent.High}");
+        Assert.Equal(sigma, widened.ModelError);
+    }
+
     [Theory]
     [InlineData(30, 0.2, 0.5, 0.2)]
     [InlineData(90, 0.2, 0.5, 0.5)]

@@ -103,6 +103,9 @@ public sealed class TrustNumberTests(DemoWorkspaceFixture fixture) : IClassFixtu
         Assert.Equal(4, data.GetProperty("history").GetArrayLength());
         Assert.Contains("× the average 90-day churn of the last 4 periods", result.Text, StringComparison.Ordinal);
         Assert.Contains("out of sample", result.Text, StringComparison.Ordinal);
+        // The six past forecasts size the model's own error, and today's interval carries it.
+        Assert.True(data.GetProperty("model_error").GetDouble() > 0, "model error measured on the backtest");
+        Assert.Contains("today's interval adds the model's own error measured on them", result.Text, StringComparison.Ordinal);
         Assert.True(data.GetProperty("buckets").GetArrayLength() >= 1);
         Assert.Equal(5, data.GetProperty("top_accounts").GetArrayLength());
         Assert.Contains(result.Cards[0].Body.OfType<CardTable>(), t => t.Columns[0] == "Largest contributions");

@@ -94,7 +94,8 @@ public interface IChurnRiskProvider
 
     /// <summary>
     /// Each account active on a past date with its probability of churning within <paramref name="horizonDays"/>, by a
-    /// model trained only on what was known on that date (an out-of-sample backtest); null when the provider cannot train.
+    /// model trained only on what was known on that date (an out-of-sample backtest); empty when too little was known then
+    /// to train one, null when the provider cannot train.
     /// </summary>
     Task<IReadOnlyList<(Account Account, double Probability)>?> ScoreOutOfSampleAsync(DateOnly date, int horizonDays, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<(Account Account, double Probability)>?>(null);

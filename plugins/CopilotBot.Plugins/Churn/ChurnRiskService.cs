@@ -100,12 +100,21 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
         return await Task.Run(() => lazy.Value, cancellationToken);
     }
 
-    /// <summary>Trains on what was known on <paramref name="date"/> and scores the accounts active then; null with too little history.</summary>
-    public static IReadOnlyList<(Account Account, double Probability)>? ScoreOutOfSample(IReadOnlyList<AccountHistory> histories, DateOnly date, int horizonDays)
+    /// <summary>Days of usage history a model needs before its training labels start: a quarter of features to learn from.</summary>
+    public const int MinimumFeatureDays = 90;
+
+    /// <summary>
+    /// Trains on what was known on <paramref name="date"/> and scores the accounts active then; empty when too little was
+    /// known then to train a model worth testing: fewer than five churns, or usage history shorter than the label window
+    /// plus <see cref="MinimumFeatureDays"/> (its training rows would be read off months with no usage recorded yet).
+    /// </summary>
+    public static IReadOnlyList<(Account Account, double Probability)> ScoreOutOfSample(IReadOnlyList<AccountHistory> histories, DateOnly date, int horizonDays)
     {
-        if (histories.Count(h => h.Account.ChurnedOn is { } c && c <= date) < 5)
+        DateOnly? firstUsage = histories.SelectMany(h => h.Usage.Take(1)).Select(u => (DateOnly?)u.Month).Min();
+        if (histories.Count(h => h.Account.ChurnedOn is { } c && c <= date) < 5 ||
+            firstUsage is null || firstUsage.Value.AddDays(horizonDays + MinimumFeatureDays) > date)
         {
-            return null;
+            return [];
         }
 
         GbdtModel model = new WorkspaceChurnTrainer(BacktestOptions).TrainAsOf(histories, date, horizonDays);

@@ -14,8 +14,14 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
     /// <summary>Accounts at or above this 90-day risk count as red.</summary>
     public const double RedThreshold = 0.5;
 
-    /// <summary>Past dates a forecast is backtested on, 30 days apart.</summary>
+    /// <summary>Past dates a forecast is backtested on, <see cref="BacktestSpacingDays"/> apart.</summary>
     public const int BacktestDates = 6;
+
+    /// <summary>
+    /// Days between backtest dates: a fortnight, so six dates fit in a history of a year and a half's quarters (each date
+    /// needs its 90 days to have ended, and a model trained on what was known then).
+    /// </summary>
+    public const int BacktestSpacingDays = 15;
 
     [KernelFunction("summary")]
     [Description("ARR at risk (expected: probability × ARR, and ARR of high-risk accounts) by tier, region, industry, owner or urgency bucket, with change against last month and top movers.")]
@@ -131,12 +137,53 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
 
         int days = horizonDays switch { null => 90, <= 30 => 30, <= 90 => 90, _ => 180 };
         var now = (await risk.ScoreAsync(cancellationToken)).Where(filter).ToList();
-        ForecastDistribution f = ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(days, r.Within30, r.Probability), (double)r.Account.Arr)).ToList());
+        var all = (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken)).ToDictionary(a => a.Id);
+        // Backtest, out of sample: on each of six past dates, a model trained only on what was known then forecast the
+        // next period, against the ARR that actually churned in it.
+        var backtest = new List<IReadOnlyList<string>>();
+        var backtestPoints = new List<(DateOnly At, ForecastDistribution Past, double Actual)>();
+        var outcomes = new List<ForecastOutcome>();
+        int inside = 0, checkedDates = 0;
+        bool outOfSample = true;
+        for (int k = 0; k < BacktestDates && days <= 90; k++)
+        {
+            DateOnly at = risk.Today.AddDays(-days - (BacktestSpacingDays * k));
+            IReadOnlyList<(Account Account, double Probability)>? then = await risk.ScoreOutOfSampleAsync(at, days, cancellationToken);
+            if (then is null)
+            {
+                // A provider that cannot train (a test double): the current model on past data, said to be in sample.
+                outOfSample = false;
+                then = (await risk.ScoreAsOfAsync(at, cancellationToken)).Select(r => (r.Account, ChurnForecast.WithinDays(days, r.Within30, r.Probability))).ToList();
+            }
+
+            var scoped = then.Where(t => filter(new AccountRisk(t.Account, t.Probability, Urgency.Later, []))).ToList();
+            if (scoped.Count == 0)
+            {
+                continue;
+            }
+
+            ForecastDistribution past = ChurnForecast.Simulate(scoped.Select(t => (t.Probability, (double)t.Account.Arr)).ToList());
+            double actual = scoped.Where(t => all.TryGetValue(t.Account.Id, out Account? a) && a.ChurnedOn is { } c && c > at && c <= at.AddDays(days)).Sum(t => (double)t.Account.Arr);
+            bool hit = actual >= past.Low && actual <= past.High;
+            inside += hit ? 1 : 0;
+            checkedDates++;
+            backtest.Add([Format.Iso(at), Format.Money(past.Expected), Format.MoneyRange(past.Low, past.High), Format.Money(actual), hit ? "inside" : "outside"]);
+            backtestPoints.Add((at, past, actual));
+            outcomes.Add(new ForecastOutcome(past.Expected, past.StdDev, actual));
+        }
+
+        backtestPoints.Reverse();
+        backtest.Reverse();
+        double? backtestMae = checkedDates == 0 ? null : backtestPoints.Average(b => Math.Abs(b.Past.Expected - b.Actual));
+
+        // The model's own error, measured on those past forecasts (beyond account-level chance), widens today's interval.
+        double? measuredError = ChurnForecast.ModelError(outcomes);
+        double modelError = measuredError ?? 0;
+        ForecastDistribution f = ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(days, r.Within30, r.Probability), (double)r.Account.Arr)).ToList(), modelError: modelError);
         var horizons = new[] { 30, 90, 180 }.Select(h => (Days: h, F: h == days ? f
-            : ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(h, r.Within30, r.Probability), (double)r.Account.Arr)).ToList()))).ToList();
+            : ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(h, r.Within30, r.Probability), (double)r.Account.Arr)).ToList(), modelError: modelError))).ToList();
 
         // Against history: the ARR that churned in each of the last four periods of the same length, in the same scope.
-        var all = (await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken)).ToDictionary(a => a.Id);
         var inScope = all.Values.Where(a => filter(new AccountRisk(a, 0, Urgency.Later, []))).ToList();
         var history = Enumerable.Range(1, 4).Select(k =>
         {
@@ -165,46 +212,12 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
             $"and the {carriers.Count} largest contributions {Format.Percent(carried / f.Expected)} (" +
             string.Join(", ", carriers.Take(3).Select(c => $"{c.Risk.Account.Name}: {Format.Risk(ChurnForecast.WithinDays(days, c.Risk.Within30, c.Risk.Probability))} of {Format.Money(c.Risk.Account.Arr)}")) + ").";
 
-        // Backtest, out of sample: on each of six past dates, a model trained only on what was known then forecast the
-        // next period, against the ARR that actually churned in it.
-        var backtest = new List<IReadOnlyList<string>>();
-        var backtestPoints = new List<(DateOnly At, ForecastDistribution Past, double Actual)>();
-        int inside = 0, checkedDates = 0;
-        bool outOfSample = true;
-        for (int k = 0; k < BacktestDates && days <= 90; k++)
-        {
-            DateOnly at = risk.Today.AddDays(-days - (30 * k));
-            IReadOnlyList<(Account Account, double Probability)>? then = await risk.ScoreOutOfSampleAsync(at, days, cancellationToken);
-            if (then is null)
-            {
-                // A provider that cannot train (a test double): the current model on past data, said to be in sample.
-                outOfSample = false;
-                then = (await risk.ScoreAsOfAsync(at, cancellationToken)).Select(r => (r.Account, ChurnForecast.WithinDays(days, r.Within30, r.Probability))).ToList();
-            }
-
-            var scoped = then.Where(t => filter(new AccountRisk(t.Account, t.Probability, Urgency.Later, []))).ToList();
-            if (scoped.Count == 0)
-            {
-                continue;
-            }
-
-            ForecastDistribution past = ChurnForecast.Simulate(scoped.Select(t => (t.Probability, (double)t.Account.Arr)).ToList());
-            double actual = scoped.Where(t => all.TryGetValue(t.Account.Id, out Account? a) && a.ChurnedOn is { } c && c > at && c <= at.AddDays(days)).Sum(t => (double)t.Account.Arr);
-            bool hit = actual >= past.Low && actual <= past.High;
-            inside += hit ? 1 : 0;
-            checkedDates++;
-            backtest.Add([Format.Iso(at), Format.Money(past.Expected), Format.MoneyRange(past.Low, past.High), Format.Money(actual), hit ? "inside" : "outside"]);
-            backtestPoints.Add((at, past, actual));
-        }
-
-        backtestPoints.Reverse();
-        backtest.Reverse();
-        double? backtestMae = checkedDates == 0 ? null : backtestPoints.Average(b => Math.Abs(b.Past.Expected - b.Actual));
         string text = $"Churned ARR {scope} over the next {days} days: likely {Format.Money(f.Expected)} " +
             $"(90% interval {Format.MoneyRange(f.Low, f.High)}; best case {Format.Money(f.Low)}, worst case {Format.Money(f.High)}), from {Quantity.Of(now.Count, "account")}. " +
             versusHistory + drivers + " " +
             (checkedDates > 0
-                ? $"Backtest ({(outOfSample ? "out of sample: each date scored by a model trained only on data before it" : "in sample")}): the actual churn fell inside the interval for {inside} of {checkedDates} past dates."
+                ? $"Backtest ({(outOfSample ? "out of sample: each date scored by a model trained only on data before it" : "in sample")}): the actual churn fell inside the account-level interval for {inside} of {checkedDates} past dates" +
+                  (measuredError is { } e ? $"; today's interval adds the model's own error measured on them (±{Format.Percent(Math.Exp(1.645 * e) - 1)} at 90%)." : "; too few to measure the model's own error, so today's interval holds account-level chance only.")
                 : days > 90 ? "No backtest beyond 90 days (not enough history)." : string.Empty);
         var body = new List<CardElement>
         {
@@ -226,11 +239,12 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
         {
             body.Add(new CardText(outOfSample ? "How past forecasts compared (out of sample)" : "How past forecasts compared (in sample)", Emphasis: true));
             body.Add(PortfolioCharts.Backtest(backtestPoints, days));
-            body.Add(new CardTable(["Forecast made on", "Expected", "90% interval", "Actually churned", "Result"], backtest));
+            body.Add(new CardTable(["Forecast made on", "Expected", "90% interval (account-level)", "Actually churned", "Result"], backtest));
         }
 
         body.Add(new CardText(
-            $"Method: each account churns independently with its calibrated model probability (Bernoulli trial); the distribution of churned ARR is simulated with {f.Draws:N0} seeded draws." +
+            $"Method: each account churns with its calibrated model probability (Bernoulli trial); the distribution of churned ARR is simulated with {f.Draws:N0} seeded draws" +
+            (modelError > 0 ? $", each moving every account's odds by one shared factor whose spread (σ = {modelError:0.00} in log-odds) is how far the past forecasts below missed beyond chance." : ", accounts independent of each other.") +
             (outOfSample && backtest.Count > 0 ? " Each backtest date is scored by a model trained only on what was known that day." : string.Empty) +
             (days > 90 ? " Beyond 90 days a constant churn hazard is assumed." : string.Empty), Subtle: true));
         return new PluginResult(text)
@@ -240,7 +254,7 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
             Data = new
             {
                 horizon_days = days, expected = Math.Round(f.Expected), low = Math.Round(f.Low), median = Math.Round(f.Median), high = Math.Round(f.High), method = "monte_carlo", draws = f.Draws,
-                backtest_inside = inside, backtest_dates = checkedDates, backtest_out_of_sample = outOfSample && checkedDates > 0, backtest_mae = backtestMae is { } mae ? Math.Round(mae) : (double?)null,
+                model_error = Math.Round(modelError, 3), backtest_inside = inside, backtest_dates = checkedDates, backtest_out_of_sample = outOfSample && checkedDates > 0, backtest_mae = backtestMae is { } mae ? Math.Round(mae) : (double?)null,
                 past_mean = double.IsNaN(pastMean) ? (double?)null : Math.Round(pastMean),
                 history = history.Select(h => new { from = Format.Iso(h.From), to = Format.Iso(h.To), arr = Math.Round(h.Arr), accounts = h.Accounts }).ToList(),
                 buckets = byBucket.Select(b => new { bucket = b.Bucket, accounts = b.Accounts, expected = Math.Round(b.Expected) }).ToList(),
