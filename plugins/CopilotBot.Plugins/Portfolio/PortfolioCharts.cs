@@ -12,7 +12,7 @@ internal static class PortfolioCharts
     {
         var spec = new ChartSpec(
             ChartKind.Line,
-            "Expected churned ARR by horizon, with the 90% interval",
+            "Churned ARR by horizon, 90% interval",
             horizons.Select(h => $"{h.Days} days").ToList(),
             [new ChartSeries("Likely (expected)", horizons.Select(h => h.F.Expected).ToList())])
         {
