@@ -25,6 +25,10 @@ public static class ChartRenderer
     public static readonly Rgb BandColor = Rgb.Blend(Background, SeriesColors[0], 0.22);
 
     private const int Pad = 10;
+    private const int Swatch = BitmapFont.CapHeight - 2;
+
+    // Below the plot: clear of the lowest tick label, which is centred on its grid line.
+    private const int XLabelGap = (BitmapFont.CapHeight / 2) + 4;
     private const int MaxLabelChars = 16;
     private static readonly IReadOnlyList<Rgb> Palette = BuildPalette();
 
@@ -62,7 +66,7 @@ public static class ChartRenderer
         }
 
         top += BitmapFont.CapHeight / 2; // room for the top tick's label, centred on its line
-        int bottom = spec.Height - Pad - BitmapFont.LineHeight - 4;
+        int bottom = spec.Height - Pad - BitmapFont.LineHeight - XLabelGap;
         if (spec.Labels.Count == 0 || AllMissing(spec) || bottom - top < 20)
         {
             const string none = "No data";
@@ -113,7 +117,7 @@ public static class ChartRenderer
             }
         }
 
-        DrawXLabels(canvas, spec.Labels, xs, slot, bottom + 4);
+        DrawXLabels(canvas, spec.Labels, xs, slot, bottom + XLabelGap);
         return canvas;
     }
 
@@ -240,30 +244,30 @@ public static class ChartRenderer
             ChartSeries series = spec.Series[s];
             if (spec.Kind == ChartKind.Bar)
             {
-                entries.Add((series.Name, sx => canvas.FillRect(sx, y, sx + 8, y + 8, color), 8));
+                entries.Add((series.Name, sx => canvas.FillRect(sx, y + 1, sx + Swatch, y + 1 + Swatch, color), Swatch));
             }
             else
             {
-                entries.Add((series.Name, sx => canvas.Line(sx, y + 4, sx + 16, y + 4, 2, color, series.Dashed ? 4 : 0), 16));
+                entries.Add((series.Name, sx => canvas.Line(sx, y + (BitmapFont.CapHeight / 2), sx + 24, y + (BitmapFont.CapHeight / 2), 3, color, series.Dashed ? 5 : 0), 24));
             }
         }
 
         if (spec.Band is { } band)
         {
-            entries.Add((band.Name, sx => canvas.FillRect(sx, y, sx + 8, y + 8, BandColor), 8));
+            entries.Add((band.Name, sx => canvas.FillRect(sx, y + 1, sx + Swatch, y + 1 + Swatch, BandColor), Swatch));
         }
 
         foreach ((string name, Action<int> swatch, int swatchWidth) in entries)
         {
-            string label = Fit(name, limit - x - swatchWidth - 4);
+            string label = Fit(name, limit - x - swatchWidth - 6);
             if (label.Length == 0)
             {
                 break;
             }
 
             swatch(x);
-            canvas.Text(label, x + swatchWidth + 4, y, Ink);
-            x += swatchWidth + 4 + BitmapFont.Measure(label) + 14;
+            canvas.Text(label, x + swatchWidth + 6, y, Ink);
+            x += swatchWidth + 6 + BitmapFont.Measure(label) + 18;
         }
     }
 
@@ -357,7 +361,7 @@ public static class ChartRenderer
     {
         var fitted = labels.Select(l => Fit(l.Length > MaxLabelChars ? l[..(MaxLabelChars - 1)] + "…" : l, canvas.Width - (2 * Pad))).ToList();
         int widest = fitted.Max(l => BitmapFont.Measure(l));
-        int every = labels.Count == 1 ? 1 : Math.Max(1, (int)Math.Ceiling((widest + 8) / slot));
+        int every = labels.Count == 1 ? 1 : Math.Max(1, (int)Math.Ceiling((widest + 16) / slot));
         // Thinned from the latest backwards: the most recent point is the one people read first.
         for (int i = labels.Count - 1; i >= 0; i -= every)
         {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using CopilotBot.Charts;
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Cards;
 
@@ -20,6 +22,28 @@ public static class TestCards
             new CardAction("Cancel", "cancel", new Dictionary<string, string>(), "destructive"),
         ])
     { FallbackText = "Acme Corp churn risk" };
+
+    /// <summary>
+    /// Shaped like support.trends by day over six weeks: the conversations chart, then a table of six columns and a row a
+    /// day, which alone takes most of Teams' 28 KB, so the chart's inline image does not fit beside it.
+    /// </summary>
+    public static Card SupportTrendsDaily(int days = 42) => SupportTrends(Enumerable.Range(0, days).Select(i => new DateOnly(2026, 10, 11).AddDays(i)).ToList());
+
+    private static Card SupportTrends(List<DateOnly> days)
+    {
+        var counts = days.Select((_, i) => 40 + (int)(14 * Math.Sin(i * 0.7))).ToList();
+        var negative = days.Select((_, i) => 9 + (int)(4 * Math.Sin((i * 0.7) + 3))).ToList();
+        var chart = new CardChart(
+            new ChartSpec(
+                ChartKind.Line,
+                "Support conversations by day",
+                days.Select(d => d.ToString("MMM d", CultureInfo.InvariantCulture)).ToList(),
+                [new ChartSeries("Conversations", counts.Select(c => (double)c).ToList()), new ChartSeries("Negative", negative.Select(n => (double)n).ToList())]),
+            $"Line chart of support conversations and negative conversations per day from {days[0]:yyyy-MM-dd} to {days[^1]:yyyy-MM-dd}: busiest day {days[2]:yyyy-MM-dd} with 53.");
+        var rows = days.Select((d, i) => (IReadOnlyList<string>)
+            [d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), counts[i].ToString(CultureInfo.InvariantCulture), negative[i].ToString(CultureInfo.InvariantCulture), $"{100 * negative[i] / counts[i]}%", "billing dispute", i % 9 == 4 ? "▲ spike" : string.Empty]).ToList();
+        return new Card("Support trends (daily)", [chart, new CardTable(["Day", "Conversations", "Negative", "Negative %", "Top topic", ""], rows)], []);
+    }
 
     public static TurnReply Reply(params Card[] cards) =>
         new("Here is **Acme Corp**.", "churn.explain", new Dictionary<string, object?>(), cards, [], 0.9);

@@ -90,6 +90,44 @@ public sealed class ChartAnswerTests(DemoWorkspaceFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Daily_trends_over_a_month_keep_their_chart_and_it_stays_small()
+    {
+        var plugin = new SupportPlugin(fixture.Workspace.Conversations, fixture.Workspace.Accounts);
+
+        PluginResult result = await plugin.TrendsAsync(await AdminAsync(), from: "2026-10-22", to: "2026-11-21", granularity: "day");
+
+        Card card = Assert.Single(result.Cards);
+        CardChart chart = Assert.IsType<CardChart>(card.Body[0]);
+        Assert.Equal(31, chart.Spec.Labels.Count);
+        Assert.Equal("Support conversations by day", chart.Spec.Title);
+        Assert.InRange(chart.Png.Length, 500, 8 * 1024);
+    }
+
+    [Fact]
+    public async Task Cohorts_chart_churn_and_risk_per_group_as_the_table_gives_them()
+    {
+        var plugin = new PortfolioPlugin(fixture.Risk, fixture.Workspace.Accounts, fixture.Workspace.Activity);
+
+        PluginResult result = await plugin.CohortsAsync(await AdminAsync(), by: "tier");
+
+        Card card = Assert.Single(result.Cards);
+        CardChart chart = Assert.Single(card.Body.OfType<CardChart>());
+        CardTable table = card.Body.OfType<CardTable>().First();
+        Assert.True(card.Body.ToList().IndexOf(chart) < card.Body.ToList().IndexOf(table), "the chart comes before the table it draws");
+        Assert.Equal(ChartKind.Bar, chart.Spec.Kind);
+        Assert.Equal(ValueFormat.Percent, chart.Spec.Format);
+        Assert.Equal(["Platinum", "Gold", "Silver", "Bronze"], chart.Spec.Labels);
+        Assert.Equal(table.Rows.Select(r => r[0]), chart.Spec.Labels);
+        var data = System.Text.Json.JsonSerializer.SerializeToElement(result.Data).GetProperty("groups").EnumerateArray().ToList();
+        Assert.Equal(data.Select(g => g.GetProperty("churn_rate").GetDouble()), chart.Spec.Series[0].Values);
+        Assert.Equal(data.Select(g => g.GetProperty("mean_risk").GetDouble()), chart.Spec.Series[1].Values);
+        // The alt text says each group's figures in the table's own words.
+        Assert.All(table.Rows, row => Assert.Contains($"{row[0]} {row[2].Split(' ')[0]} churned, {row[3]} risk", chart.AltText, StringComparison.Ordinal));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, chart.Png.Take(4));
+        Assert.InRange(chart.Png.Length, 500, 8 * 1024);
+    }
+
+    [Fact]
     public async Task A_single_day_of_trends_has_no_chart_only_the_table()
     {
         var plugin = new SupportPlugin(fixture.Workspace.Conversations, fixture.Workspace.Accounts);

@@ -37,7 +37,7 @@ public sealed record InboundTurn(InboundKind Kind, TurnRequest? Request = null, 
 /// stripping, card clicks from both action paths (Execute invoke and Submit message) arriving as the same
 /// <c>Value = {"verb", ...data}</c>, and replies as message activities with Adaptive Card attachments or invoke bodies.
 /// </summary>
-public sealed class BotFrameworkAdapter(BotOptions? options = null)
+public sealed class BotFrameworkAdapter(BotOptions? options = null, ChartImageCache? charts = null)
 {
     /// <summary>Teams refuses larger activities with 413 (docs: ~100 KB UTF-16, older 40 KB); stay well under.</summary>
     public const int MaxActivityBytes = 80 * 1024;
@@ -94,10 +94,15 @@ public sealed class BotFrameworkAdapter(BotOptions? options = null)
     /// The reply as message activities addressed back to the sender: text (markdown) plus one Adaptive Card attachment per
     /// card. Cards are validated first; when text and cards together pass the size limit each card goes in its own activity.
     /// </summary>
+    /// <param name="chartUrl">
+    /// Where the client can fetch a chart that is too large to go inline (see <see cref="RenderCard"/>); by default the
+    /// bot's public URL when one is configured.
+    /// </param>
     /// <exception cref="CardValidationException">A card breaks a card rule or is too large to send on its own.</exception>
-    public IReadOnlyList<Activity> ToActivities(TurnReply reply, Activity inbound)
+    public IReadOnlyList<Activity> ToActivities(TurnReply reply, Activity inbound, Func<CardChart, string?>? chartUrl = null)
     {
-        var attachments = reply.Cards.Select(RenderCard).ToList();
+        chartUrl ??= charts?.PublicBaseUrl is null ? null : charts.PublicUrlFor;
+        var attachments = reply.Cards.Select(card => RenderCard(card, chartUrl)).ToList();
         Activity message = Message(inbound, reply.Text, attachments);
         if (Size(message) <= MaxActivityBytes)
         {
@@ -122,7 +127,7 @@ public sealed class BotFrameworkAdapter(BotOptions? options = null)
                 card = card with { Body = [new CardText(reply.Text), .. card.Body] };
             }
 
-            return new InvokeResponseBody(200, ActivityTypes.AdaptiveCardResponseType, RenderCard(card).Content);
+            return new InvokeResponseBody(200, ActivityTypes.AdaptiveCardResponseType, RenderCard(card, charts?.PublicBaseUrl is null ? null : charts.PublicUrlFor).Content);
         }
 
         return new InvokeResponseBody(200, ActivityTypes.MessageResponseType, string.IsNullOrWhiteSpace(reply.Text) ? "Done." : reply.Text);
@@ -146,12 +151,20 @@ public sealed class BotFrameworkAdapter(BotOptions? options = null)
 
     /// <summary>
     /// A card as an attachment, after the card rules (an invalid card is a bug: it is refused, not sent). Charts go inline
-    /// as data URIs; when that would pass the card size limit the images are left out and the card's tables stand alone.
+    /// as data URIs; when that would pass the card size limit they go by <paramref name="chartUrl"/> (a URL the client
+    /// fetches: the host's for Web Chat, the bot's public URL for Teams), and when there is none, or the card is too large
+    /// even so, each image gives way to a note with the chart's alt text (<see cref="AdaptiveCardRenderer.ChartNotShown"/>)
+    /// and the card's tables carry the numbers.
     /// </summary>
-    public static Attachment RenderCard(Card card)
+    public static Attachment RenderCard(Card card, Func<CardChart, string?>? chartUrl = null)
     {
         JsonObject content = AdaptiveCardRenderer.Render(card);
-        if (AdaptiveCardRenderer.HasCharts(card) && Encoding.UTF8.GetByteCount(content.ToJsonString()) > AdaptiveCardGuard.DefaultMaxCardBytes)
+        if (AdaptiveCardRenderer.HasCharts(card) && TooLarge(content) && chartUrl is not null)
+        {
+            content = AdaptiveCardRenderer.Render(card, chartUrl);
+        }
+
+        if (AdaptiveCardRenderer.HasCharts(card) && TooLarge(content))
         {
             content = AdaptiveCardRenderer.Render(card, _ => null);
         }
@@ -159,6 +172,8 @@ public sealed class BotFrameworkAdapter(BotOptions? options = null)
         AdaptiveCardGuard.Validate(content);
         return new Attachment(AdaptiveCardRenderer.ContentType, content);
     }
+
+    private static bool TooLarge(JsonObject card) => Encoding.UTF8.GetByteCount(card.ToJsonString()) > AdaptiveCardGuard.DefaultMaxCardBytes;
 
     public static int Size(Activity activity) => Encoding.UTF8.GetByteCount(ActivityJson.Serialize(activity));
 

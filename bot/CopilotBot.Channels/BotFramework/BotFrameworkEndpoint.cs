@@ -23,6 +23,7 @@ public sealed class BotFrameworkEndpoint
     private readonly IChannelWorkQueue _queue;
     private readonly IChannelUserResolver _users;
     private readonly BotFrameworkAdapter _adapter;
+    private readonly ChartImageCache? _charts;
     private readonly IConversationReferenceSink _references;
     private readonly ILogger _logger;
 
@@ -35,7 +36,8 @@ public sealed class BotFrameworkEndpoint
         IChannelWorkQueue queue,
         IChannelUserResolver? users = null,
         ILogger<BotFrameworkEndpoint>? logger = null,
-        IConversationReferenceSink? references = null)
+        IConversationReferenceSink? references = null,
+        ChartImageCache? charts = null)
     {
         _options = options;
         _validator = validator;
@@ -44,7 +46,8 @@ public sealed class BotFrameworkEndpoint
         _dedupe = dedupe;
         _queue = queue;
         _users = users ?? PassThroughUserResolver.Instance;
-        _adapter = new BotFrameworkAdapter(options);
+        _adapter = new BotFrameworkAdapter(options, charts);
+        _charts = charts;
         _references = references ?? NullConversationReferenceSink.Instance;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         if (options.IsAnonymous)
@@ -316,6 +319,12 @@ public sealed class BotFrameworkEndpoint
         {
             _logger.LogWarning("Activity {Id} has no serviceUrl; the reply cannot be delivered", inbound.Id);
             return;
+        }
+
+        if (_charts is not null)
+        {
+            // A chart too large to go inline goes by the bot's public URL: saved where every instance serves it first.
+            await _charts.PublishAsync(reply, cancellationToken);
         }
 
         IReadOnlyList<Activity> activities;

@@ -77,8 +77,18 @@ public sealed partial class ChartImageCache
             return null;
         }
 
+        return UrlFor(chart, PublicBaseUrl);
+    }
+
+    /// <summary>
+    /// Keeps the chart's PNG and returns its URL under <paramref name="baseUrl"/>: an address of this host its client can
+    /// reach, such as the origin the local Web Chat page was loaded from (which fetches the image from this host).
+    /// </summary>
+    /// <exception cref="ArgumentException">The chart's spec cannot be drawn.</exception>
+    public string UrlFor(CardChart chart, string baseUrl)
+    {
         Add(chart.Hash, chart.Png);
-        return PublicBaseUrl + RoutePrefix + chart.Hash + ".png";
+        return baseUrl.TrimEnd('/') + RoutePrefix + chart.Hash + ".png";
     }
 
     /// <summary>

@@ -28,12 +28,15 @@ public sealed class DirectLineBot
     private readonly DirectLineOptions _options;
     private readonly IChannelWorkQueue _queue;
     private readonly BotFrameworkAdapter _adapter = new();
+    private readonly ChartImageCache? _charts;
     private readonly ILogger _logger;
 
-    public DirectLineBot(DirectLineOptions options, IChannelWorkQueue queue, ILogger<DirectLineBot>? logger = null)
+    /// <param name="charts">Serves the charts too large to go inline, at the address the Web Chat page reached the host by; null: such a chart is described in words.</param>
+    public DirectLineBot(DirectLineOptions options, IChannelWorkQueue queue, ILogger<DirectLineBot>? logger = null, ChartImageCache? charts = null)
     {
         _options = options;
         _queue = queue;
+        _charts = charts;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Account = new ChannelAccount(options.BotId, options.BotName) { Role = "bot" };
     }
@@ -206,7 +209,7 @@ public sealed class DirectLineBot
         Attachment rendered;
         try
         {
-            rendered = BotFrameworkAdapter.RenderCard(card);
+            rendered = BotFrameworkAdapter.RenderCard(card, ChartUrl(conversation));
         }
         catch (CardValidationException ex)
         {
@@ -235,7 +238,7 @@ public sealed class DirectLineBot
         IReadOnlyList<Activity> activities;
         try
         {
-            activities = _adapter.ToActivities(reply, inbound);
+            activities = _adapter.ToActivities(reply, inbound, ChartUrl(conversation));
         }
         catch (CardValidationException ex)
         {
@@ -279,6 +282,10 @@ public sealed class DirectLineBot
     }
 
     private static string IdOf(Activity stored) => stored.Id ?? throw new InvalidOperationException("A stored activity always has an id.");
+
+    /// <summary>Charts by URL from this host, where the conversation's client reached it (Web Chat fetches the image itself).</summary>
+    private Func<CardChart, string?>? ChartUrl(DirectLineConversation conversation) =>
+        _charts is { } charts && conversation.Origin is { } origin ? chart => charts.UrlFor(chart, origin) : null;
 
     private static Attachment ForWebChat(Attachment attachment, string activityId, int index) =>
         attachment.ContentType == AdaptiveCardRenderer.ContentType

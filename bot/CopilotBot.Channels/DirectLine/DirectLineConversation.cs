@@ -39,6 +39,12 @@ public sealed class DirectLineConversation
 
     public string UserId { get; }
 
+    /// <summary>
+    /// Where the client reached this host (<c>scheme://host[/path base]</c>, from its latest request): a chart too large
+    /// to go inline in a card is shown from here (<c>/charts/{sha256}.png</c>). Null until a request sets it.
+    /// </summary>
+    public string? Origin { get; set; }
+
     /// <summary>Turns of one conversation run one at a time, so replies come in the order the questions were asked.</summary>
     public SemaphoreSlim TurnLock { get; } = new(1, 1);
 

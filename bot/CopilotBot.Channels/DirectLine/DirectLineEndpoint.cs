@@ -171,6 +171,7 @@ public sealed class DirectLineEndpoint
             (conversation, created) = (start.Conversation, start.Created);
         }
 
+        conversation.Origin = OriginOf(context.Request);
         (string token, int expiresIn) = _tokens.Mint(conversation.UserId, conversation.Id, DirectLineTokens.ConversationScope);
         var response = new ConversationResponse(conversation.Id, token, expiresIn) { StreamUrl = StreamUrl(context, conversation, null) };
         if (created)
@@ -259,6 +260,7 @@ public sealed class DirectLineEndpoint
             return;
         }
 
+        conversation.Origin = OriginOf(context.Request);
         Activity stored = conversation.Append((id, timestamp) => posted with
         {
             Id = id,
@@ -558,6 +560,9 @@ public sealed class DirectLineEndpoint
         string query = (watermark is { } w ? $"watermark={w}&" : string.Empty) + "t=" + Uri.EscapeDataString(token);
         return $"{scheme}://{request.Host}{request.PathBase}{DirectLineRoutes.Prefix}/conversations/{conversation.Id}/stream?{query}";
     }
+
+    /// <summary>The address the client used for this host, which it can fetch chart images from.</summary>
+    private static string OriginOf(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 
     /// <summary>Loopback caller and a Host header naming this machine (the latter stops DNS-rebinding pages).</summary>
     private static bool IsLocal(HttpContext context)

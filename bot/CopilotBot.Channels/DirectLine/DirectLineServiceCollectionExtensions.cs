@@ -28,7 +28,7 @@ public static class DirectLineServiceCollectionExtensions
         services.TryAddSingleton(sp => new DirectLineTokens(sp.GetRequiredService<DirectLineOptions>(), Clock(sp)));
         services.TryAddSingleton(sp => new DirectLineConversationStore(sp.GetRequiredService<DirectLineOptions>(), Clock(sp)));
         services.TryAddSingleton(sp => new DirectLineBot(
-            sp.GetRequiredService<DirectLineOptions>(), sp.GetRequiredService<IChannelWorkQueue>(), sp.GetService<ILogger<DirectLineBot>>()));
+            sp.GetRequiredService<DirectLineOptions>(), sp.GetRequiredService<IChannelWorkQueue>(), sp.GetService<ILogger<DirectLineBot>>(), sp.GetService<ChartImageCache>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProactiveChannel, DirectLineProactiveChannel>(sp =>
             new DirectLineProactiveChannel(sp.GetRequiredService<DirectLineConversationStore>(), sp.GetRequiredService<DirectLineBot>())));
         services.TryAddSingleton<DirectLineEndpoint>();

@@ -27,6 +27,12 @@ public static partial class BlockKitRenderer
     public const int MaxActionIdChars = 255;
     public const int MaxAltTextChars = 2000;
 
+    /// <summary>Of a context element's 3,000 characters, with room for escaping.</summary>
+    public const int MaxContextChars = 2000;
+
+    /// <summary>Stands where a chart's image would be when Slack has no URL to fetch it from, before its alt text.</summary>
+    public const string ChartNotShown = "Chart not shown: Slack shows images from the bot's public URL (Bot:PublicBaseUrl), which is not set. What it shows: ";
+
     /// <summary>The fallback <c>text</c> and blocks for a reply: the answer's words, then each card.</summary>
     /// <param name="charts">Where chart images are published; null or without a public base URL, charts are left out.</param>
     public static (string Text, JsonArray Blocks) RenderReply(TurnReply reply, ChartImageCache? charts = null)
@@ -111,6 +117,11 @@ public static partial class BlockKitRenderer
                             ["image_url"] = url,
                             ["alt_text"] = Truncate(chart.AltText.Length > 0 ? chart.AltText : card.Title, MaxAltTextChars),
                         });
+                    }
+                    else
+                    {
+                        // Slack fetches images by URL only; without one the reader still learns what the chart showed.
+                        blocks.Add(Context(Escape(Truncate(ChartNotShown + chart.AltText, MaxContextChars))));
                     }
 
                     break;

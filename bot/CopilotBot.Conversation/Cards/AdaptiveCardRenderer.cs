@@ -15,8 +15,9 @@ public static class AdaptiveCardRenderer
     public static JsonObject Render(Card card) => Render(card, DataUri);
 
     /// <summary>
-    /// The card with each chart's image at the URL <paramref name="chartUrl"/> gives; null leaves that image out (the
-    /// card's table still carries the numbers).
+    /// The card with each chart's image at the URL <paramref name="chartUrl"/> gives; null leaves that image out and puts
+    /// <see cref="ChartNotShown"/> with the chart's alt text in its place, so the reader learns there was a chart and
+    /// what it showed (the card's table still carries the numbers). Never silently without it.
     /// </summary>
     public static JsonObject Render(Card card, Func<CardChart, string?> chartUrl)
     {
@@ -28,11 +29,10 @@ public static class AdaptiveCardRenderer
         {
             if (element is CardChart chart)
             {
-                if (ChartImage(chart, chartUrl) is { } image)
+                body.Add(ChartImage(chart, chartUrl) ?? new JsonObject
                 {
-                    body.Add(image);
-                }
-
+                    ["type"] = "TextBlock", ["text"] = MarkdownText.Escape(ChartNotShown + chart.AltText), ["wrap"] = true, ["isSubtle"] = true, ["size"] = "Small",
+                });
                 continue;
             }
 
@@ -73,6 +73,9 @@ public static class AdaptiveCardRenderer
 
         return result;
     }
+
+    /// <summary>What stands where a chart's image could not go (too large for the card and no URL the client can fetch, or not drawable), before its alt text.</summary>
+    public const string ChartNotShown = "Chart not shown here. What it shows: ";
 
     /// <summary>A <c>data:</c> URI holding the chart's PNG.</summary>
     public static string DataUri(CardChart chart) => "data:image/png;base64," + Convert.ToBase64String(chart.Png);

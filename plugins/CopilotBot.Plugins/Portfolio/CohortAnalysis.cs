@@ -400,6 +400,14 @@ public static class CohortAnalysis
                 ($"Churned, last {ChurnWindowMonths} months", $"{Format.Int(report.ChurnedInWindow)} of {Format.Int(report.Exposed)}" + (overall is { } r ? $" ({Format.Percent(r)})" : string.Empty)),
                 ("ARR (active)", Format.Money(report.Groups.Sum(g => g.Arr))),
             ]),
+        };
+        if (PortfolioCharts.Cohorts(report) is { } chart)
+        {
+            body.Add(chart);
+        }
+
+        body.AddRange(
+        [
             new CardTable(
                 [title, "Accounts", $"Churned, {ChurnWindowMonths} mo", "Avg risk", "Median adoption", "Active users, 3 mo", "ARR"],
                 report.Groups.Select(g => (IReadOnlyList<string>)
@@ -420,7 +428,7 @@ public static class CohortAnalysis
                 (report.ChurnedWithoutDate > 0 ? $" {report.ChurnedWithoutDate} churned account(s) have no churn date and are left out of the rates." : string.Empty),
                 Subtle: true),
             new CardText("What predicts retention", Emphasis: true),
-        };
+        ]);
         if (report.Quartiles.Any(q => q.NowAccounts > 0 || q.BeforeAccounts > 0))
         {
             body.Add(new CardTable(

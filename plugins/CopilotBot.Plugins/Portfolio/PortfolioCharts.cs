@@ -12,7 +12,7 @@ internal static class PortfolioCharts
     {
         var spec = new ChartSpec(
             ChartKind.Line,
-            "Expected churned ARR by horizon, with the 90% interval",
+            "Churned ARR by horizon, 90% interval",
             horizons.Select(h => $"{h.Days} days").ToList(),
             [new ChartSeries("Likely (expected)", horizons.Select(h => h.F.Expected).ToList())])
         {
@@ -67,6 +67,47 @@ internal static class PortfolioCharts
         string alt = $"Line chart of expected ARR at risk {scope}: it {direction} from {Format.Money(first)} on {Format.Iso(firstAt)} to {Format.Money(last)} now" +
             (first > 0 ? $" ({(last >= first ? "+" : "−")}{Math.Abs((last - first) / first) * 100:0}%)" : string.Empty) +
             $"; highest {Format.Money(peak.Expected)} on {Format.Iso(peak.At)}.";
+        return new CardChart(spec, alt);
+    }
+
+    /// <summary>The most groups a cohort chart shows (the largest by accounts, in the table's order); the table has them all.</summary>
+    public const int MaxCohortBars = 12;
+
+    /// <summary>
+    /// Churn in the window and average 90-day risk for each group of a cohort view, side by side: where the past and the
+    /// model's view of the future agree. Null when no group has either figure.
+    /// </summary>
+    public static CardChart? Cohorts(CohortReport report)
+    {
+        var groups = report.Groups.Where(g => g.ChurnRate is not null || g.MeanRisk is not null).ToList();
+        if (groups.Count == 0)
+        {
+            return null;
+        }
+
+        int total = groups.Count;
+        if (groups.Count > MaxCohortBars)
+        {
+            var largest = groups.OrderByDescending(g => g.Accounts).ThenBy(g => g.Key, StringComparer.Ordinal).Take(MaxCohortBars).ToHashSet();
+            groups = groups.Where(largest.Contains).ToList();
+        }
+
+        string by = CohortAnalysis.Title(report.By).ToLowerInvariant();
+        string churned = $"Churned, last {CohortAnalysis.ChurnWindowMonths} months";
+        var spec = new ChartSpec(
+            ChartKind.Bar,
+            $"Churn and risk by {by}",
+            groups.Select(g => g.Key).ToList(),
+            [
+                new ChartSeries(churned, groups.Select(g => g.ChurnRate ?? double.NaN).ToList()),
+                new ChartSeries("Average 90-day risk", groups.Select(g => g.MeanRisk ?? double.NaN).ToList()),
+            ])
+        {
+            Format = ValueFormat.Percent,
+        };
+        string alt = $"Bar chart of the share of accounts that churned in the last {CohortAnalysis.ChurnWindowMonths} months and the average 90-day risk of active accounts by {by}" +
+            (total > groups.Count ? $" (the {groups.Count} largest of {total} groups)" : string.Empty) + ": " +
+            string.Join("; ", groups.Select(g => $"{g.Key} {(g.ChurnRate is { } c ? Format.Percent(c) : "–")} churned, {(g.MeanRisk is { } m ? Format.Risk(m) : "–")} risk")) + ".";
         return new CardChart(spec, alt);
     }
 

@@ -65,8 +65,31 @@ public sealed class ChartCardTests
         Assert.Contains(kept["body"]!.AsArray(), e => (string?)e!["type"] == "Image");
         Assert.DoesNotContain(dropped["body"]!.AsArray(), e => (string?)e!["type"] == "Image");
         Assert.Contains(dropped["body"]!.AsArray(), e => (string?)e!["type"] == "Table");
+        // Never silently: where the image was, the card says a chart is not shown and what it shows.
+        Assert.Contains(dropped["body"]!.AsArray(), e => (string?)e!["text"] == MarkdownText.Escape(AdaptiveCardRenderer.ChartNotShown + Chart().AltText));
         Assert.True(Encoding.UTF8.GetByteCount(AdaptiveCardRenderer.Render(large).ToJsonString()) > AdaptiveCardGuard.DefaultMaxCardBytes, "the test card really is over the limit with its image");
         AdaptiveCardGuard.Validate(dropped);
+    }
+
+    [Fact]
+    public void A_chart_too_large_to_go_inline_goes_by_the_url_the_channel_gives_and_teams_uses_the_public_url()
+    {
+        Card trends = TestCards.SupportTrendsDaily();
+        CardChart chart = trends.Body.OfType<CardChart>().Single();
+        var cache = new ChartImageCache("https://bot.example.com");
+
+        JsonObject byUrl = (JsonObject)BotFrameworkAdapter.RenderCard(trends, cache.PublicUrlFor).Content!;
+        JsonObject withoutUrl = (JsonObject)BotFrameworkAdapter.RenderCard(trends).Content!;
+        var teams = new BotFrameworkAdapter(charts: cache).ToActivities(
+            TestCards.Reply(trends), new Activity { Type = ActivityTypes.Message, Conversation = new ConversationAccount("c1"), From = new ChannelAccount("u1"), Recipient = new ChannelAccount("bot") });
+
+        Assert.Equal($"https://bot.example.com/charts/{chart.Hash}.png", (string?)byUrl["body"]!.AsArray().Single(e => (string?)e!["type"] == "Image")!["url"]);
+        AdaptiveCardGuard.Validate(byUrl);
+        Assert.DoesNotContain(withoutUrl["body"]!.AsArray(), e => (string?)e!["type"] == "Image");
+        Assert.Contains(withoutUrl["body"]!.AsArray(), e => ((string?)e!["text"])?.StartsWith(MarkdownText.Escape(AdaptiveCardRenderer.ChartNotShown), StringComparison.Ordinal) == true);
+        string teamsCard = teams.Single(a => a.Attachments is { Count: > 0 }).Attachments![0].Content!.ToJsonString();
+        Assert.Contains($"https://bot.example.com/charts/{chart.Hash}.png", teamsCard, StringComparison.Ordinal);
+        Assert.True(cache.TryGet(chart.Hash + ".png", out _));
     }
 
     [Theory]
@@ -92,6 +115,8 @@ public sealed class ChartCardTests
 
         Assert.DoesNotContain(blocks, b => (string?)b!["type"] == "image");
         Assert.Equal(noCache.ToJsonString(), blocks.ToJsonString());
+        // The reader is told there is a chart, why it is missing, and what it shows.
+        Assert.Contains(blocks, b => (string?)b!["type"] == "context" && b["elements"]![0]!["text"]!.ToString().StartsWith(BlockKitRenderer.ChartNotShown, StringComparison.Ordinal));
         Assert.Contains(blocks, b => ((string?)b!["text"]?["text"])?.Contains("180 days", StringComparison.Ordinal) == true);
         Assert.Equal(0, cache.Count);
     }

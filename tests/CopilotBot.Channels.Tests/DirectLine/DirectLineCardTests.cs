@@ -1,5 +1,11 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
+using CopilotBot.Channels.Cards;
+using CopilotBot.Channels.Common;
 using CopilotBot.Channels.DirectLine;
+using CopilotBot.Conversation.Cards;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CopilotBot.Channels.Tests.DirectLine;
 
@@ -21,6 +27,30 @@ public sealed class DirectLineCardTests
         .OfType<JsonObject>().Single(a => (string?)a["title"] == title);
 
     private static string? CardTitle(JsonNode? attachment) => (string?)attachment?["content"]?["body"]?[0]?["text"];
+
+    [Fact]
+    public async Task DailySupportTrends_ReachWebChat_WithTheChartServedByTheHost_WhenItCannotGoInline()
+    {
+        Card expected = TestCards.SupportTrendsDaily();
+        CardChart chart = expected.Body.OfType<CardChart>().Single();
+        Assert.True(Encoding.UTF8.GetByteCount(AdaptiveCardRenderer.Render(expected).ToJsonString()) > AdaptiveCardGuard.DefaultMaxCardBytes, "inline, the chart would pass the card limit");
+
+        (DirectLineTestHost host, _, _, JsonObject message) = await CardAsync("trends");
+        await using (host)
+        {
+            JsonObject card = message["attachments"]![0]!["content"]!.AsObject();
+            JsonObject image = card["body"]!.AsArray().OfType<JsonObject>().Single(e => (string?)e["type"] == "Image");
+            string url = (string)image["url"]!;
+
+            // At the address the page reached the host by, named by the PNG's hash, and kept by the host's chart route.
+            Assert.Equal($"{host.BaseUrl}/charts/{chart.Hash}.png", url);
+            Assert.Equal(chart.AltText, (string?)image["altText"]);
+            Assert.True(host.Services.GetRequiredService<ChartImageCache>().TryGet(chart.Hash + ".png", out byte[] served));
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(served)), chart.Hash);
+            Assert.Equal(expected.Body.OfType<CardTable>().Single().Rows.Count, card["body"]!.AsArray().OfType<JsonObject>().Single(e => (string?)e["type"] == "Table")["rows"]!.AsArray().Count - 1);
+            AdaptiveCardGuard.Validate(card);
+        }
+    }
 
     [Fact]
     public async Task CardActions_AreSubmitActionsStampedWithTheirCard_ForWebChat()

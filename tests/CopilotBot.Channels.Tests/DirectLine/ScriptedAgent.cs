@@ -7,7 +7,7 @@ namespace CopilotBot.Channels.Tests.DirectLine;
 
 /// <summary>
 /// The agent behind the Direct Line tests, answering by script: "card" gives a card with Approve / Explain buttons, "cards"
-/// two such cards, "slow" waits for <see cref="Gate"/>, "boom" throws; a click on approve answers with the decided card
+/// two such cards, "trends" the daily support-trends card (a chart too large to go inline beside its table), "slow" waits for <see cref="Gate"/>, "boom" throws; a click on approve answers with the decided card
 /// (flagged <see cref="TurnReply.UpdatesCard"/>), explain with a new card; anything else is echoed. Every request is recorded.
 /// </summary>
 public sealed class ScriptedAgent
@@ -39,6 +39,8 @@ public sealed class ScriptedAgent
                 return new TurnReply("One request is waiting.", "approvals", new Dictionary<string, object?>(), [Request("R1")], [], 1);
             case (null, "cards"):
                 return new TurnReply("Two requests are waiting.", "approvals", new Dictionary<string, object?>(), [Request("R1"), Request("R2")], [], 1);
+            case (null, "trends"):
+                return new TurnReply("Support by day.", "support.trends", new Dictionary<string, object?>(), [TestCards.SupportTrendsDaily()], [], 1);
             case (null, "slow"):
                 await Gate.Task.WaitAsync(cancellationToken);
                 return TurnReply.Plain("Finally done.");
