@@ -74,6 +74,32 @@ public sealed class TrustTests
         Assert.Equal("2026-02-09", followUp.Slots["due"]);
     }
 
+    [Theory]
+    [InlineData("GmbH", "J1")]
+    [InlineData("the LLC one", "J2")]
+    [InlineData("llc please", "J2")]
+    [InlineData("Juniper Media GmbH", "J1")]
+    public void AccountQuestion_IsAnsweredByWhatTellsTheNamesApart(string answer, string expected)
+    {
+        RouteResult ask = Route("remind me to call Juniper Media next Friday");
+
+        RouteResult answered = Route(answer, ask.Memory);
+
+        Assert.True(answered.Kind == RouteKind.Routed, $"{answered.Kind}: {answered.Reason}");
+        Assert.Equal(IntentCatalog.CrmCreateTask, answered.Intent);
+        Assert.Equal(expected, answered.Slots["account"]);
+    }
+
+    [Fact]
+    public void AccountQuestion_AnsweredWithBothNames_AsksAgain()
+    {
+        RouteResult ask = Route("remind me to call Juniper Media next Friday");
+
+        RouteResult answered = Route("GmbH or LLC", ask.Memory);
+
+        Assert.NotEqual(RouteKind.Routed, answered.Kind);
+    }
+
     [Fact]
     public void AccountQuestion_IsRememberedAsOpen()
     {

@@ -270,6 +270,15 @@ internal static class SlotExtractor
         }
 
         string[] w = state.Words;
+
+        // The answer to "Which account did you mean: Willow Bioscience GmbH or Willow Bioscience LLC?" may be just what
+        // tells them apart ("GmbH", "the LLC one"): words of exactly one of the offered names, and of no other.
+        if (previous is { AwaitingAccount: true, ShownAccounts.Count: > 1 } && Distinguished(state, previous.ShownAccounts) is ({ } chosen, int first, int last))
+        {
+            SetReference(state, first, last + 1, new AccountMention(AccountMentionKind.Resolved, Account: chosen));
+            return;
+        }
+
         for (int i = 0; i < w.Length; i++)
         {
             if (state.Taken[i])
@@ -327,6 +336,38 @@ internal static class SlotExtractor
                 return;
             }
         }
+    }
+
+    /// <summary>The one offered account that the message's words single out (first and last word used), if they agree.</summary>
+    private static (AccountRef Account, int First, int Last)? Distinguished(State state, IReadOnlyList<AccountRef> offered)
+    {
+        string[][] names = [.. offered.Select(a => AccountNameIndex.NameTokens(a.Name))];
+        AccountRef? chosen = null;
+        int first = -1, last = -1;
+        for (int i = 0; i < state.Words.Length; i++)
+        {
+            if (state.Taken[i])
+            {
+                continue;
+            }
+
+            int[] holders = [.. Enumerable.Range(0, offered.Count).Where(k => names[k].Contains(state.Words[i], StringComparer.Ordinal))];
+            if (holders.Length != 1)
+            {
+                continue;
+            }
+
+            if (chosen is not null && chosen.Id != offered[holders[0]].Id)
+            {
+                return null; // "GmbH, no, the LLC": two different answers.
+            }
+
+            chosen = offered[holders[0]];
+            first = first < 0 ? i : first;
+            last = i;
+        }
+
+        return chosen is null ? null : (chosen, first, last);
     }
 
     private static void SetReference(State state, int start, int end, AccountMention mention)
