@@ -105,9 +105,28 @@ public static class AdaptiveCardRenderer
         };
     }
 
+    /// <summary>
+    /// Relative column widths from what the cells hold: each column gets at least the width of its longest word (so no
+    /// word is broken mid-word, "Manufacturin g") and more for longer text, capped so one wordy column cannot squeeze
+    /// the others to nothing.
+    /// </summary>
+    private static int[] ColumnWeights(CardTable table)
+    {
+        var weights = new int[table.Columns.Count];
+        for (int c = 0; c < weights.Length; c++)
+        {
+            IEnumerable<string> cells = table.Rows.Where(r => c < r.Count).Select(r => r[c]).Prepend(table.Columns[c]);
+            int longestWord = cells.SelectMany(static t => t.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(static w => w.Length).DefaultIfEmpty(1).Max();
+            double typical = table.Rows.Where(r => c < r.Count).Select(r => (double)r[c].Length).DefaultIfEmpty(1).Average();
+            weights[c] = Math.Clamp(Math.Max(longestWord, (int)Math.Ceiling(typical / 2)), 3, 24);
+        }
+
+        return weights;
+    }
+
     private static JsonObject RenderTable(CardTable table)
     {
-        var columns = new JsonArray(table.Columns.Select(_ => (JsonNode)new JsonObject { ["width"] = 1 }).ToArray());
+        var columns = new JsonArray(ColumnWeights(table).Select(w => (JsonNode)new JsonObject { ["width"] = w }).ToArray());
         var rows = new JsonArray { Row(table.Columns, header: true) };
         foreach (IReadOnlyList<string> row in table.Rows)
         {

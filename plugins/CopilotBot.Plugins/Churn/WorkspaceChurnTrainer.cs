@@ -130,19 +130,16 @@ public sealed class WorkspaceChurnTrainer(GbdtOptions? options = null)
             return (null, [.. margins.Select(Sigmoid)]);
         }
 
-        // Whichever of Platt, isotonic or the model's own probabilities scores the lowest Brier out of sample
-        // (a calibrator that makes the held-out figures worse is not kept).
+        // Platt scaling, unless the model's own probabilities score a lower Brier out of sample (a calibrator that makes
+        // the held-out figures worse is not kept). Not isotonic regression, though it can score a little lower: its
+        // plateaus hold a few hundred held-out rows each, so every account in one shows the same risk (6%, 35%, 69%,
+        // ">99%" for a block that happened to be all churners), and a real change in an account's data that stays
+        // inside a plateau moves its risk not at all — no risk-jump alert, no visible change. Shown risks must move
+        // when the account does.
         double[] platt = CrossFit(CalibrationMethod.Platt);
-        double[] isotonic = CrossFit(CalibrationMethod.Isotonic);
         double[] none = [.. margins.Select(Sigmoid)];
-        double bPlatt = Metrics.Brier(labels, platt), bIsotonic = Metrics.Brier(labels, isotonic), bNone = Metrics.Brier(labels, none);
-        if (bNone <= bPlatt && bNone <= bIsotonic)
-        {
-            return (null, none);
-        }
-
-        return bIsotonic < bPlatt
-            ? (ProbabilityCalibrator.FitIsotonic(margins, labels), isotonic)
+        return Metrics.Brier(labels, none) <= Metrics.Brier(labels, platt)
+            ? (null, none)
             : (ProbabilityCalibrator.FitPlatt(margins, labels), platt);
 
         double[] CrossFit(CalibrationMethod method)

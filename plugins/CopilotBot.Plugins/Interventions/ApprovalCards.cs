@@ -15,18 +15,22 @@ public static class ApprovalCards
     public const string RejectVerb = "reject";
     public const string EditVerb = "edit";
 
-    public static Card Request(Intervention intervention, Account account, AccountRisk? risk)
+    /// <summary>
+    /// The request card. <paramref name="ownerName"/> and <paramref name="requesterName"/> are the people's names (the
+    /// ids are shown when they are not given: a user the workspace no longer knows).
+    /// </summary>
+    public static Card Request(Intervention intervention, Account account, AccountRisk? risk, string? ownerName = null, string? requesterName = null)
     {
         var data = new Dictionary<string, string> { ["intervention"] = intervention.Id, ["account"] = account.Id };
         var body = new List<CardElement>
         {
             new CardFacts([
                 ("Account", $"{account.Name} ({account.Id})"), ("Tier", account.Tier.ToString()), ("ARR", Format.Money(account.Arr)),
-                ("Churn risk", intervention.Risk is { } r ? Format.Risk(r) : "—"), ("Owner", account.OwnerId ?? "—"),
-                ("Requested", intervention.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC by " + intervention.CreatedBy),
+                ("Churn risk", intervention.Risk is { } r ? Format.Risk(r) : "—"), ("Owner", ownerName ?? account.OwnerId ?? "—"),
+                ("Requested", intervention.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC by " + (requesterName ?? intervention.CreatedBy)),
             ]),
         };
-        if (risk is not null)
+        if (risk is not null && risk.Drivers.Any(d => d.Points > 0))
         {
             body.Add(new CardText("Why: " + string.Join("; ", risk.Drivers.Where(d => d.Points > 0).Take(3).Select(DriverText.WithPoints))));
         }

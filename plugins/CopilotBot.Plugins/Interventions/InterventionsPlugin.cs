@@ -98,7 +98,7 @@ public sealed class InterventionsPlugin(
             await audit.AppendAsync(caller.User.Id, "approval.requested", a.Id, $"{{\"intervention\":\"{request.Id}\",\"channel\":\"{kind}\"}}", caller.Now, cancellationToken);
             CopilotTelemetry.CountIntervention("created", "user");
             CopilotTelemetry.CountApproval("requested");
-            Card approval = ApprovalCards.Request(request, a, r);
+            Card approval = ApprovalCards.Request(request, a, r, await NameOfAsync(a.OwnerId, cancellationToken), caller.User.Name);
             int notified = await NotifyApproversAsync(request, approval, caller.User.Id, cancellationToken);
             return new PluginResult($"{a.Name} is a Platinum account, so the {kind} needs an approver's OK: request {request.Id} is waiting{(notified > 0 ? $" and {notified} approver{(notified == 1 ? " was" : "s were")} notified" : " in the approval queue")}. Nothing is sent until someone approves.")
             {
@@ -183,7 +183,7 @@ public sealed class InterventionsPlugin(
         {
             if (await interventions.GetAsync(queued.InterventionId!, cancellationToken) is { } request)
             {
-                cards.Add(ApprovalCards.Request(request, queued.Risk.Account, queued.Risk));
+                cards.Add(ApprovalCards.Request(request, queued.Risk.Account, queued.Risk, await NameOfAsync(queued.Risk.Account.OwnerId, cancellationToken)));
             }
         }
 
@@ -230,7 +230,7 @@ public sealed class InterventionsPlugin(
                 continue;
             }
 
-            cards.Add(ApprovalCards.Request(i, a, await risk.ExplainAsync(a.Id, cancellationToken)));
+            cards.Add(ApprovalCards.Request(i, a, await risk.ExplainAsync(a.Id, cancellationToken), await NameOfAsync(a.OwnerId, cancellationToken), await NameOfAsync(i.CreatedBy, cancellationToken)));
             shown.Add(a.Id);
         }
 
@@ -451,4 +451,8 @@ public sealed class InterventionsPlugin(
             Data = new { saved, churned, pending, save_rate = Math.Round(saveRate, 3), arr_saved = arrSaved, expected_churn_avoided = Math.Round(expectedSaved), cost },
         };
     }
+
+    /// <summary>A user's name for a card, or the id when the workspace does not know it.</summary>
+    private async Task<string?> NameOfAsync(string? userId, CancellationToken cancellationToken) =>
+        userId is null ? null : (await users.GetAsync(userId, cancellationToken))?.Name ?? userId;
 }

@@ -102,4 +102,22 @@ public sealed class AdaptiveCardValidationTests
 
         Assert.Contains(ex.Problems, p => p.Contains("28672-byte limit", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Table_columns_are_as_wide_as_their_longest_word_so_no_word_breaks_mid_word()
+    {
+        var table = new CardTable(
+            ["Feature", "Accounts", "Effect", "Where it lowers risk"],
+            [["industry", "45% of accounts", "odds ×0.70", "Telecommunications industry"], ["ARR", "47% of accounts", "odds ×0.75", "ARR $59k"]]);
+
+        JsonArray columns = AdaptiveCardRenderer.Render(new Card("Cohorts", [table], []))["body"]!.AsArray()
+            .Single(e => (string?)e!["type"] == "Table")!["columns"]!.AsArray();
+        int[] widths = [.. columns.Select(c => (int)c!["width"]!)];
+
+        // Each column gets at least its longest word; the wordy last column gets the most, and none gets squeezed away.
+        Assert.Equal(4, widths.Length);
+        Assert.True(widths[3] >= "Telecommunications".Length, string.Join(",", widths));
+        Assert.True(widths[3] > widths[2] && widths[0] >= "industry".Length && widths[1] >= "accounts".Length, string.Join(",", widths));
+        Assert.All(widths, w => Assert.InRange(w, 3, 24));
+    }
 }
