@@ -115,8 +115,8 @@ public static class DraftEdits
     /// <summary>Lines of <paramref name="before"/> not kept, and lines of <paramref name="after"/> that are new (a line diff).</summary>
     public static (int Removed, int Added) LineChanges(string before, string after)
     {
-        string[] a = before.ReplaceLineEndings("\n").Split('\n');
-        string[] b = after.ReplaceLineEndings("\n").Split('\n');
+        string[] a = before.ReplaceLineEndings("\n").Trim('\n').Split('\n');
+        string[] b = after.ReplaceLineEndings("\n").Trim('\n').Split('\n');
         // Longest common subsequence of lines; drafts are a few dozen lines, so the table is small.
         var lcs = new int[a.Length + 1, b.Length + 1];
         for (int i = a.Length - 1; i >= 0; i--)
@@ -130,6 +130,9 @@ public static class DraftEdits
         int kept = lcs[0, 0];
         return (a.Length - kept, b.Length - kept);
     }
+
+    /// <summary>Whether two texts are the same draft: line endings and the blank space around them aside.</summary>
+    public static bool Same(string a, string b) => a.ReplaceLineEndings("\n").Trim() == b.ReplaceLineEndings("\n").Trim();
 
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 

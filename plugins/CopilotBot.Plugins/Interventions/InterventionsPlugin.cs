@@ -169,7 +169,8 @@ public sealed class InterventionsPlugin(
 
         AccountRisk? r = await risk.ExplainAsync(a.Id, cancellationToken);
         Draft written = await drafts.WriteAsync(a, r, kind, caller.Today, cancellationToken);
-        string text = edited ?? written.Body;
+        // Sent as it was written (nothing changed in the form), it is stored exactly as written.
+        string text = edited is not null && !DraftEdits.Same(edited, written.Body) ? edited : written.Body;
         string id = draft ?? NewId();
         if (a.Tier == Tier.Platinum)
         {
@@ -278,6 +279,17 @@ public sealed class InterventionsPlugin(
 
         string before = request.Draft ?? string.Empty;
         string after = DraftEdits.Join(request.Kind, cleanSubject, cleanBody);
+        if (DraftEdits.Same(before, after))
+        {
+            return new PluginResult($"No changes to the {request.Kind} for {a!.Name}; it is waiting for a decision as it was.")
+            {
+                Cards = [ApprovalCards.Request(request, a, await risk.ExplainAsync(a.Id, cancellationToken))],
+                UpdatesCard = true,
+                AccountsShown = [a.Id],
+                Data = new { intervention = request.Id, status = "pending_approval", edited = false },
+            };
+        }
+
         ApprovalDecision saved = await interventions.ReviseDraftAsync(request.Id, after, caller.Now.AddHours(-options.ApprovalTtlHours), cancellationToken);
         if (saved != ApprovalDecision.Applied)
         {
@@ -285,20 +297,14 @@ public sealed class InterventionsPlugin(
             return stale ?? PluginResult.Refuse("That approval request changed while you were editing; nothing was saved. Open it again from the approval queue.");
         }
 
-        if (after != before)
-        {
-            await audit.AppendAsync(caller.User.Id, "approval.edited", a!.Id, DraftEdits.AuditDetails(request.Id, request.Kind, before, after), caller.Now, cancellationToken);
-        }
-
+        await audit.AppendAsync(caller.User.Id, "approval.edited", a!.Id, DraftEdits.AuditDetails(request.Id, request.Kind, before, after), caller.Now, cancellationToken);
         Intervention current = (await interventions.GetAsync(request.Id, cancellationToken))!;
-        return new PluginResult(after == before
-            ? $"No changes to the {request.Kind} for {a!.Name}; it is waiting for a decision as it was."
-            : $"Saved your edit of the {request.Kind} for {a!.Name} (request {request.Id}); it is still waiting for a decision.")
+        return new PluginResult($"Saved your edit of the {request.Kind} for {a.Name} (request {request.Id}); it is still waiting for a decision.")
         {
             Cards = [ApprovalCards.Request(current, a, await risk.ExplainAsync(a.Id, cancellationToken))],
             UpdatesCard = true,
             AccountsShown = [a.Id],
-            Data = new { intervention = request.Id, status = "pending_approval", edited = after != before },
+            Data = new { intervention = request.Id, status = "pending_approval", edited = true },
         };
     }
 
