@@ -242,14 +242,7 @@ public sealed class CopilotAgent(
             return (TurnReply.Plain("Cancelled; nothing was done.", null), memory);
         }
 
-        // Approval cards use the short verbs of the approval flow; they name catalog functions.
-        string functionName = verb switch
-        {
-            "approve" => "interventions.approve",
-            "reject" => "interventions.reject",
-            "edit" => "interventions.draft",
-            _ => verb,
-        };
+        string functionName = FunctionFor(verb);
         Dictionary<string, object?> arguments;
         if (verb == Filters.ConfirmationFilter.ConfirmVerb)
         {
@@ -312,17 +305,23 @@ public sealed class CopilotAgent(
     {
         var actions = card.Actions.Where(a =>
         {
-            string name = a.Verb switch
-            {
-                "approve" => "interventions.approve",
-                "reject" => "interventions.reject",
-                "edit" => "interventions.draft",
-                _ => a.Verb,
-            };
+            string name = FunctionFor(a.Verb);
             return kernel.Find(name) is not { } f || Filters.AuthorizationFilter.RoleAllows(caller.User.Role, f.Policy().MinimumRole);
         }).ToList();
         return actions.Count == card.Actions.Count ? card : card with { Actions = actions };
     }
+
+    /// <summary>
+    /// The catalog function a button's verb names. Approval cards use the short verbs of the approval flow; their Edit opens
+    /// the approver's form (approvers only, so only they see it).
+    /// </summary>
+    public static string FunctionFor(string verb) => verb switch
+    {
+        "approve" => "interventions.approve",
+        "reject" => "interventions.reject",
+        "edit" => "interventions.edit_approval",
+        _ => verb,
+    };
 
     private static TurnReply Clarify(RouteResult route)
     {

@@ -99,6 +99,29 @@ public sealed class PostgresInterventionStore(NpgsqlDataSource db) : IInterventi
         };
     }
 
+    public async Task<ApprovalDecision> ReviseDraftAsync(string id, string draft, DateTimeOffset expiredBefore, CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlConnection c = await db.OpenConnectionAsync(cancellationToken);
+        // The same compare-and-set as DecideAsync: a decision committed first leaves the draft as it was approved or rejected.
+        await using (NpgsqlCommand update = c.Command(
+            "UPDATE interventions SET draft = @draft WHERE id = @id AND status = 'pending_approval' AND created_at >= @expiry")
+            .Text("draft", draft).Text("id", id).Instant("expiry", expiredBefore))
+        {
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                return ApprovalDecision.Applied;
+            }
+        }
+
+        await using NpgsqlCommand current = c.Command("SELECT status FROM interventions WHERE id = @id").Text("id", id);
+        return await current.ExecuteScalarAsync(cancellationToken) switch
+        {
+            null => ApprovalDecision.NotFound,
+            "pending_approval" => ApprovalDecision.Expired,
+            _ => ApprovalDecision.AlreadyDecided,
+        };
+    }
+
     private static Intervention Read(NpgsqlDataReader r) =>
         new(
             r.GetString(0), r.GetString(1), r.GetString(2), Vocabulary.FromSnake<InterventionStatus>(r.GetString(3)),

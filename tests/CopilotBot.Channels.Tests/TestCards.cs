@@ -45,6 +45,20 @@ public static class TestCards
         return new Card("Support trends (daily)", [chart, new CardTable(["Day", "Conversations", "Negative", "Negative %", "Top topic", ""], rows)], []);
     }
 
+    /// <summary>An edit form like the agent's (Edit on a draft): prefilled fields holding customer-like markup, Send and Cancel.</summary>
+    public static Card Form(string id = "acc-1") => new(
+        "Edit draft email to Acme Corp",
+        [
+            new CardText("Change the text, then press Send.", Subtle: true),
+            new CardInput("subject", "Subject", "Checking in, Acme <Corp>", MaxLength: 200) { Required = true },
+            new CardInput("body", "Message", "Hi *team*,\n\nSee [the plan](http://evil.example) & <b>reply</b>.", Multiline: true) { Required = true },
+        ],
+        [
+            new CardAction("Send", "interventions.send_draft", new Dictionary<string, string> { ["account"] = id, ["channel"] = "email", ["draft"] = "I0123456789" }, "positive"),
+            new CardAction("Cancel", "cancel", new Dictionary<string, string>(), "destructive") { SendsInputs = false },
+        ])
+    { FallbackText = "Edit draft email to Acme Corp" };
+
     public static TurnReply Reply(params Card[] cards) =>
         new("Here is **Acme Corp**.", "churn.explain", new Dictionary<string, object?>(), cards, [], 0.9);
 }

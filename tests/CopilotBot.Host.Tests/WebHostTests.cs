@@ -8,8 +8,8 @@ namespace CopilotBot.Host.Tests;
 [Collection(SeededWorkspaceCollection.Name)]
 public sealed class WebHostTests(SeededWorkspaceFixture fixture)
 {
-    private HttpClient Client() => new WebApplicationFactory<Program>()
-        .WithWebHostBuilder(b => b.UseSetting("Copilot:Workspace", fixture.Directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today))
+    private HttpClient Client(string? workspace = null) => new WebApplicationFactory<Program>()
+        .WithWebHostBuilder(b => b.UseSetting("Copilot:Workspace", workspace ?? fixture.Directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today))
         .CreateClient();
 
     [Fact]
@@ -49,7 +49,9 @@ public sealed class WebHostTests(SeededWorkspaceFixture fixture)
     [Fact]
     public async Task DirectLine_AnswersThePickedUserWithTheRealAgent_AndCardClicksComeBackAsActions()
     {
-        using HttpClient client = Client();
+        // Its own copy of the workspace: sending the edited draft writes an intervention.
+        string copy = SeededWorkspaceFixture.Copy(fixture.Directory);
+        using HttpClient client = Client(copy);
         JsonObject info = (await client.GetFromJsonAsync<JsonObject>("/api/info"))!;
         string admin = (string)((JsonArray)info["users"]!).First(u => (string?)u!["role"] == "admin")!["id"]!;
 
@@ -71,10 +73,29 @@ public sealed class WebHostTests(SeededWorkspaceFixture fixture)
         Assert.Contains("demo data", (string?)welcome["text"], StringComparison.OrdinalIgnoreCase);
         Assert.StartsWith("Draft email to", (string?)draft["attachments"]![0]!["content"]!["body"]![0]!["text"], StringComparison.Ordinal);
         Assert.DoesNotContain("Action.Execute", draft.ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal(("Action.Submit", "interventions.draft", "P10342"), ((string?)edit["type"], (string?)edit["data"]!["verb"], (string?)edit["data"]!["account"]));
-        JsonObject redraft = BotReplyTo(history, clicked)!;
-        Assert.StartsWith("Draft email to", (string?)redraft["attachments"]![0]!["content"]!["body"]![0]!["text"], StringComparison.Ordinal);
+        Assert.Equal(("Action.Submit", "interventions.edit_draft", "P10342"), ((string?)edit["type"], (string?)edit["data"]!["verb"], (string?)edit["data"]!["account"]));
+        // Edit opens the draft as a form: its text in Input.Text fields, and Send.
+        JsonObject form = BotReplyTo(history, clicked)!;
+        JsonArray formBody = (JsonArray)form["attachments"]![0]!["content"]!["body"]!;
+        Assert.StartsWith("Edit draft email to", (string?)formBody[0]!["text"], StringComparison.Ordinal);
+        JsonObject bodyInput = formBody.OfType<JsonObject>().Single(e => (string?)e["type"] == "Input.Text" && (string?)e["id"] == "body");
+        Assert.Contains("Best regards", (string?)bodyInput["value"], StringComparison.Ordinal);
         Assert.Contains(history.OfType<JsonObject>(), x => (string?)x["id"] == (string?)draft["id"]);
+
+        // Send with the typed fields: the edited text is what the workspace stores.
+        JsonObject send = formBody.OfType<JsonObject>().Single(e => (string?)e["type"] == "ActionSet")["actions"]!.AsArray().OfType<JsonObject>().Single(a => (string?)a["title"] == "Send");
+        var value = (JsonObject)send["data"]!.DeepClone();
+        value["subject"] = "Let's talk renewal";
+        value["body"] = "Hi team,\n\nShort and personal.\n\nRiley";
+        string submitted = await PostAsync(client, id, new { type = "message", from = new { id = admin }, value, channelData = new { postBack = true, clientActivityID = "page-3" } });
+        // The form is replaced in place by what Send did (sent, or sent for approval on a Platinum account).
+        await PollUntilAsync(client, id, a => a.OfType<JsonObject>().Any(x => (string?)x["id"] == (string?)form["id"]
+            && ((string?)x["attachments"]?[0]?["content"]?["body"]?[0]?["text"]) is { } title && !title.StartsWith("Edit draft", StringComparison.Ordinal)));
+        using var workspace = CopilotBot.Workspace.CopilotWorkspace.Open(copy);
+        var stored = await workspace.Interventions.GetAsync((string)send["data"]!["draft"]!);
+        Assert.Equal("Subject: Let's talk renewal\n\nHi team,\n\nShort and personal.\n\nRiley", stored?.Draft);
+        Assert.Contains(await workspace.Audit.ReadAsync(), e => e.Action == "intervention.edited" && e.Target == "P10342" && e.Actor == admin);
+        Assert.NotEmpty(submitted);
     }
 
     private static JsonObject? BotReplyTo(JsonArray activities, string id) =>

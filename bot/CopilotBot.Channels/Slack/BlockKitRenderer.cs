@@ -26,6 +26,14 @@ public static partial class BlockKitRenderer
     public const int MaxButtonValueChars = 2000;
     public const int MaxActionIdChars = 255;
     public const int MaxAltTextChars = 2000;
+    public const int MaxModalTitleChars = 24;
+    public const int MaxModalBlocks = 100;
+    public const int MaxPrivateMetadataChars = 3000;
+    public const int MaxInputChars = 3000;
+    public const int MaxInputLabelChars = 2000;
+
+    /// <summary>The <c>callback_id</c> of the product's form modals: a <c>view_submission</c> with another one is not ours.</summary>
+    public const string ModalCallbackId = "copilot.form";
 
     /// <summary>Of a context element's 3,000 characters, with room for escaping.</summary>
     public const int MaxContextChars = 2000;
@@ -72,7 +80,67 @@ public static partial class BlockKitRenderer
     /// </summary>
     public static string ToMrkdwn(string text) => Escape(text);
 
-    private static List<JsonObject> RenderBlocks(Card card, ChartImageCache? charts)
+    /// <summary>
+    /// A form card (<see cref="Card.IsForm"/>) as a modal view for <c>views.open</c>: its text as blocks, each input as an
+    /// <c>input</c> block holding a <c>plain_text_input</c> (block and action id = the input's id, so the submission's
+    /// <c>state.values</c> name the fields as the card does), the card's first button that sends inputs as the modal's submit
+    /// button and Slack's close as Cancel. The button's verb and data, and where to answer, travel in
+    /// <paramref name="privateMetadata"/>; see <see cref="SlackInteractivityParser.ToSubmissionTurn"/>.
+    /// </summary>
+    /// <exception cref="CardValidationException">The card has no button that sends its inputs, or the metadata is too long.</exception>
+    public static JsonObject RenderModal(Card card, string privateMetadata)
+    {
+        if (card.Actions.FirstOrDefault(a => a.SendsInputs) is not { } submit)
+        {
+            throw new CardValidationException([$"form '{card.Title}' has no button that sends it"]);
+        }
+
+        if (privateMetadata.Length > MaxPrivateMetadataChars)
+        {
+            throw new CardValidationException([$"form '{card.Title}' carries {privateMetadata.Length} characters of metadata, over Slack's {MaxPrivateMetadataChars}"]);
+        }
+
+        // The modal's title holds 24 characters; the card's full title is its first block.
+        List<JsonObject> blocks = RenderBlocks(card with { Actions = [] }, charts: null, modal: true);
+        return new JsonObject
+        {
+            ["type"] = "modal",
+            ["callback_id"] = ModalCallbackId,
+            ["title"] = PlainText(Truncate(card.Title, MaxModalTitleChars)),
+            ["submit"] = PlainText(Truncate(submit.Title, MaxModalTitleChars)),
+            ["close"] = PlainText(Truncate(card.Actions.FirstOrDefault(a => !a.SendsInputs)?.Title ?? "Cancel", MaxModalTitleChars)),
+            ["private_metadata"] = privateMetadata,
+            ["blocks"] = new JsonArray(blocks.Take(MaxModalBlocks).Select(b => (JsonNode)b).ToArray()),
+        };
+    }
+
+    private static JsonObject Input(CardInput input)
+    {
+        var element = new JsonObject
+        {
+            ["type"] = "plain_text_input",
+            ["action_id"] = input.Id,
+            ["multiline"] = input.Multiline,
+            ["max_length"] = Math.Clamp(input.MaxLength, 1, MaxInputChars),
+        };
+        if (input.Value.Length > 0)
+        {
+            element["initial_value"] = input.Value;
+        }
+
+        return new JsonObject
+        {
+            ["type"] = "input",
+            ["block_id"] = input.Id,
+            ["label"] = PlainText(Truncate(input.Label, MaxInputLabelChars)),
+            ["optional"] = !input.Required,
+            ["element"] = element,
+        };
+    }
+
+    private static JsonObject PlainText(string text) => new() { ["type"] = "plain_text", ["text"] = text, ["emoji"] = true };
+
+    private static List<JsonObject> RenderBlocks(Card card, ChartImageCache? charts, bool modal = false)
     {
         var blocks = new List<JsonObject>
         {
@@ -107,6 +175,14 @@ public static partial class BlockKitRenderer
                     break;
                 case CardTable table:
                     blocks.Add(Section(Table(table)));
+                    break;
+                case CardInput input when modal:
+                    blocks.Add(Input(input));
+                    break;
+                case CardInput input:
+                    // A message cannot hold a text box: the field's text is shown (as plain text) and the form opens in a modal.
+                    blocks.Add(Context($"*{Escape(input.Label)}*"));
+                    blocks.AddRange(Chunks(ToMrkdwn(input.Value), MaxSectionChars).Select(Section));
                     break;
                 case CardChart chart:
                     if (ChartUrl(chart, charts) is { } url)

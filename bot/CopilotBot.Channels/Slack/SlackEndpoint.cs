@@ -11,7 +11,8 @@ namespace CopilotBot.Channels.Slack;
 /// <summary>
 /// The Slack request URLs: <c>/api/slack/events</c> (Events API) and <c>/api/slack/interactivity</c>. Every request is
 /// signature-checked on its raw bytes before parsing (401), then acknowledged within Slack's 3 s with an empty 200 while the
-/// agent's answer is posted later through <see cref="ISlackApi"/> from the work queue. Event retries (same <c>event_id</c>,
+/// agent's answer is posted later through <see cref="ISlackApi"/> from the work queue. A click whose answer is a form (Edit on a
+/// draft) opens it as a modal; the modal's submission (<c>view_submission</c>) is answered like the form's button. Event retries (same <c>event_id</c>,
 /// <c>X-Slack-Retry-Num</c>) are acknowledged and dropped.
 /// </summary>
 public sealed class SlackEndpoint
@@ -111,12 +112,14 @@ public sealed class SlackEndpoint
 
         SlackInteraction interaction;
         Dictionary<SlackBlockAction, TurnRequest?> turns;
+        SlackSubmission? submission;
         try
         {
             interaction = SlackInteractivityParser.Parse(body);
             turns = interaction.Type == "block_actions"
                 ? interaction.Actions.Where(a => a.Url is null).Distinct().ToDictionary(a => a, a => SlackInteractivityParser.ToTurn(interaction, a))
                 : [];
+            submission = interaction.Type == "view_submission" ? SlackInteractivityParser.ToSubmissionTurn(interaction) : null;
         }
         catch (Exception ex) when (ex is ChannelRequestException || ChannelRequestException.IsShapeError(ex))
         {
@@ -125,7 +128,14 @@ public sealed class SlackEndpoint
             return;
         }
 
+        // An empty 200 also closes a submitted modal; the answer follows in the channel.
         context.Response.StatusCode = StatusCodes.Status200OK;
+        if (submission is not null)
+        {
+            await SubmitAsync(interaction, submission, agent, context.RequestAborted);
+            return;
+        }
+
         if (interaction.Type != "block_actions")
         {
             return;
@@ -159,7 +169,46 @@ public sealed class SlackEndpoint
             var user = new ChannelUser(SlackEventParser.ChannelName, turn.UserId, TeamId: interaction.TeamId);
             turn = turn with { UserId = await _users.ResolveAsync(user, context.RequestAborted), Sender = user.Id };
             await RememberAsync(turn, interaction.ChannelId!, interaction.TeamId, context.RequestAborted);
-            await _queue.EnqueueAsync(ct => AnswerAsync(turn, interaction.ChannelId!, interaction.ThreadTs, interaction.MessageTs, agent, ct), context.RequestAborted);
+            await _queue.EnqueueAsync(ct => AnswerAsync(turn, interaction.ChannelId!, interaction.ThreadTs, interaction.MessageTs, agent, ct, interaction.TriggerId), context.RequestAborted);
+        }
+    }
+
+    /// <summary>A form modal's submission: answered like the click of the form's button, where the card that opened it is.</summary>
+    private async Task SubmitAsync(SlackInteraction interaction, SlackSubmission submission, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent, CancellationToken cancellationToken)
+    {
+        if (interaction.View?.Id is { Length: > 0 } viewId
+            && !await _dedupe.TryClaimAsync($"slack-view|{interaction.TeamId}|{viewId}|{interaction.View.Hash}", cancellationToken))
+        {
+            return;
+        }
+
+        var user = new ChannelUser(SlackEventParser.ChannelName, submission.Turn.UserId, TeamId: interaction.TeamId);
+        TurnRequest turn = submission.Turn with { UserId = await _users.ResolveAsync(user, cancellationToken), Sender = user.Id };
+        await _queue.EnqueueAsync(ct => AnswerAsync(turn, submission.Channel, submission.ThreadTs, submission.MessageTs, agent, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// A reply that is a form (Edit on a draft) opens as a modal for the person who clicked, when the click's trigger id allows
+    /// it: a Slack message cannot hold text boxes. True when the modal opened; otherwise the form goes out as a message.
+    /// </summary>
+    private async Task<bool> OpenFormAsync(TurnReply reply, string triggerId, string channel, string? threadTs, string? clickedTs, CancellationToken cancellationToken)
+    {
+        if (reply.Cards.FirstOrDefault(c => c.IsForm) is not { } form || form.Actions.FirstOrDefault(a => a.SendsInputs) is not { } submit)
+        {
+            return false;
+        }
+
+        try
+        {
+            JsonObject view = BlockKitRenderer.RenderModal(form, SlackInteractivityParser.FormMetadata(submit, channel, threadTs, clickedTs));
+            await _api.OpenViewAsync(triggerId, view, cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is CardValidationException or SlackApiException or NotSupportedException or HttpRequestException)
+        {
+            // An expired trigger (over 3 s), an API without modals: the form is shown in the channel instead.
+            _logger.LogWarning(ex, "Form modal not opened; posting the form as a message");
+            return false;
         }
     }
 
@@ -182,7 +231,8 @@ public sealed class SlackEndpoint
     }
 
     /// <param name="clickedTs">The message whose button was clicked: a reply that is that card's new state replaces it (chat.update).</param>
-    private async Task AnswerAsync(TurnRequest turn, string channel, string? threadTs, string? clickedTs, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent, CancellationToken cancellationToken)
+    /// <param name="triggerId">The click's trigger id: a reply that is a form opens as a modal with it.</param>
+    private async Task AnswerAsync(TurnRequest turn, string channel, string? threadTs, string? clickedTs, Func<TurnRequest, CancellationToken, Task<TurnReply>> agent, CancellationToken cancellationToken, string? triggerId = null)
     {
         using System.Diagnostics.Activity? span = ChannelTelemetry.StartTurn("slack", clickedTs is null ? "message" : "card_action");
         TurnReply reply;
@@ -195,6 +245,11 @@ public sealed class SlackEndpoint
             ChannelTelemetry.Fail(span, "turn", ex);
             _logger.LogError(ex, "Agent failed on Slack conversation {Conversation}", turn.ConversationId);
             reply = TurnReply.Plain("Sorry, something went wrong. Please try again.");
+        }
+
+        if (triggerId is { Length: > 0 } && await OpenFormAsync(reply, triggerId, channel, threadTs, clickedTs, cancellationToken))
+        {
+            return;
         }
 
         if (_charts is not null)

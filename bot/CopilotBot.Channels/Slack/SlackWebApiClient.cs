@@ -29,10 +29,17 @@ public interface ISlackApi
 
     /// <summary>Posts to an interaction's <c>response_url</c> (ephemeral notes, replacing the original message).</summary>
     Task RespondAsync(string responseUrl, JsonObject payload, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <c>views.open</c>: shows <paramref name="view"/> (a modal) to the person whose click produced <paramref name="triggerId"/>
+    /// (valid for 3 s). An implementation without modals throws <see cref="NotSupportedException"/>, and the form goes out as a message.
+    /// </summary>
+    Task OpenViewAsync(string triggerId, JsonObject view, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("This Slack API cannot open modals.");
 }
 
 /// <summary>
-/// <c>chat.postMessage</c> and <c>chat.update</c> with the bot token (protocols.md 3.5). Slack reports errors as HTTP 200 with
+/// <c>chat.postMessage</c>, <c>chat.update</c> and <c>views.open</c> with the bot token (protocols.md 3.5). Slack reports errors as HTTP 200 with
 /// <c>ok:false</c>, so <c>ok</c> is checked on every reply; 429 is retried after <c>Retry-After</c>, 5xx with backoff.
 /// </summary>
 public sealed class SlackWebApiClient(HttpClient http, SlackOptions options, RetryPolicy? retry = null) : ISlackApi
@@ -62,6 +69,9 @@ public sealed class SlackWebApiClient(HttpClient http, SlackOptions options, Ret
         JsonObject reply = await CallAsync("chat.update", body, cancellationToken);
         return new SlackMessageRef((string?)reply["channel"] ?? channel, (string?)reply["ts"] ?? ts);
     }
+
+    public async Task OpenViewAsync(string triggerId, JsonObject view, CancellationToken cancellationToken = default) =>
+        await CallAsync("views.open", new JsonObject { ["trigger_id"] = triggerId, ["view"] = view.DeepClone() }, cancellationToken);
 
     public async Task RespondAsync(string responseUrl, JsonObject payload, CancellationToken cancellationToken = default)
     {

@@ -49,6 +49,7 @@ public static class AdaptiveCardRenderer
                     ["facts"] = new JsonArray(f.Facts.Select(x => (JsonNode)new JsonObject { ["title"] = MarkdownText.Escape(x.Title), ["value"] = MarkdownText.Escape(x.Value) }).ToArray()),
                 },
                 CardTable table => RenderTable(table),
+                CardInput input => RenderInput(input),
                 _ => throw new NotSupportedException(element.GetType().Name),
             });
         }
@@ -146,6 +147,30 @@ public static class AdaptiveCardRenderer
         };
     }
 
+    /// <summary>
+    /// An <c>Input.Text</c>: the value goes in as it is (an input box shows text, not markdown, so escaping it would put
+    /// backslashes into the draft); the client enforces the length and, for a required field, that it is filled in.
+    /// </summary>
+    private static JsonObject RenderInput(CardInput input)
+    {
+        var element = new JsonObject
+        {
+            ["type"] = "Input.Text",
+            ["id"] = input.Id,
+            ["label"] = input.Label,
+            ["value"] = input.Value,
+            ["isMultiline"] = input.Multiline,
+            ["maxLength"] = input.MaxLength,
+        };
+        if (input.Required)
+        {
+            element["isRequired"] = true;
+            element["errorMessage"] = $"{input.Label} can't be empty.";
+        }
+
+        return element;
+    }
+
     private static JsonObject RenderAction(CardAction action)
     {
         var data = new JsonObject();
@@ -156,14 +181,23 @@ public static class AdaptiveCardRenderer
 
         var submitData = (JsonObject)data.DeepClone();
         submitData["verb"] = action.Verb;
-        return new JsonObject
+        var submit = new JsonObject { ["type"] = "Action.Submit", ["title"] = action.Title, ["data"] = submitData };
+        var execute = new JsonObject
         {
             ["type"] = "Action.Execute",
             ["title"] = action.Title,
             ["verb"] = action.Verb,
             ["data"] = data,
             ["style"] = action.Style,
-            ["fallback"] = new JsonObject { ["type"] = "Action.Submit", ["title"] = action.Title, ["data"] = submitData },
         };
+        if (!action.SendsInputs)
+        {
+            // A Cancel beside a form: sent without the inputs, so an empty or over-long field never blocks it.
+            execute["associatedInputs"] = "none";
+            submit["associatedInputs"] = "none";
+        }
+
+        execute["fallback"] = submit;
+        return execute;
     }
 }

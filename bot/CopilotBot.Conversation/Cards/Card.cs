@@ -12,6 +12,9 @@ public sealed record Card(string Title, IReadOnlyList<CardElement> Body, IReadOn
 {
     /// <summary>Short text for notifications and clients that cannot render cards.</summary>
     public string? FallbackText { get; init; }
+
+    /// <summary>Whether the card holds inputs (<see cref="CardInput"/>): a form to fill in rather than an answer.</summary>
+    public bool IsForm => Body.Any(e => e is CardInput);
 }
 
 public abstract record CardElement;
@@ -57,5 +60,31 @@ public sealed record CardChart(ChartSpec Spec, string AltText) : CardElement
     }
 }
 
+/// <summary>
+/// A text field the person fills in, prefilled with <see cref="Value"/> (a draft to edit). When a button of the card is
+/// pressed, what was typed comes back in the click's data under <see cref="Id"/>, next to the button's own data. The value is
+/// plain text, often not ours (a draft quotes customers): each channel shows it as text in an input box, never as markup.
+/// Channels that cannot hold inputs in a message (Slack) open a form (a modal) instead; a terminal shows the text and says
+/// where it can be edited.
+/// </summary>
+public sealed record CardInput(string Id, string Label, string Value, bool Multiline = false, int MaxLength = CardInput.DefaultMaxLength) : CardElement
+{
+    /// <summary>
+    /// The most a field takes unless told otherwise, and the most any field takes: Slack's text inputs hold at most 3,000
+    /// characters, so a form that works on every channel stays within that (a long retention email is about 1,500).
+    /// </summary>
+    public const int DefaultMaxLength = 3000;
+
+    /// <summary>Whether the field must not be left empty (clients that can check it say so before sending).</summary>
+    public bool Required { get; init; }
+}
+
 /// <summary>A button: <see cref="Verb"/> is what the bot does when it is pressed, <see cref="Data"/> its arguments.</summary>
-public sealed record CardAction(string Title, string Verb, IReadOnlyDictionary<string, string> Data, string Style = "default");
+public sealed record CardAction(string Title, string Verb, IReadOnlyDictionary<string, string> Data, string Style = "default")
+{
+    /// <summary>
+    /// Whether pressing it sends the card's inputs along (and lets the client check required ones first). False for a
+    /// Cancel next to a form: it must work whatever is typed.
+    /// </summary>
+    public bool SendsInputs { get; init; } = true;
+}

@@ -4,7 +4,10 @@ using Spectre.Console;
 
 namespace CopilotBot.Host.Cli;
 
-/// <summary>Shows a reply in a terminal: the text, then each card as a table or facts; a chart as the path of its PNG and its alt text.</summary>
+/// <summary>
+/// Shows a reply in a terminal: the text, then each card as a table or facts; a chart as the path of its PNG and its alt text;
+/// a form's fields as their text, with where it can be edited and sent.
+/// </summary>
 internal static class TextRenderer
 {
     /// <param name="saveChart">Writes a chart's PNG and returns its path (null: the chart is shown by its alt text alone).</param>
@@ -47,6 +50,11 @@ internal static class TextRenderer
 
                         console.Write(t2);
                         break;
+                    case CardInput input:
+                        // A form (Edit on a draft) needs a chat client to fill in and send: the terminal shows its text.
+                        console.MarkupLine($"[bold]{Markup.Escape(input.Label)}:[/]");
+                        console.WriteLine(input.Value);
+                        break;
                     case CardChart chart:
                         if (saveChart?.Invoke(chart) is { } path)
                         {
@@ -62,6 +70,11 @@ internal static class TextRenderer
             if (card.Actions.Count > 0)
             {
                 console.MarkupLine("[grey]Actions: " + Markup.Escape(string.Join(" · ", card.Actions.Select(a => a.Title))) + "[/]");
+            }
+
+            if (card.IsForm)
+            {
+                console.MarkupLine("[grey]This is a form: edit and send it in Teams, Slack or the web chat (`copilot serve`); the command line does not send drafts.[/]");
             }
         }
 

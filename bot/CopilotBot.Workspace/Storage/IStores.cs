@@ -141,6 +141,12 @@ public interface IInterventionStore
     /// its status, so a second click, a concurrent click or a click after it expired changes nothing.
     /// </summary>
     Task<ApprovalDecision> DecideAsync(string id, bool approve, string decidedBy, DateTimeOffset at, DateTimeOffset expiredBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the draft of a pending approval request (an approver's edit before deciding), with the same compare-and-set
+    /// as <see cref="DecideAsync"/>: a request already decided or expired keeps its draft, and the answer says which.
+    /// </summary>
+    Task<ApprovalDecision> ReviseDraftAsync(string id, string draft, DateTimeOffset expiredBefore, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What a click on an approval did.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using CopilotBot.Conversation;
 using CopilotBot.Conversation.Cards;
 using CopilotBot.Conversation.Functions;
 using CopilotBot.Plugins.Churn;
@@ -50,7 +51,8 @@ public sealed class InterventionsPlugin(
         string kind = string.Equals(channel, "call", StringComparison.OrdinalIgnoreCase) ? "call" : "email";
         AccountRisk? r = await risk.ExplainAsync(a.Id, cancellationToken);
         Draft draft = await drafts.WriteAsync(a, r, kind, caller.Today, cancellationToken);
-        var data = new Dictionary<string, string> { ["account"] = a.Id, ["channel"] = kind };
+        // The draft's id is the intervention's once sent: Send here or on its edit form, the second press finds it taken.
+        var data = new Dictionary<string, string> { ["account"] = a.Id, ["channel"] = kind, ["draft"] = NewId() };
         var card = new Card(
             kind == "call" ? $"Call script: {a.Name}" : $"Draft email to {a.Name}",
             [
@@ -59,7 +61,7 @@ public sealed class InterventionsPlugin(
             ],
             [
                 new CardAction(kind == "call" ? "Log call planned" : "Send", "interventions.send_draft", data, "positive"),
-                new CardAction("Edit", "interventions.draft", data),
+                new CardAction("Edit", EditDraftVerb, data),
                 new CardAction("Discard", "cancel", new Dictionary<string, string>(), "destructive"),
             ])
         { FallbackText = $"Draft {kind} for {a.Name}" };
@@ -71,13 +73,20 @@ public sealed class InterventionsPlugin(
         };
     }
 
-    [KernelFunction("send_draft")]
-    [FunctionPolicy(HasSideEffects = true, ButtonOnly = true)]
-    [Description("Send a reviewed draft (button only): records the intervention as pending and creates a follow-up task.")]
-    public async Task<PluginResult> SendDraftAsync(
+    /// <summary>The verb of Edit on a draft card: opens the draft as a form.</summary>
+    public const string EditDraftVerb = "interventions.edit_draft";
+
+    /// <summary>The verb of the approver's form's Save button.</summary>
+    public const string ReviseVerb = "interventions.revise";
+
+    [KernelFunction("edit_draft")]
+    [FunctionPolicy(ButtonOnly = true)]
+    [Description("Open a draft as a form to edit (button only): subject and message prefilled, then Send or Cancel.")]
+    public async Task<PluginResult> EditDraftAsync(
         [FromKernelServices] CallerContext caller,
         string? account = null,
         string? channel = null,
+        string? draft = null,
         CancellationToken cancellationToken = default)
     {
         Account? a = account is null ? null : await accounts.GetAsync(account, cancellationToken);
@@ -86,15 +95,90 @@ public sealed class InterventionsPlugin(
             return PluginResult.Refuse("That draft's account no longer exists.");
         }
 
+        if (draft is not null && !IsId(draft))
+        {
+            return PluginResult.Refuse(CardValue.Refusal);
+        }
+
         string kind = channel == "call" ? "call" : "email";
+        if (draft is not null && await interventions.GetAsync(draft, cancellationToken) is { } done)
+        {
+            return AlreadySent(done, a);
+        }
+
+        Draft written = await drafts.WriteAsync(a, await risk.ExplainAsync(a.Id, cancellationToken), kind, caller.Today, cancellationToken);
+        (string? subject, string body) = DraftEdits.Split(kind, written.Body);
+        var data = new Dictionary<string, string> { ["account"] = a.Id, ["channel"] = kind, ["draft"] = draft ?? NewId() };
+        string action = kind == "call" ? "Log call planned" : "Send";
+        Card form = DraftEdits.Form(
+            kind == "call" ? $"Edit call script: {a.Name}" : $"Edit draft email to {a.Name}",
+            kind,
+            kind == "call" ? null : subject is { Length: > 0 } ? subject : written.Subject,
+            body,
+            $"Change the text, then press {action}. Nothing is sent until you do." + (a.Tier == Tier.Platinum ? " Platinum accounts: an approver sees your text before it goes out." : string.Empty),
+            new CardAction(action, "interventions.send_draft", data, "positive"));
+        return new PluginResult($"Edit the draft {(kind == "call" ? "call script" : "email")} for {a.Name}, then press {action}.")
+        {
+            Cards = [form],
+            AccountsShown = [a.Id],
+            Data = new { account = a.Id, channel = kind, form = true },
+        };
+    }
+
+    [KernelFunction("send_draft")]
+    [FunctionPolicy(HasSideEffects = true, ButtonOnly = true)]
+    [Description("Send a reviewed draft (button only): records the intervention as pending and creates a follow-up task. From the edit form, the edited subject and body are sent.")]
+    public async Task<PluginResult> SendDraftAsync(
+        [FromKernelServices] CallerContext caller,
+        string? account = null,
+        string? channel = null,
+        string? draft = null,
+        string? subject = null,
+        string? body = null,
+        CancellationToken cancellationToken = default)
+    {
+        Account? a = account is null ? null : await accounts.GetAsync(account, cancellationToken);
+        if (a is null)
+        {
+            return PluginResult.Refuse("That draft's account no longer exists.");
+        }
+
+        if (draft is not null && !IsId(draft))
+        {
+            return PluginResult.Refuse(CardValue.Refusal);
+        }
+
+        string kind = channel == "call" ? "call" : "email";
+        string? edited = null;
+        if (body is not null)
+        {
+            // From the edit form: what was typed is what goes out, once it passes the checks (a refusal keeps the form as typed).
+            (string? cleanSubject, string cleanBody, string? error) = DraftEdits.Check(kind, subject, body);
+            if (error is not null)
+            {
+                return PluginResult.Refuse(error);
+            }
+
+            edited = DraftEdits.Join(kind, cleanSubject, cleanBody);
+        }
+
+        if (draft is not null && await interventions.GetAsync(draft, cancellationToken) is { } done)
+        {
+            return AlreadySent(done, a);
+        }
+
         AccountRisk? r = await risk.ExplainAsync(a.Id, cancellationToken);
-        Draft draft = await drafts.WriteAsync(a, r, kind, caller.Today, cancellationToken);
+        Draft written = await drafts.WriteAsync(a, r, kind, caller.Today, cancellationToken);
+        // Sent as it was written (nothing changed in the form), it is stored exactly as written.
+        string text = edited is not null && !DraftEdits.Same(edited, written.Body) ? edited : written.Body;
+        string id = draft ?? NewId();
         if (a.Tier == Tier.Platinum)
         {
             // Outreach to a Platinum account always goes through an approver, whoever asks.
             var request = new Intervention(
-                "I" + Guid.NewGuid().ToString("N")[..10], a.Id, kind, InterventionStatus.PendingApproval, r?.Probability, caller.Now, caller.User.Id, draft.Body, null, null);
+                id, a.Id, kind, InterventionStatus.PendingApproval, r?.Probability, caller.Now, caller.User.Id, text, null, null);
             await interventions.UpsertAsync([request], cancellationToken);
+            await AuditEditAsync(caller, a, request.Id, kind, written.Body, text, cancellationToken);
             await audit.AppendAsync(caller.User.Id, "approval.requested", a.Id, $"{{\"intervention\":\"{request.Id}\",\"channel\":\"{kind}\"}}", caller.Now, cancellationToken);
             CopilotTelemetry.CountIntervention("created", "user");
             CopilotTelemetry.CountApproval("requested");
@@ -110,8 +194,9 @@ public sealed class InterventionsPlugin(
         }
 
         var intervention = new Intervention(
-            "I" + Guid.NewGuid().ToString("N")[..10], a.Id, kind, InterventionStatus.Pending, r?.Probability, caller.Now, caller.User.Id, draft.Body, null, null);
+            id, a.Id, kind, InterventionStatus.Pending, r?.Probability, caller.Now, caller.User.Id, text, null, null);
         await interventions.UpsertAsync([intervention], cancellationToken);
+        await AuditEditAsync(caller, a, intervention.Id, kind, written.Body, text, cancellationToken);
         CrmTask task = await crm.CreateTaskAsync(a.Id, $"Follow up on retention {kind} to {a.Name}", caller.Today.AddDays(7), caller.User.Id, caller.User.Id, caller.Now, cancellationToken);
         await audit.AppendAsync(caller.User.Id, "intervention.sent", a.Id, $"{{\"intervention\":\"{intervention.Id}\",\"task\":\"{task.Id}\",\"channel\":\"{kind}\"}}", caller.Now, cancellationToken);
         CopilotTelemetry.CountIntervention("created", "user");
@@ -124,14 +209,154 @@ public sealed class InterventionsPlugin(
             ],
             [])
         { FallbackText = $"Sent {kind} to {a.Name}" };
-        return new PluginResult($"Queued the {kind} to {a.Name} (simulated send; intervention {intervention.Id}, pending) and created follow-up task {task.Id} due {Format.Date(caller.Today.AddDays(7))}.")
+        bool changed = text != written.Body;
+        return new PluginResult($"Queued the {(changed ? "edited " : string.Empty)}{kind} to {a.Name} (simulated send; intervention {intervention.Id}, pending) and created follow-up task {task.Id} due {Format.Date(caller.Today.AddDays(7))}.")
         {
             Cards = [sent],
             UpdatesCard = true,
             AccountsShown = [a.Id],
-            Data = new { intervention = intervention.Id, task = task.Id },
+            Data = new { intervention = intervention.Id, task = task.Id, edited = changed },
         };
     }
+
+    /// <summary>
+    /// An approver's form for a pending approval request (Edit on the approval card, approvers only): its stored draft,
+    /// prefilled, with Save (the request shows again with the new text) and Cancel.
+    /// </summary>
+    [KernelFunction("edit_approval")]
+    [FunctionPolicy(ButtonOnly = true, MinimumRole = UserRole.Approver)]
+    [Description("Open a pending approval request's draft as a form to edit before deciding (approvers, button only).")]
+    public async Task<PluginResult> EditApprovalAsync([FromKernelServices] CallerContext caller, string? intervention = null, CancellationToken cancellationToken = default)
+    {
+        (Intervention? request, Account? a, PluginResult? stale) = await PendingAsync(caller, intervention, cancellationToken);
+        if (stale is not null)
+        {
+            return stale;
+        }
+
+        (string? subject, string body) = DraftEdits.Split(request!.Kind, request.Draft ?? string.Empty);
+        Card form = DraftEdits.Form(
+            $"Edit before approving: {a!.Name}",
+            request.Kind,
+            subject,
+            body,
+            $"Request {request.Id} from {request.CreatedBy}. Save puts your text in place of theirs (recorded in the audit log); then approve or reject it as usual.",
+            new CardAction("Save changes", ReviseVerb, new Dictionary<string, string> { ["intervention"] = request.Id, ["account"] = a.Id }, "positive"));
+        return new PluginResult($"Edit the {request.Kind} for {a.Name}, then press Save changes. Nothing is approved until you press Approve.")
+        {
+            Cards = [form],
+            AccountsShown = [a.Id],
+            Data = new { intervention = request.Id, form = true },
+        };
+    }
+
+    /// <summary>
+    /// Saves an approver's edit of a pending request: the new text replaces the pending draft (compare-and-set, so a request
+    /// decided meanwhile keeps the text it was decided on), the audit log records what changed, and the approval card shows
+    /// again with the new text.
+    /// </summary>
+    [KernelFunction("revise")]
+    [FunctionPolicy(HasSideEffects = true, ButtonOnly = true, MinimumRole = UserRole.Approver)]
+    [Description("Save an approver's edit of a pending approval request's draft (approvers, button only).")]
+    public async Task<PluginResult> ReviseAsync(
+        [FromKernelServices] CallerContext caller,
+        string? intervention = null,
+        string? subject = null,
+        string? body = null,
+        CancellationToken cancellationToken = default)
+    {
+        (Intervention? request, Account? a, PluginResult? stale) = await PendingAsync(caller, intervention, cancellationToken);
+        if (stale is not null)
+        {
+            return stale;
+        }
+
+        (string? cleanSubject, string cleanBody, string? error) = DraftEdits.Check(request!.Kind, subject, body ?? string.Empty);
+        if (error is not null)
+        {
+            return PluginResult.Refuse(error.Replace("nothing was sent", "nothing was saved", StringComparison.Ordinal).Replace("Nothing was sent", "Nothing was saved", StringComparison.Ordinal));
+        }
+
+        string before = request.Draft ?? string.Empty;
+        string after = DraftEdits.Join(request.Kind, cleanSubject, cleanBody);
+        if (DraftEdits.Same(before, after))
+        {
+            return new PluginResult($"No changes to the {request.Kind} for {a!.Name}; it is waiting for a decision as it was.")
+            {
+                Cards = [ApprovalCards.Request(request, a, await risk.ExplainAsync(a.Id, cancellationToken))],
+                UpdatesCard = true,
+                AccountsShown = [a.Id],
+                Data = new { intervention = request.Id, status = "pending_approval", edited = false },
+            };
+        }
+
+        ApprovalDecision saved = await interventions.ReviseDraftAsync(request.Id, after, caller.Now.AddHours(-options.ApprovalTtlHours), cancellationToken);
+        if (saved != ApprovalDecision.Applied)
+        {
+            (_, _, stale) = await PendingAsync(caller, request.Id, cancellationToken);
+            return stale ?? PluginResult.Refuse("That approval request changed while you were editing; nothing was saved. Open it again from the approval queue.");
+        }
+
+        await audit.AppendAsync(caller.User.Id, "approval.edited", a!.Id, DraftEdits.AuditDetails(request.Id, request.Kind, before, after), caller.Now, cancellationToken);
+        Intervention current = (await interventions.GetAsync(request.Id, cancellationToken))!;
+        return new PluginResult($"Saved your edit of the {request.Kind} for {a.Name} (request {request.Id}); it is still waiting for a decision.")
+        {
+            Cards = [ApprovalCards.Request(current, a, await risk.ExplainAsync(a.Id, cancellationToken))],
+            UpdatesCard = true,
+            AccountsShown = [a.Id],
+            Data = new { intervention = request.Id, status = "pending_approval", edited = true },
+        };
+    }
+
+    /// <summary>A pending, unexpired approval request and its account, or the reply for one that is gone, decided or expired.</summary>
+    private async Task<(Intervention? Request, Account? Account, PluginResult? Stale)> PendingAsync(CallerContext caller, string? id, CancellationToken cancellationToken)
+    {
+        Intervention? request = id is null ? null : await interventions.GetAsync(id, cancellationToken);
+        Account? a = request is null ? null : await accounts.GetAsync(request.AccountId, cancellationToken);
+        if (request is null || a is null)
+        {
+            return (null, null, PluginResult.Refuse("That approval request no longer exists."));
+        }
+
+        if (request.Status != InterventionStatus.PendingApproval)
+        {
+            string decider = request.DecidedBy is { } by ? (await users.GetAsync(by, cancellationToken))?.Name ?? by : "someone";
+            return (request, a, new PluginResult($"Already {(request.Status == InterventionStatus.Rejected ? "rejected" : "approved")} by {decider}, so it can't be edited any more; nothing was changed.")
+            {
+                Cards = [ApprovalCards.Decided(request, a, decider, "This request was already decided; the edit was not saved.")],
+                UpdatesCard = true,
+                IsRefusal = true,
+            });
+        }
+
+        if (request.CreatedAt < caller.Now.AddHours(-options.ApprovalTtlHours))
+        {
+            return (request, a, new PluginResult($"The approval request for {a.Name} expired, so it can't be edited; nothing was changed.") { Cards = [ApprovalCards.Expired(request, a)], UpdatesCard = true, IsRefusal = true });
+        }
+
+        return (request, a, null);
+    }
+
+    /// <summary>When the sent text is not the draft as written, the audit log says so: what changed and the new text.</summary>
+    private async Task AuditEditAsync(CallerContext caller, Account a, string id, string kind, string written, string sent, CancellationToken cancellationToken)
+    {
+        if (sent != written)
+        {
+            await audit.AppendAsync(caller.User.Id, "intervention.edited", a.Id, DraftEdits.AuditDetails(id, kind, written, sent), caller.Now, cancellationToken);
+        }
+    }
+
+    /// <summary>The reply to a second Send of a draft (on its card or its edit form): it went out once, and stays as it went.</summary>
+    private static PluginResult AlreadySent(Intervention done, Account a) => new(
+        $"That draft to {a.Name} was already {(done.Status == InterventionStatus.PendingApproval ? "sent for approval" : "sent")} (intervention {done.Id}, {Vocabulary.ToSnake(done.Status).Replace('_', ' ')}); nothing was sent again.")
+    {
+        IsRefusal = true,
+        AccountsShown = [a.Id],
+    };
+
+    private static string NewId() => "I" + Guid.NewGuid().ToString("N")[..10];
+
+    private static bool IsId(string id) => id.Length == 11 && id[0] == 'I' && id.AsSpan(1).ContainsAnyExcept("0123456789abcdef") is false;
 
     /// <summary>A failure to reach approvers never loses the request: it stays in the queue (`approvals`).</summary>
     private async Task<int> NotifyApproversAsync(Intervention request, Card card, string requestedBy, CancellationToken cancellationToken)

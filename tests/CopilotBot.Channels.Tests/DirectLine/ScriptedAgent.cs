@@ -7,8 +7,10 @@ namespace CopilotBot.Channels.Tests.DirectLine;
 
 /// <summary>
 /// The agent behind the Direct Line tests, answering by script: "card" gives a card with Approve / Explain buttons, "cards"
-/// two such cards, "trends" the daily support-trends card (a chart too large to go inline beside its table), "slow" waits for <see cref="Gate"/>, "boom" throws; a click on approve answers with the decided card
-/// (flagged <see cref="TurnReply.UpdatesCard"/>), explain with a new card; anything else is echoed. Every request is recorded.
+/// two such cards, "trends" the daily support-trends card (a chart too large to go inline beside its table), "slow" waits for
+/// <see cref="Gate"/>, "boom" throws; a click on approve answers with the decided card (flagged
+/// <see cref="TurnReply.UpdatesCard"/>), explain with a new card; "form" gives an edit form whose Send answers with the sent
+/// card in its place; anything else is echoed. Every request is recorded.
 /// </summary>
 public sealed class ScriptedAgent
 {
@@ -35,6 +37,10 @@ public sealed class ScriptedAgent
                 return new TurnReply($"Approved {id}.", "approve", new Dictionary<string, object?>(), [new Card($"✅ Approved: {id}", [new CardText("Approved by the test user.")], [])], [], 1) { UpdatesCard = true };
             case ("explain", _):
                 return new TurnReply($"Why {id}.", "explain", new Dictionary<string, object?>(), [new Card($"Why {id}", [new CardText("Because.")], [])], [], 1);
+            case (null, "form"):
+                return new TurnReply("Edit the draft, then press Send.", "interventions.edit_draft", new Dictionary<string, object?>(), [TestCards.Form()], [], 1);
+            case ("interventions.send_draft", _):
+                return new TurnReply($"Sent: {(string?)request.Value?["subject"]}", "interventions.send_draft", new Dictionary<string, object?>(), [new Card("📤 Sent: Acme Corp", [new CardText("Simulated send.")], [])], [], 1) { UpdatesCard = true };
             case (null, "card"):
                 return new TurnReply("One request is waiting.", "approvals", new Dictionary<string, object?>(), [Request("R1")], [], 1);
             case (null, "cards"):

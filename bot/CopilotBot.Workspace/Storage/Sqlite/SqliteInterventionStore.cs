@@ -53,6 +53,26 @@ public sealed class SqliteInterventionStore(SqliteDb db) : IInterventionStore
         });
     }
 
+    public Task<ApprovalDecision> ReviseDraftAsync(string id, string draft, DateTimeOffset expiredBefore, CancellationToken cancellationToken = default)
+    {
+        using SqliteConnection c = db.Open();
+        using SqliteCommand update = c.Command(
+            "UPDATE interventions SET draft = $draft WHERE id = $id AND status = 'pending_approval' AND created_at >= $expiry")
+            .With("$draft", draft).With("$id", id).With("$expiry", expiredBefore.Db());
+        if (update.ExecuteNonQuery() == 1)
+        {
+            return Task.FromResult(ApprovalDecision.Applied);
+        }
+
+        using SqliteCommand current = c.Command("SELECT status FROM interventions WHERE id = $id").With("$id", id);
+        return Task.FromResult(current.ExecuteScalar() switch
+        {
+            null => ApprovalDecision.NotFound,
+            "pending_approval" => ApprovalDecision.Expired,
+            _ => ApprovalDecision.AlreadyDecided,
+        });
+    }
+
     private static Intervention Read(SqliteDataReader r) =>
         new(
             r.GetString(0), r.GetString(1), r.GetString(2), Vocabulary.FromSnake<InterventionStatus>(r.GetString(3)),
