@@ -140,14 +140,15 @@ public sealed class QdrantDownTests(SeededWorkspaceFixture fixture)
     {
         await using var server = new BadQdrant(hang: false);
         CopilotRuntime runtime = Runtime(server.Url);
-        runtime.SupportMemory.RetryAfterFailure = TimeSpan.FromMilliseconds(300);
+        // Long enough that the second search falls inside it even on a loaded 2-core runner (300 ms did not).
+        runtime.SupportMemory.RetryAfterFailure = TimeSpan.FromSeconds(3);
         var query = new CopilotBot.Memory.MemoryQuery("invoice");
 
         await Assert.ThrowsAsync<CopilotBot.Memory.VectorStoreException>(() => runtime.SupportMemory.SearchAsync(query, CancellationToken.None));
         int afterFirst = server.Requests;
         var skipped = await Assert.ThrowsAsync<CopilotBot.Memory.VectorStoreException>(() => runtime.SupportMemory.SearchAsync(query, CancellationToken.None));
         int afterSkipped = server.Requests;
-        await Task.Delay(400);
+        await Task.Delay(TimeSpan.FromSeconds(3.2));
         await Assert.ThrowsAsync<CopilotBot.Memory.VectorStoreException>(() => runtime.SupportMemory.SearchAsync(query, CancellationToken.None));
 
         Assert.True(afterFirst > 0);

@@ -8,8 +8,9 @@ using Microsoft.SemanticKernel;
 
 namespace CopilotBot.Plugins.Portfolio;
 
+/// <param name="backtestWait">How long a forecast waits for its backtest's models before answering without them (4 s when not given).</param>
 [Description("Portfolio questions for managers: ARR at risk by segment and churn forecasts.")]
-public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accounts)
+public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accounts, TimeSpan? backtestWait = null)
 {
     /// <summary>Accounts at or above this 90-day risk count as red.</summary>
     public const double RedThreshold = 0.5;
@@ -22,6 +23,11 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
     /// needs its 90 days to have ended, and a model trained on what was known then).
     /// </summary>
     public const int BacktestSpacingDays = 15;
+
+    /// <summary>How long a forecast waits for its backtest's models by default before answering without them.</summary>
+    public static readonly TimeSpan DefaultBacktestWait = TimeSpan.FromSeconds(4);
+
+    private readonly TimeSpan _backtestWait = backtestWait ?? DefaultBacktestWait;
 
     [KernelFunction("summary")]
     [Description("ARR at risk (expected: probability × ARR, and ARR of high-risk accounts) by tier, region, industry, owner or urgency bucket, with change against last month and top movers.")]
@@ -145,10 +151,18 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
         var outcomes = new List<ForecastOutcome>();
         int inside = 0, checkedDates = 0;
         bool outOfSample = true;
-        for (int k = 0; k < BacktestDates && days <= 90; k++)
+
+        // Each date trains its own model: seconds of work the first time after the data changes, cached after. The dates
+        // are scored together, in the background, and the answer waits for them only so long; when they are not ready it
+        // says so and answers with account-level chance alone, and the next question finds them done.
+        DateOnly[] dates = days <= 90 ? [.. Enumerable.Range(0, BacktestDates).Select(k => risk.Today.AddDays(-days - (BacktestSpacingDays * k)))] : [];
+        var scoring = dates.Select(at => risk.ScoreOutOfSampleAsync(at, days, CancellationToken.None)).ToArray();
+        Task scored = Task.WhenAll(scoring);
+        bool backtestReady = scoring.Length == 0 || await Task.WhenAny(scored, Task.Delay(_backtestWait, cancellationToken)) == scored;
+        for (int k = 0; k < dates.Length && backtestReady; k++)
         {
-            DateOnly at = risk.Today.AddDays(-days - (BacktestSpacingDays * k));
-            IReadOnlyList<(Account Account, double Probability)>? then = await risk.ScoreOutOfSampleAsync(at, days, cancellationToken);
+            DateOnly at = dates[k];
+            IReadOnlyList<(Account Account, double Probability)>? then = await scoring[k];
             if (then is null)
             {
                 // A provider that cannot train (a test double): the current model on past data, said to be in sample.
@@ -217,8 +231,15 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
             versusHistory + drivers + " " +
             (checkedDates > 0
                 ? $"Backtest ({(outOfSample ? "out of sample: each date scored by a model trained only on data before it" : "in sample")}): the actual churn fell inside the account-level interval for {inside} of {checkedDates} past dates" +
-                  (measuredError is { } e ? $"; today's interval adds the model's own error measured on them (±{Format.Percent(Math.Exp(1.645 * e) - 1)} at 90%)." : "; too few to measure the model's own error, so today's interval holds account-level chance only.")
-                : days > 90 ? "No backtest beyond 90 days (not enough history)." : string.Empty);
+                  (measuredError switch
+                  {
+                      null => "; too few to measure the model's own error, so today's interval holds account-level chance only.",
+                      0 => "; their misses were no larger than account-level chance explains, so today's interval needs no widening for the model's own error.",
+                      double e => $"; today's interval adds the model's own error measured on them (±{Format.Percent(Math.Exp(1.645 * e) - 1)} at 90%).",
+                  })
+                : days > 90 ? "No backtest beyond 90 days (not enough history)."
+                : !backtestReady ? $"The backtest on {BacktestDates} past dates (a model trained for each) is still being computed, so this interval holds account-level chance only; ask again in a minute for the backtest and the model's own error."
+                : string.Empty);
         var body = new List<CardElement>
         {
             new CardFacts([("Likely (expected)", Format.Money(f.Expected)), ("Best case (5th pct)", Format.Money(f.Low)), ("Median", Format.Money(f.Median)), ("Worst case (95th pct)", Format.Money(f.High)), ("Accounts", Format.Int(now.Count)),
@@ -254,7 +275,7 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
             Data = new
             {
                 horizon_days = days, expected = Math.Round(f.Expected), low = Math.Round(f.Low), median = Math.Round(f.Median), high = Math.Round(f.High), method = "monte_carlo", draws = f.Draws,
-                model_error = Math.Round(modelError, 3), backtest_inside = inside, backtest_dates = checkedDates, backtest_out_of_sample = outOfSample && checkedDates > 0, backtest_mae = backtestMae is { } mae ? Math.Round(mae) : (double?)null,
+                model_error = Math.Round(modelError, 3), backtest_pending = !backtestReady, backtest_inside = inside, backtest_dates = checkedDates, backtest_out_of_sample = outOfSample && checkedDates > 0, backtest_mae = backtestMae is { } mae ? Math.Round(mae) : (double?)null,
                 past_mean = double.IsNaN(pastMean) ? (double?)null : Math.Round(pastMean),
                 history = history.Select(h => new { from = Format.Iso(h.From), to = Format.Iso(h.To), arr = Math.Round(h.Arr), accounts = h.Accounts }).ToList(),
                 buckets = byBucket.Select(b => new { bucket = b.Bucket, accounts = b.Accounts, expected = Math.Round(b.Expected) }).ToList(),
