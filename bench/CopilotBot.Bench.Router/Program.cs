@@ -1,13 +1,15 @@
 using CopilotBot.Bench.Router;
 using CopilotBot.Routing.Accounts;
 
-// Verbs: (none) or "bench" = latency/throughput; "train" = retrain the embedded model;
+// Verbs: (none) or "bench" = latency/throughput; "train" = retrain the embedded model; "verify" = retrain in memory and
+// check the embedded model is exactly what its inputs produce (needs the CLINC150 data beside the repository);
 // "eval" = accuracy report on the held-out set and CLINC150 (add --failures to list misses);
 // "try" = route stdin lines as one conversation (debugging); "names" = print the demo accounts.
 string verb = args.Length > 0 ? args[0] : "bench";
 return verb switch
 {
     "train" => TrainCommand.Run(),
+    "verify" => VerifyCommand.Run(),
     "eval" => EvalCommand.Run([.. args.Skip(1)]),
     "try" => TryCommand.Run(),
     "bench" => BenchCommand.Run(),
@@ -27,6 +29,6 @@ static int PrintNames()
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/CopilotBot.Bench.Router -- [bench|train|eval [--failures]|try|names]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/CopilotBot.Bench.Router -- [bench|train|verify|eval [--failures]|try|names]");
     return 2;
 }

@@ -19,7 +19,8 @@ internal static class TrainCommand
         string project = Path.Combine(root, "bot", "CopilotBot.Routing");
         byte[] utterances = File.ReadAllBytes(Path.Combine(project, "Data", "utterances.tsv"));
         var watch = Stopwatch.StartNew();
-        string hash = TrainingData.ComputeInputHash(utterances, clinc);
+        string clincDigest = TrainingData.ClincTrainingDigest(clinc);
+        string hash = TrainingData.ComputeInputHash(utterances, clincDigest);
         List<LabelledUtterance> examples = TrainingData.Build(utterances, clinc);
         RouterModel model = RouterTrainer.Train(examples, hash);
         string output = Path.Combine(project, "Model", "router-model.bin");
@@ -29,6 +30,7 @@ internal static class TrainCommand
             model.Save(file);
         }
 
+        File.WriteAllText(Path.Combine(project, TrainingData.ClincDigestFile), clincDigest + "\n");
         Console.WriteLine($"Trained on {examples.Count} examples in {watch.Elapsed.TotalSeconds:F1} s; input hash {hash[..16]}…");
         Console.WriteLine($"Wrote {output} ({new FileInfo(output).Length / 1024} KiB, vocabulary {model.VocabularySize}). Rebuild to embed it.");
         return 0;

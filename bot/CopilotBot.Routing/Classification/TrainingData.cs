@@ -111,13 +111,14 @@ public static class TrainingData
         return examples;
     }
 
-    /// <summary>SHA-256 over every training input: the pipeline version, the utterances, the CLINC training
-    /// splits, the common-word list and the demo accounts used to mask names.</summary>
-    public static string ComputeInputHash(byte[] utterancesTsv, string clincPath)
+    /// <summary>
+    /// SHA-256 of the CLINC training splits as the trainer reads them (split, intent and text of every item). The trainer
+    /// records it beside the model (<see cref="ClincDigestFile"/>), so whether the embedded model matches the bot's own
+    /// training inputs can be checked without the dataset.
+    /// </summary>
+    public static string ClincTrainingDigest(string clincPath)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(PipelineVersion + "\n" + RouterTrainer.Describe() + "\n"));
-        sha.AppendData(utterancesTsv);
         foreach (string split in new[] { "train", "oos_train" })
         {
             foreach ((string text, string intent) in ReadClinc(clincPath, split))
@@ -125,6 +126,31 @@ public static class TrainingData
                 sha.AppendData(Encoding.UTF8.GetBytes(split + "\t" + intent + "\t" + text + "\n"));
             }
         }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>Where the trainer records <see cref="ClincTrainingDigest"/>, relative to the routing project.</summary>
+    public const string ClincDigestFile = "Model/clinc-training.sha256";
+
+    /// <summary>The recorded digest of the CLINC training splits the embedded model was trained on.</summary>
+    public static string ReadClincDigestResource()
+    {
+        using Stream stream = typeof(TrainingData).Assembly.GetManifestResourceStream("CopilotBot.Routing.Model.clinc-training.sha256")
+            ?? throw new InvalidOperationException("The recorded CLINC digest is not embedded; retrain with the router bench's train command.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Trim();
+    }
+
+    /// <summary>SHA-256 over every training input: the pipeline version, the utterances, the CLINC training
+    /// splits (by their digest, <see cref="ClincTrainingDigest"/>), the common-word list and the demo accounts used to
+    /// mask names.</summary>
+    public static string ComputeInputHash(byte[] utterancesTsv, string clincTrainingDigest)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes(PipelineVersion + "\n" + RouterTrainer.Describe() + "\n"));
+        sha.AppendData(utterancesTsv);
+        sha.AppendData(Encoding.UTF8.GetBytes("clinc " + clincTrainingDigest + "\n"));
 
         using (Stream words = CommonWords.OpenResource("common-words.txt"))
         using (var memory = new MemoryStream())

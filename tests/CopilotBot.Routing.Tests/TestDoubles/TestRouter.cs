@@ -23,5 +23,5 @@ public static class TestRouter
     public static string EvalPath => Path.Combine(AppContext.BaseDirectory, "Data", "eval.jsonl");
 
     /// <summary>CLINC150's train and validation splits (CC BY 3.0), vendored in tests/Fixtures: the router is trained on them.</summary>
-    public static string ClincPath => Fixtures.Path("clinc150-train-val.json");
+    public static string ClincPath => Fixtures.Path("clinc150-val.json");
 }
