@@ -172,7 +172,8 @@ public sealed partial class ChannelIdentityTests(SeededWorkspaceFixture fixture)
             ["conversation"] = new JsonObject { ["id"] = "a:personal-" + aad, ["conversationType"] = "personal" },
             ["value"] = new JsonObject
             {
-                ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "churn.at_risk", ["data"] = new JsonObject() },
+                // A low threshold, so every CSM's list has accounts whatever the calibration makes of the demo.
+                ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "churn.at_risk", ["data"] = new JsonObject { ["threshold"] = "0.02" } },
                 ["trigger"] = "manual",
             },
         }.ToJsonString(), Encoding.UTF8, "application/json");

@@ -117,9 +117,11 @@ public sealed class EventsApiTests(SeededWorkspaceFixture fixture)
         });
         using HttpClient client = Client(directory, riskJump: "1");
         CopilotWorkspace ws = CopilotWorkspace.Open(directory);
-        // One of Jamie's healthiest accounts, so the bad news is news.
+        // One of Jamie's middling accounts, so the bad news is news. (Not the very healthiest: calibrated, its risk sits so
+        // far down the curve that even this news moves it by less than a point.)
         CopilotRuntime scorer = CopilotRuntime.Open(HostSettings.Resolve(directory, SeededWorkspaceFixture.Today, null, null));
-        Account account = (await scorer.Risk.ScoreAsync(CancellationToken.None)).Where(r => r.Account.OwnerId == "jamie.ortiz").MinBy(r => r.Probability)!.Account;
+        var jamies = (await scorer.Risk.ScoreAsync(CancellationToken.None)).Where(r => r.Account.OwnerId == "jamie.ortiz").OrderBy(r => r.Probability).ToList();
+        Account account = jamies[jamies.Count / 2].Account;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
         // Jamie has talked to the bot in Teams before; then three invoices fail and adoption collapses.

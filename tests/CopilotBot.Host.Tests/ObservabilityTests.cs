@@ -152,7 +152,8 @@ public sealed class ObservabilityTests(SeededWorkspaceFixture fixture)
         });
         const string Secret = "sk-live-51Hc0ff33Deadbeef00042";
         using (WebApplicationFactory<Program> factory = Factory(fixture.Directory, null,
-            (Observability.OtlpEndpointKey, collector.BaseUrl), (Observability.OtlpProtocolKey, "http/protobuf"), (Observability.ServiceNameKey, "copilot-under-test")))
+            (Observability.OtlpEndpointKey, collector.BaseUrl), (Observability.OtlpProtocolKey, "http/protobuf"), (Observability.ServiceNameKey, "copilot-under-test"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "60000"))) // a loaded runner can take longer than the default 10 s to post a batch
         {
             using HttpClient client = factory.CreateClient();
             HttpResponseMessage answered = await client.PostAsJsonAsync("/api/ask", new { question = Question });

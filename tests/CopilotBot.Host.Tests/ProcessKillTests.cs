@@ -157,11 +157,11 @@ public sealed class ProcessKillTests(SeededWorkspaceFixture fixture) : IDisposab
     {
         const int Cap = 30;
         string ws = CopyWorkspace();
-        // A lower threshold so the run has some 70 accounts to go through; a cap it will reach. ResumeAfter 0: the second
+        // A low threshold so the run has many more accounts to go through than its cap, which it will reach. ResumeAfter 0: the second
         // run may finish what the killed one left (nothing else is running).
         var env = new Dictionary<string, string>
         {
-            ["Agent__RiskThreshold"] = "0.3",
+            ["Agent__RiskThreshold"] = "0.1",
             ["Agent__MaxPerHour"] = Cap.ToString(CultureInfo.InvariantCulture),
             ["Agent__ResumeAfter"] = "00:00:00",
         };

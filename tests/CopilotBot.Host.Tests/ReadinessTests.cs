@@ -114,6 +114,13 @@ public sealed class ReadinessTests(SeededWorkspaceFixture fixture) : IDisposable
         HttpResponseMessage notReady = await down.GetAsync("/readyz");
         string readyText = await ready.Content.ReadAsStringAsync(), notReadyText = await notReady.Content.ReadAsStringAsync();
         JsonObject checks = JsonNode.Parse(notReadyText)!["checks"]!.AsObject();
+        if ((string?)checks["embeddings"]!["detail"] == "no answer within 3 s")
+        {
+            // A loaded runner can take the 3 s on the first check's cold path; the refused connection shows on the next.
+            notReady = await down.GetAsync("/readyz");
+            notReadyText = await notReady.Content.ReadAsStringAsync();
+            checks = JsonNode.Parse(notReadyText)!["checks"]!.AsObject();
+        }
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(["store", "embeddings"], JsonNode.Parse(readyText)!["checks"]!.AsObject().Select(c => c.Key));

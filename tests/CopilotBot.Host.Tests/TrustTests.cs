@@ -45,6 +45,19 @@ public sealed class TrustTests(SeededWorkspaceFixture fixture)
     }
 
     [Fact]
+    public async Task ATierFilter_ReadsAsATier_NotAsAccountsForAccounts()
+    {
+        CopilotRuntime runtime = Open();
+        int platinum = (await runtime.Workspace.Accounts.ListAsync(new(OwnerIds: [Csm], Tier: Tier.Platinum))).Count;
+
+        TurnReply reply = await AskAsync(runtime, Csm, "list my Platinum accounts");
+
+        Assert.Equal("portfolio.accounts", reply.Tool);
+        Assert.StartsWith($"{platinum} active accounts in your book (Platinum tier)", reply.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("for Platinum accounts", reply.Text + reply.Cards[0].Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task APartialName_UniqueInTheBook_Resolves_ThoughThePortfolioSharesIt()
     {
         CopilotRuntime runtime = Open();

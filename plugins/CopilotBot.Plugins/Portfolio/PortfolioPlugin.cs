@@ -420,11 +420,6 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
 
         var parts = new List<string>();
         parts.Add(ownerId == caller.User.Id ? "in your book" : ownerId is not null ? $"in {ownerId}'s book" : caller.Scope.OwnerIds is { Count: 1 } ? "in your book" : caller.Scope.OwnerIds is not null ? "in your team" : "across the portfolio");
-        if (t is not null)
-        {
-            parts.Add($"for {t} accounts");
-        }
-
         if (r is not null)
         {
             parts.Add($"in {r}");
@@ -433,6 +428,12 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
         if (industry is not null)
         {
             parts.Add($"in {industry}");
+        }
+
+        // "Active accounts in your book (Platinum tier)", not "… in your book for Platinum accounts".
+        if (t is not null)
+        {
+            parts.Add($"({t} tier)");
         }
 
         scope = string.Join(" ", parts);
