@@ -32,7 +32,13 @@ public static class ChurnForecast
 
     /// <summary>Past results by their exact inputs; a forecast is asked again and again between score refreshes.</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, CacheEntry> Cache = new();
-    private const int CacheCapacity = 256;
+    /// <summary>
+    /// Entries kept before the cache starts over: one per scope (each CSM's book, each manager's team, the portfolio) and
+    /// per distribution a forecast asks for (three horizons and six backtest dates, for each horizon asked), so some
+    /// hundreds in a busy team; at 256 the cache emptied itself over and over under the load bench's mix and every
+    /// forecast paid for its simulations again. An entry holds its scope's inputs (16 bytes an account).
+    /// </summary>
+    private const int CacheCapacity = 4096;
 
     /// <summary>
     /// The distribution for these inputs. The draws are seeded, so the same inputs always give the same answer: it is
