@@ -79,7 +79,8 @@ public sealed class CopilotRuntime
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("support", new SupportPlugin(workspace.Conversations, workspace.Accounts, SupportMemory)));
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit, workspace.Users, AgentOptions, Approvals)));
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("crm", new CrmPlugin(Crm, workspace.Accounts, workspace.Users)));
-        kernel.Plugins.Add(CopilotKernel.CreatePlugin("portfolio", new PortfolioPlugin(Risk, workspace.Accounts, workspace.Activity)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("portfolio", new PortfolioPlugin(Risk, workspace.Accounts, workspace.Activity,
+            configuration["Portfolio:BacktestWaitSeconds"] is { Length: > 0 } wait ? TimeSpan.FromSeconds(double.Parse(wait, System.Globalization.CultureInfo.InvariantCulture)) : null)));
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("alerts", new AlertsPlugin(workspace.Alerts, workspace.Accounts, workspace.Audit)));
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("renewals", new RenewalsPlugin(workspace.Accounts, Risk)));
         Kernel = services.BuildServiceProvider().GetRequiredService<Kernel>();

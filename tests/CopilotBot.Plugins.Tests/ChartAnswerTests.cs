@@ -14,7 +14,7 @@ public sealed class ChartAnswerTests(DemoWorkspaceFixture fixture) : IClassFixtu
     [Fact]
     public async Task Forecast_charts_the_three_horizons_with_the_interval_as_a_band_and_the_backtest()
     {
-        PluginResult result = await new PortfolioPlugin(fixture.Risk, fixture.Workspace.Accounts).ForecastAsync(await AdminAsync(), horizonDays: 90);
+        PluginResult result = await new PortfolioPlugin(fixture.Risk, fixture.Workspace.Accounts, backtestWait: TimeSpan.FromMinutes(10)).ForecastAsync(await AdminAsync(), horizonDays: 90);
 
         Card card = Assert.Single(result.Cards);
         var charts = card.Body.OfType<CardChart>().ToList();

@@ -462,8 +462,8 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
     private readonly IActivityStore? _activity;
 
     /// <summary>With the usage store, for <see cref="CohortsAsync"/> (adoption and active-user trends).</summary>
-    public PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accounts, IActivityStore activity)
-        : this(risk, accounts)
+    public PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accounts, IActivityStore activity, TimeSpan? backtestWait = null)
+        : this(risk, accounts, backtestWait)
     {
         _activity = activity;
     }

@@ -174,7 +174,9 @@ public sealed class BotServer : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { dll, "serve", "--urls", $"http://127.0.0.1:{port}", "--workspace", WorkspaceDirectory, "--now", Today })
+        // The forecast waits for its backtest models however long a loaded runner takes to train them (4 s by default,
+        // then it answers without them and says so), so the journeys can check what the backtest adds.
+        foreach (string arg in new[] { dll, "serve", "--urls", $"http://127.0.0.1:{port}", "--workspace", WorkspaceDirectory, "--now", Today, "--Portfolio:BacktestWaitSeconds=300" })
         {
             start.ArgumentList.Add(arg);
         }
