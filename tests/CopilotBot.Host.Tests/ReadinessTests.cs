@@ -85,6 +85,7 @@ public sealed class ReadinessTests(SeededWorkspaceFixture fixture) : IDisposable
         await using LoopbackServer llm = await LoopbackServer.StartAsync(async (context, _) => await Task.Delay(TimeSpan.FromSeconds(60), context.RequestAborted));
         using HttpClient client = Client(fixture.Directory, [.. Qdrant(qdrant.BaseUrl), .. Llm(llm.BaseUrl + "/v1"), ("Health:TimeoutSeconds", "1")]);
         await client.GetAsync("/healthz"); // the host is up; the workspace opens on start
+        await client.GetAsync("/readyz"); // the checks' first, cold run (JIT, connection set-up) is not what is timed
 
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         HttpResponseMessage response = await client.GetAsync("/readyz");
@@ -116,13 +117,6 @@ public sealed class ReadinessTests(SeededWorkspaceFixture fixture) : IDisposable
         HttpResponseMessage notReady = await down.GetAsync("/readyz");
         string readyText = await ready.Content.ReadAsStringAsync(), notReadyText = await notReady.Content.ReadAsStringAsync();
         JsonObject checks = JsonNode.Parse(notReadyText)!["checks"]!.AsObject();
-        if ((string?)checks["embeddings"]!["detail"] == "no answer within 3 s")
-        {
-            // A loaded runner can take the 3 s on the first check's cold path; the refused connection shows on the next.
-            notReady = await down.GetAsync("/readyz");
-            notReadyText = await notReady.Content.ReadAsStringAsync();
-            checks = JsonNode.Parse(notReadyText)!["checks"]!.AsObject();
-        }
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(["store", "embeddings"], JsonNode.Parse(readyText)!["checks"]!.AsObject().Select(c => c.Key));
@@ -173,7 +167,10 @@ public sealed class ReadinessTests(SeededWorkspaceFixture fixture) : IDisposable
     {
         WebApplicationFactory<Program> host = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("Copilot:Workspace", directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today).UseSetting("Health:ReadyCacheSeconds", "0");
+            // Checks get 30 s unless a test is about the budget: these tests assert why a check failed, and a loaded 2-core
+            // runner (hosts starting in parallel, a starved pool) once took over 3 s to see a refused loopback connection.
+            b.UseSetting("Copilot:Workspace", directory).UseSetting("Copilot:Now", SeededWorkspaceFixture.Today)
+                .UseSetting("Health:ReadyCacheSeconds", "0").UseSetting("Health:TimeoutSeconds", "30");
             foreach ((string key, string value) in settings)
             {
                 b.UseSetting(key, value);
