@@ -97,8 +97,7 @@ public static class LoadScripts
     }
 }
 
-/// <summary>One turn as measured: from posting the activity to the Bot Connector receiving its reply.</summary>
-/// <summary>One turn: its kind, latency, why it counts as an error (null: it does not) and when it was sent (a Stopwatch timestamp).</summary>
+/// <summary>One turn as measured, from posting the activity to the Bot Connector receiving its reply: its kind, latency, why it counts as an error (null: it does not) and when it was sent (a Stopwatch timestamp).</summary>
 public sealed record TurnSample(string Kind, double Milliseconds, string? Error)
 {
     public long StartedAt { get; init; }

@@ -85,6 +85,7 @@ if (options.TryGetValue("profile", out double profileSessions))
     CopilotRuntime live = bot.Services.GetRequiredService<CopilotRuntime>();
     var perKind = new Dictionary<string, List<double>>();
     var profileRandom = new Random(5);
+    Console.WriteLine($"Profiling {(int)profileSessions} sessions (process {Environment.ProcessId}) …");
     for (int s = 0; s < (int)profileSessions; s++)
     {
         LoadUser user = users[s % users.Count];

@@ -78,48 +78,34 @@ public sealed class PostgresInterventionStore(NpgsqlDataSource db) : IInterventi
         await using NpgsqlConnection c = await db.OpenConnectionAsync(cancellationToken);
         // A compare-and-set: a concurrent UPDATE of the same row waits for this one, then re-checks the WHERE against
         // the committed row (no longer pending_approval) and changes nothing.
-        await using (NpgsqlCommand update = c.Command(
+        await using NpgsqlCommand update = c.Command(
             "UPDATE interventions SET status = @status, decided_by = @by, decided_at = @at " +
             "WHERE id = @id AND status = 'pending_approval' AND created_at >= @expiry")
             .Text("status", approve ? "pending" : "rejected").Text("by", decidedBy).Instant("at", at)
-            .Text("id", id).Instant("expiry", expiredBefore))
-        {
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
-            {
-                return ApprovalDecision.Applied;
-            }
-        }
-
-        await using NpgsqlCommand current = c.Command("SELECT status FROM interventions WHERE id = @id").Text("id", id);
-        return await current.ExecuteScalarAsync(cancellationToken) switch
-        {
-            null => ApprovalDecision.NotFound,
-            "pending_approval" => ApprovalDecision.Expired,
-            _ => ApprovalDecision.AlreadyDecided,
-        };
+            .Text("id", id).Instant("expiry", expiredBefore);
+        return await WhilePendingAsync(c, update, id, cancellationToken);
     }
 
     public async Task<ApprovalDecision> ReviseDraftAsync(string id, string draft, DateTimeOffset expiredBefore, CancellationToken cancellationToken = default)
     {
         await using NpgsqlConnection c = await db.OpenConnectionAsync(cancellationToken);
         // The same compare-and-set as DecideAsync: a decision committed first leaves the draft as it was approved or rejected.
-        await using (NpgsqlCommand update = c.Command(
+        await using NpgsqlCommand update = c.Command(
             "UPDATE interventions SET draft = @draft WHERE id = @id AND status = 'pending_approval' AND created_at >= @expiry")
-            .Text("draft", draft).Text("id", id).Instant("expiry", expiredBefore))
+            .Text("draft", draft).Text("id", id).Instant("expiry", expiredBefore);
+        return await WhilePendingAsync(c, update, id, cancellationToken);
+    }
+
+    /// <summary>Runs a change guarded by "still waiting for its approver": applied, or why not (see <see cref="ApprovalDecisions.Of"/>).</summary>
+    private static async Task<ApprovalDecision> WhilePendingAsync(NpgsqlConnection c, NpgsqlCommand update, string id, CancellationToken cancellationToken)
+    {
+        if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
         {
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 1)
-            {
-                return ApprovalDecision.Applied;
-            }
+            return ApprovalDecision.Applied;
         }
 
         await using NpgsqlCommand current = c.Command("SELECT status FROM interventions WHERE id = @id").Text("id", id);
-        return await current.ExecuteScalarAsync(cancellationToken) switch
-        {
-            null => ApprovalDecision.NotFound,
-            "pending_approval" => ApprovalDecision.Expired,
-            _ => ApprovalDecision.AlreadyDecided,
-        };
+        return ApprovalDecisions.Of(await current.ExecuteScalarAsync(cancellationToken) as string);
     }
 
     private static Intervention Read(NpgsqlDataReader r) =>

@@ -5,23 +5,13 @@ namespace CopilotBot.Host.Tests;
 
 public sealed class AuditCommandTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "copilot-audit-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly ScratchDirectory _scratch = new("copilot-audit");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     private async Task<string> WorkspaceWithAuditAsync()
     {
-        var ws = Workspace.CopilotWorkspace.Open(_dir);
+        var ws = Workspace.CopilotWorkspace.Open(_scratch.Path);
         // A workspace with a user is not empty, so opening it does not seed the demo portfolio.
         await ws.Users.UpsertAsync([new Workspace.Domain.User("riley.chen", "Riley Chen", "riley@example.com", Workspace.Domain.UserRole.Admin, null)]);
         await ws.Meta.SetAsync(Workspace.WorkspaceKeys.AdminUser, "riley.chen");
@@ -30,12 +20,12 @@ public sealed class AuditCommandTests : IDisposable
             await ws.Audit.AppendAsync("u" + i, "test.action", "P1000" + i, "{\"n\":" + i + "}", new DateTimeOffset(2026, 11, 21, 9, i, 0, TimeSpan.Zero));
         }
 
-        return _dir;
+        return _scratch.Path;
     }
 
     private void Sql(string sql)
     {
-        using var c = new SqliteConnection($"Data Source={Path.Combine(_dir, "copilot.db")}");
+        using var c = new SqliteConnection($"Data Source={Path.Combine(_scratch.Path, "copilot.db")}");
         c.Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;

@@ -4,32 +4,20 @@ namespace CopilotBot.Host.Tests;
 
 public sealed class ChurnCommandTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "copilot-churn-cli-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly ScratchDirectory _scratch = new("copilot-churn-cli");
 
-    public ChurnCommandTests() => Directory.CreateDirectory(_dir);
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     private static string TelcoPath() => Fixtures.Path("telco-churn-sample.csv");
 
     [Fact]
     public async Task TrainThenScore_WritesMetricsModelAndPredictionsWithDrivers_OnTelco()
     {
-        string model = Path.Combine(_dir, "model.json"), predictions = Path.Combine(_dir, "predictions.csv");
-        string sample = Path.Combine(_dir, "sample.csv");
+        string model = Path.Combine(_scratch.Path, "model.json"), predictions = Path.Combine(_scratch.Path, "predictions.csv");
+        string sample = Path.Combine(_scratch.Path, "sample.csv");
         await File.WriteAllLinesAsync(sample, File.ReadLines(TelcoPath()).Take(101));
 
-        (int trainExit, string trainOut, _) = await Cli.RunAsync("", "churn", "train", "--data", TelcoPath(), "--label", "Churn", "--id", "customerID", "--out", model, "--workspace", Path.Combine(_dir, "ws"));
+        (int trainExit, string trainOut, _) = await Cli.RunAsync("", "churn", "train", "--data", TelcoPath(), "--label", "Churn", "--id", "customerID", "--out", model, "--workspace", Path.Combine(_scratch.Path, "ws"));
         (int scoreExit, string scoreOut, _) = await Cli.RunAsync("", "churn", "score", "--model", model, "--data", sample, "--out", predictions);
 
         Assert.Equal(0, trainExit);
@@ -51,22 +39,22 @@ public sealed class ChurnCommandTests : IDisposable
     [Fact]
     public async Task Score_RefusesAFileWithoutAFeatureColumn_AndWarnsOnUnknownCategories()
     {
-        string model = Path.Combine(_dir, "model.json");
-        string train = Path.Combine(_dir, "train.csv");
+        string model = Path.Combine(_scratch.Path, "model.json");
+        string train = Path.Combine(_scratch.Path, "train.csv");
         await File.WriteAllLinesAsync(train, File.ReadLines(TelcoPath()).Take(1500));
-        await Cli.RunAsync("", "churn", "train", "--data", train, "--label", "Churn", "--id", "customerID", "--out", model, "--folds", "2", "--workspace", Path.Combine(_dir, "ws"));
+        await Cli.RunAsync("", "churn", "train", "--data", train, "--label", "Churn", "--id", "customerID", "--out", model, "--folds", "2", "--workspace", Path.Combine(_scratch.Path, "ws"));
         string[] lines = File.ReadLines(TelcoPath()).Take(21).ToArray();
-        string missing = Path.Combine(_dir, "missing.csv");
+        string missing = Path.Combine(_scratch.Path, "missing.csv");
         await File.WriteAllLinesAsync(missing, lines.Select(l => string.Join(',', l.Split(',').Where((_, i) => i != 5))));
-        string unknown = Path.Combine(_dir, "unknown.csv");
+        string unknown = Path.Combine(_scratch.Path, "unknown.csv");
         await File.WriteAllLinesAsync(unknown, lines.Select(l => l.Replace("Month-to-month", "Weekly", StringComparison.Ordinal)));
 
-        (int missingExit, _, string missingErr) = await Cli.RunAsync("", "churn", "score", "--model", model, "--data", missing, "--out", Path.Combine(_dir, "p1.csv"));
-        (int unknownExit, _, string unknownErr) = await Cli.RunAsync("", "churn", "score", "--model", model, "--data", unknown, "--out", Path.Combine(_dir, "p2.csv"));
+        (int missingExit, _, string missingErr) = await Cli.RunAsync("", "churn", "score", "--model", model, "--data", missing, "--out", Path.Combine(_scratch.Path, "p1.csv"));
+        (int unknownExit, _, string unknownErr) = await Cli.RunAsync("", "churn", "score", "--model", model, "--data", unknown, "--out", Path.Combine(_scratch.Path, "p2.csv"));
 
         Assert.Equal(2, missingExit);
         Assert.Contains("tenure", missingErr, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_dir, "p1.csv")));
+        Assert.False(File.Exists(Path.Combine(_scratch.Path, "p1.csv")));
         Assert.Equal(0, unknownExit);
         Assert.Contains("Weekly", unknownErr, StringComparison.Ordinal);
     }
@@ -74,7 +62,7 @@ public sealed class ChurnCommandTests : IDisposable
     [Fact]
     public async Task WorkspaceModel_IsVersioned_AndCanBeRolledBack()
     {
-        string ws = Path.Combine(_dir, "ws");
+        string ws = Path.Combine(_scratch.Path, "ws");
 
         (int trainExit, string trainOut, _) = await Cli.RunAsync("", "churn", "train", "--workspace", ws, "--now", "2026-11-21");
         (_, string listed, _) = await Cli.RunAsync("", "churn", "models", "--workspace", ws);
@@ -95,7 +83,7 @@ public sealed class ChurnCommandTests : IDisposable
     [Fact]
     public async Task WorkspaceModelFiles_AreImportedOnceOnOpen_KeepingTheirNumbersAndTheActiveVersion()
     {
-        string ws = Path.Combine(_dir, "legacy");
+        string ws = Path.Combine(_scratch.Path, "legacy");
         (int firstExit, _, _) = await Cli.RunAsync("", "churn", "models", "--workspace", ws, "--now", "2026-11-21");
         // Turn it into a workspace from before versions moved into the database: the model as files, no rows, and the
         // active version pointing at one of the files.

@@ -4,27 +4,16 @@ namespace CopilotBot.Host.Tests;
 
 public sealed class ImportCommandTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "copilot-import-cli-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly ScratchDirectory _scratch = new("copilot-import-cli");
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task Import_ReportsBadLinesAndExitsOne_ButStoresGoodRows()
     {
-        Directory.CreateDirectory(_dir);
-        string file = Path.Combine(_dir, "accounts.csv");
+                string file = Path.Combine(_scratch.Path, "accounts.csv");
         await File.WriteAllTextAsync(file, "id,name,tier,arr,region,owner\nX1,New Co,Gold,70000,EMEA,sofia.marino\nX2,Broken,Gold,-5,EMEA,\n");
-        string ws = Path.Combine(_dir, "ws");
+        string ws = Path.Combine(_scratch.Path, "ws");
 
         (int exit, string stdout, _) = await Cli.RunAsync("", "import", "accounts", "--file", file, "--json", "--workspace", ws, "--now", "2026-11-21");
         (int exitUsers, string users, _) = await Cli.RunAsync("", "workspace", "--workspace", ws);
@@ -40,7 +29,7 @@ public sealed class ImportCommandTests : IDisposable
     [Fact]
     public async Task Import_SaysWhichKindsExist_WhenKindIsUnknown()
     {
-        (int exit, _, string stderr) = await Cli.RunAsync("", "import", "widgets", "--file", "x.csv", "--workspace", Path.Combine(_dir, "ws2"));
+        (int exit, _, string stderr) = await Cli.RunAsync("", "import", "widgets", "--file", "x.csv", "--workspace", Path.Combine(_scratch.Path, "ws2"));
 
         Assert.Equal(2, exit);
         Assert.Contains("accounts, users, usage", stderr, StringComparison.Ordinal);

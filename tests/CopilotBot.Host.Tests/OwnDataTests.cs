@@ -9,26 +9,14 @@ namespace CopilotBot.Host.Tests;
 public sealed class OwnDataTests : IDisposable
 {
     private const string Today = "2026-11-21";
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "copilot-own-data-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly ScratchDirectory _scratch = new("copilot-own-data");
 
-    public OwnDataTests() => Directory.CreateDirectory(_dir);
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task OwnDataWalkThrough_RunsEveryReadmeStep_OnAnEmptyWorkspace()
     {
-        string ws = Path.Combine(_dir, "ws");
+        string ws = Path.Combine(_scratch.Path, "ws");
 
         (int initExit, string init, _) = await Cli.RunAsync("", "workspace", "init", "--empty", "--workspace", ws, "--now", Today);
         (_, string before, _) = await Cli.RunAsync("", "workspace", "--workspace", ws, "--now", Today);
@@ -64,8 +52,8 @@ public sealed class OwnDataTests : IDisposable
     [Fact]
     public async Task Import_SaysTheWorkspaceIsTheDemoAndOffersReplaceDemo_WhenItHoldsTheDemoPortfolio()
     {
-        string ws = Path.Combine(_dir, "demo");
-        string file = Path.Combine(_dir, "accounts.csv");
+        string ws = Path.Combine(_scratch.Path, "demo");
+        string file = Path.Combine(_scratch.Path, "accounts.csv");
         await File.WriteAllTextAsync(file, "id,name,tier,arr,region\nX1,New Co,Gold,70000,EMEA\nX2,Other Co,Silver,9000,NA\n");
 
         (int mixedExit, _, string mixedErr) = await Cli.RunAsync("", "import", "accounts", "--file", file, "--workspace", ws, "--now", Today);
@@ -84,7 +72,7 @@ public sealed class OwnDataTests : IDisposable
     [Fact]
     public async Task WorkspaceInitEmpty_StaysEmpty_WhenOpenedAgainBeforeAnyImport()
     {
-        string ws = Path.Combine(_dir, "empty");
+        string ws = Path.Combine(_scratch.Path, "empty");
 
         await Cli.RunAsync("", "workspace", "init", "--empty", "--workspace", ws, "--now", Today);
         (_, string users, _) = await Cli.RunAsync("", "users", "--workspace", ws, "--now", Today);
@@ -98,9 +86,9 @@ public sealed class OwnDataTests : IDisposable
     [Fact]
     public async Task Import_SaysOneAccountInTheSingular_AndNamesMissingColumnsInPlainWords()
     {
-        string ws = Path.Combine(_dir, "one");
-        string one = Path.Combine(_dir, "one.csv");
-        string bad = Path.Combine(_dir, "bad.csv");
+        string ws = Path.Combine(_scratch.Path, "one");
+        string one = Path.Combine(_scratch.Path, "one.csv");
+        string bad = Path.Combine(_scratch.Path, "bad.csv");
         await File.WriteAllTextAsync(one, "id,name,tier,arr,region\nX1,New Co,Gold,70000,EMEA\n");
         await File.WriteAllTextAsync(bad, "id,name\nX1,New Co\n");
         await Cli.RunAsync("", "workspace", "init", "--empty", "--workspace", ws, "--now", Today);

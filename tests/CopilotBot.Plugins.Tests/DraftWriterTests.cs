@@ -8,22 +8,12 @@ namespace CopilotBot.Plugins.Tests;
 public sealed class DraftWriterTests : IDisposable
 {
     private static readonly DateOnly Today = new(2026, 11, 21);
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "copilot-drafts-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly ScratchDirectory _scratch = new("copilot-drafts");
     private readonly CopilotWorkspace _workspace;
 
-    public DraftWriterTests() => _workspace = CopilotWorkspace.Open(_dir);
+    public DraftWriterTests() => _workspace = CopilotWorkspace.Open(_scratch.Path);
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task WriteAsync_KeepsTheCustomersCancellationOutOfTheIssuesToResolve_AndStartsTheNextSentenceOnItsOwnLine()

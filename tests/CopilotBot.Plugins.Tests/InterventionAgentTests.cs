@@ -10,26 +10,16 @@ namespace CopilotBot.Plugins.Tests;
 public sealed class InterventionAgentTests : IDisposable
 {
     private static readonly DateOnly Today = new(2026, 11, 21);
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "copilot-agent-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly ScratchDirectory _scratch = new("copilot-agent");
     private readonly CopilotWorkspace _workspace;
 
     public InterventionAgentTests()
     {
-        _workspace = CopilotWorkspace.Open(_dir);
+        _workspace = CopilotWorkspace.Open(_scratch.Path);
         DemoSeeder.Seed(_workspace, 42, Today);
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     private async Task<(InterventionAgent Agent, List<AccountRisk> Eligible)> AgentWith200EligibleAsync(AgentOptions? options = null)
     {
@@ -49,7 +39,7 @@ public sealed class InterventionAgentTests : IDisposable
     /// <summary>Runs SQL on the workspace database from a connection of its own, as another process would.</summary>
     private void Sql(string sql)
     {
-        using var c = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Path.Combine(_dir, CopilotWorkspace.DatabaseFileName));
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Path.Combine(_scratch.Path, CopilotWorkspace.DatabaseFileName));
         c.Open();
         using Microsoft.Data.Sqlite.SqliteCommand cmd = c.CreateCommand();
         cmd.CommandText = sql;

@@ -158,6 +158,20 @@ public enum ApprovalDecision
     NotFound,
 }
 
+public static class ApprovalDecisions
+{
+    /// <summary>
+    /// Why a change guarded by "still waiting for its approver" changed nothing, from the request's status as it is now:
+    /// no such request, still waiting (so it expired), or decided already.
+    /// </summary>
+    public static ApprovalDecision Of(string? statusNow) => statusNow switch
+    {
+        null => ApprovalDecision.NotFound,
+        "pending_approval" => ApprovalDecision.Expired,
+        _ => ApprovalDecision.AlreadyDecided,
+    };
+}
+
 /// <summary>What a guarded create did.</summary>
 public enum GuardedCreate
 {

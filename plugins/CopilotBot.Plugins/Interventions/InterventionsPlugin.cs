@@ -89,23 +89,13 @@ public sealed class InterventionsPlugin(
         string? draft = null,
         CancellationToken cancellationToken = default)
     {
-        Account? a = account is null ? null : await accounts.GetAsync(account, cancellationToken);
+        (Account? a, PluginResult? stop) = await DraftButtonAsync(account, draft, cancellationToken);
         if (a is null)
         {
-            return PluginResult.Refuse("That draft's account no longer exists.");
-        }
-
-        if (draft is not null && !IsId(draft))
-        {
-            return PluginResult.Refuse(CardValue.Refusal);
+            return stop!;
         }
 
         string kind = channel == "call" ? "call" : "email";
-        if (draft is not null && await interventions.GetAsync(draft, cancellationToken) is { } done)
-        {
-            return AlreadySent(done, a);
-        }
-
         Draft written = await drafts.WriteAsync(a, await risk.ExplainAsync(a.Id, cancellationToken), kind, caller.Today, cancellationToken);
         (string? subject, string body) = DraftEdits.Split(kind, written.Body);
         var data = new Dictionary<string, string> { ["account"] = a.Id, ["channel"] = kind, ["draft"] = draft ?? NewId() };
@@ -137,15 +127,10 @@ public sealed class InterventionsPlugin(
         string? body = null,
         CancellationToken cancellationToken = default)
     {
-        Account? a = account is null ? null : await accounts.GetAsync(account, cancellationToken);
+        (Account? a, PluginResult? stop) = await DraftButtonAsync(account, draft, cancellationToken);
         if (a is null)
         {
-            return PluginResult.Refuse("That draft's account no longer exists.");
-        }
-
-        if (draft is not null && !IsId(draft))
-        {
-            return PluginResult.Refuse(CardValue.Refusal);
+            return stop!;
         }
 
         string kind = channel == "call" ? "call" : "email";
@@ -160,11 +145,6 @@ public sealed class InterventionsPlugin(
             }
 
             edited = DraftEdits.Join(kind, cleanSubject, cleanBody);
-        }
-
-        if (draft is not null && await interventions.GetAsync(draft, cancellationToken) is { } done)
-        {
-            return AlreadySent(done, a);
         }
 
         AccountRisk? r = await risk.ExplainAsync(a.Id, cancellationToken);
@@ -347,6 +327,27 @@ public sealed class InterventionsPlugin(
     }
 
     /// <summary>The reply to a second Send of a draft (on its card or its edit form): it went out once, and stays as it went.</summary>
+    /// <summary>
+    /// What a draft card's button names, checked before Edit or Send does anything: the account (it may have gone since
+    /// the card was drawn), the draft id (a card value a client could change) and whether that draft was sent already
+    /// (a second press, or the same card in two places). A null account comes with the reply that stops the button.
+    /// </summary>
+    private async Task<(Account? Account, PluginResult? Stop)> DraftButtonAsync(string? account, string? draft, CancellationToken cancellationToken)
+    {
+        Account? a = account is null ? null : await accounts.GetAsync(account, cancellationToken);
+        if (a is null)
+        {
+            return (null, PluginResult.Refuse("That draft's account no longer exists."));
+        }
+
+        if (draft is not null && !IsId(draft))
+        {
+            return (null, PluginResult.Refuse(CardValue.Refusal));
+        }
+
+        return draft is not null && await interventions.GetAsync(draft, cancellationToken) is { } done ? (null, AlreadySent(done, a)) : (a, null);
+    }
+
     private static PluginResult AlreadySent(Intervention done, Account a) => new(
         $"That draft to {a.Name} was already {(done.Status == InterventionStatus.PendingApproval ? "sent for approval" : "sent")} (intervention {done.Id}, {Vocabulary.ToSnake(done.Status).Replace('_', ' ')}); nothing was sent again.")
     {

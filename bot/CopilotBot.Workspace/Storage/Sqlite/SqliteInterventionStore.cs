@@ -39,18 +39,7 @@ public sealed class SqliteInterventionStore(SqliteDb db) : IInterventionStore
             "WHERE id = $id AND status = 'pending_approval' AND created_at >= $expiry")
             .With("$status", approve ? "pending" : "rejected").With("$by", decidedBy).With("$at", at.Db())
             .With("$id", id).With("$expiry", expiredBefore.Db());
-        if (update.ExecuteNonQuery() == 1)
-        {
-            return Task.FromResult(ApprovalDecision.Applied);
-        }
-
-        using SqliteCommand current = c.Command("SELECT status FROM interventions WHERE id = $id").With("$id", id);
-        return Task.FromResult(current.ExecuteScalar() switch
-        {
-            null => ApprovalDecision.NotFound,
-            "pending_approval" => ApprovalDecision.Expired,
-            _ => ApprovalDecision.AlreadyDecided,
-        });
+        return Task.FromResult(WhilePending(c, update, id));
     }
 
     public Task<ApprovalDecision> ReviseDraftAsync(string id, string draft, DateTimeOffset expiredBefore, CancellationToken cancellationToken = default)
@@ -59,18 +48,19 @@ public sealed class SqliteInterventionStore(SqliteDb db) : IInterventionStore
         using SqliteCommand update = c.Command(
             "UPDATE interventions SET draft = $draft WHERE id = $id AND status = 'pending_approval' AND created_at >= $expiry")
             .With("$draft", draft).With("$id", id).With("$expiry", expiredBefore.Db());
+        return Task.FromResult(WhilePending(c, update, id));
+    }
+
+    /// <summary>Runs a change guarded by "still waiting for its approver": applied, or why not (see <see cref="ApprovalDecisions.Of"/>).</summary>
+    private static ApprovalDecision WhilePending(SqliteConnection c, SqliteCommand update, string id)
+    {
         if (update.ExecuteNonQuery() == 1)
         {
-            return Task.FromResult(ApprovalDecision.Applied);
+            return ApprovalDecision.Applied;
         }
 
         using SqliteCommand current = c.Command("SELECT status FROM interventions WHERE id = $id").With("$id", id);
-        return Task.FromResult(current.ExecuteScalar() switch
-        {
-            null => ApprovalDecision.NotFound,
-            "pending_approval" => ApprovalDecision.Expired,
-            _ => ApprovalDecision.AlreadyDecided,
-        });
+        return ApprovalDecisions.Of(current.ExecuteScalar() as string);
     }
 
     private static Intervention Read(SqliteDataReader r) =>
