@@ -29,6 +29,9 @@ public sealed class Canvas
 
     public Rgb this[int x, int y] => _pixels[(y * Width) + x];
 
+    /// <summary>Every pixel, row by row.</summary>
+    public ReadOnlySpan<Rgb> Pixels => _pixels;
+
     public void Set(int x, int y, Rgb color)
     {
         if ((uint)x < (uint)Width && (uint)y < (uint)Height)

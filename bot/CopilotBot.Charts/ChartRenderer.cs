@@ -411,23 +411,37 @@ public static class ChartRenderer
         return palette.Distinct().ToList();
     }
 
+    /// <summary>Palette index by packed colour, for the colours charts have drawn (antialiased blends: some thousands).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> NearestOf = new();
+    private const int NearestOfCapacity = 1 << 16;
+
     private static byte[] Quantize(Canvas canvas)
     {
-        var indices = new byte[canvas.Width * canvas.Height];
-        var cache = new Dictionary<Rgb, byte>();
-        for (int y = 0; y < canvas.Height; y++)
+        ReadOnlySpan<Rgb> pixels = canvas.Pixels;
+        var indices = new byte[pixels.Length];
+        // Most pixels repeat the one before (background, a line's run), so the packed colour is looked up only when it
+        // changes; the nearest palette entry of each colour is computed once per process (charts share their blends).
+        int last = -1;
+        byte lastIndex = 0;
+        for (int i = 0; i < pixels.Length; i++)
         {
-            for (int x = 0; x < canvas.Width; x++)
+            Rgb c = pixels[i];
+            int key = (c.R << 16) | (c.G << 8) | c.B;
+            if (key != last)
             {
-                Rgb c = canvas[x, y];
-                if (!cache.TryGetValue(c, out byte index))
+                if (!NearestOf.TryGetValue(key, out lastIndex))
                 {
-                    index = Nearest(c);
-                    cache[c] = index;
+                    lastIndex = Nearest(c);
+                    if (NearestOf.Count < NearestOfCapacity)
+                    {
+                        NearestOf[key] = lastIndex;
+                    }
                 }
 
-                indices[(y * canvas.Width) + x] = index;
+                last = key;
             }
+
+            indices[i] = lastIndex;
         }
 
         return indices;

@@ -51,4 +51,41 @@ public sealed record ChartSpec(ChartKind Kind, string Title, IReadOnlyList<strin
     public int Width { get; init; } = 640;
 
     public int Height { get; init; } = 320;
+
+    /// <summary>
+    /// Everything that decides the picture, as one string: two specs with the same key draw the same bytes (the records'
+    /// own equality compares their lists by reference, so two answers drawing the same chart would not be equal).
+    /// </summary>
+    public string ContentKey()
+    {
+        var key = new System.Text.StringBuilder();
+        key.Append((int)Kind).Append('|').Append((int)Format).Append('|').Append(Width).Append('x').Append(Height).Append('|').Append(Title.Length).Append(':').Append(Title);
+        foreach (string label in Labels)
+        {
+            key.Append('|').Append(label.Length).Append(':').Append(label);
+        }
+
+        foreach (ChartSeries series in Series)
+        {
+            key.Append("|s").Append(series.Dashed ? 'd' : 'l').Append(series.Name.Length).Append(':').Append(series.Name);
+            Values(series.Values);
+        }
+
+        if (Band is { } band)
+        {
+            key.Append("|b").Append(band.Name.Length).Append(':').Append(band.Name);
+            Values(band.Low);
+            Values(band.High);
+        }
+
+        return key.ToString();
+
+        void Values(IReadOnlyList<double> values)
+        {
+            foreach (double v in values)
+            {
+                key.Append(',').Append(v.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+    }
 }

@@ -58,7 +58,7 @@ public static class PngEncoder
         WriteChunk(png, "PLTE", plte);
 
         using var compressed = new MemoryStream();
-        using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
         {
             for (int y = 0; y < height; y++)
             {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using CopilotBot.Charts;
 
@@ -34,8 +33,10 @@ public sealed record CardTable(IReadOnlyList<string> Columns, IReadOnlyList<IRea
 /// </summary>
 public sealed record CardChart(ChartSpec Spec, string AltText) : CardElement
 {
-    // Rendered once per spec however many channels render the card; keyed by the spec instance, so no equality surprises.
-    private static readonly ConditionalWeakTable<ChartSpec, Rendered> Cache = new();
+    // Rendered once per picture however many channels and answers show it: by the spec's content, since every answer builds
+    // its own spec (a manager asking for the same summary twice gets the same chart). Started over when full.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Rendered> Cache = new(StringComparer.Ordinal);
+    private const int CacheCapacity = 1024;
 
     /// <summary>The PNG bytes (rendered on first use).</summary>
     /// <exception cref="ArgumentException">The spec breaks a chart rule.</exception>
@@ -44,11 +45,23 @@ public sealed record CardChart(ChartSpec Spec, string AltText) : CardElement
     /// <summary>Lowercase hex SHA-256 of <see cref="Png"/>: the chart's content address (file names, URLs).</summary>
     public string Hash => Render().Hash;
 
-    private Rendered Render() => Cache.GetValue(Spec, spec =>
+    private Rendered Render()
     {
-        byte[] png = ChartRenderer.RenderPng(spec);
-        return new Rendered(png, Convert.ToHexStringLower(SHA256.HashData(png)));
-    });
+        string key = Spec.ContentKey();
+        if (Cache.TryGetValue(key, out Rendered? rendered))
+        {
+            return rendered;
+        }
+
+        byte[] png = ChartRenderer.RenderPng(Spec);
+        rendered = new Rendered(png, Convert.ToHexStringLower(SHA256.HashData(png)));
+        if (Cache.Count >= CacheCapacity)
+        {
+            Cache.Clear();
+        }
+
+        return Cache.GetOrAdd(key, rendered);
+    }
 
     private sealed record Rendered(byte[] Png, string Hash);
 
