@@ -91,5 +91,19 @@ internal static class PostgresSchema
                 kind {T} NOT NULL, version integer NOT NULL, created_at timestamptz NOT NULL, summary text NOT NULL,
                 document text NOT NULL, PRIMARY KEY(kind, version));
             """),
+        ("data versions (what a process keeps in memory)", $"""
+            CREATE TABLE data_versions(name {T} PRIMARY KEY, version bigint NOT NULL);
+            CREATE FUNCTION data_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO data_versions(name, version) VALUES(TG_TABLE_NAME, floor(random() * 1e15)::bigint)
+                    ON CONFLICT(name) DO UPDATE SET version = data_versions.version + 1;
+                RETURN NULL;
+            END $$;
+            """ + string.Concat(new[] { "accounts", "usage_monthly", "payments", "conversations" }.Select(table => $"""
+            INSERT INTO data_versions(name, version) VALUES('{table}', floor(random() * 1e15)::bigint);
+            CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
+                FOR EACH STATEMENT EXECUTE FUNCTION data_changed();
+
+            """))),
     ];
 }

@@ -18,7 +18,8 @@ public sealed class PostgresWorkspaceStores : IWorkspaceStores
     {
         _db = db;
         Location = location;
-        Accounts = new PostgresAccountStore(db);
+        DataVersions = new PostgresDataVersions(db);
+        Accounts = new CachedAccountStore(new PostgresAccountStore(db), DataVersions);
         Users = new PostgresUserStore(db);
         Activity = new PostgresActivityStore(db);
         Conversations = new PostgresConversationStore(db);
@@ -69,6 +70,8 @@ public sealed class PostgresWorkspaceStores : IWorkspaceStores
     public IChartImageStore ChartImages { get; }
 
     public IModelStore Models { get; }
+
+    public IDataVersions DataVersions { get; }
 
     /// <summary>Connects, applies any missing migrations (one instance at a time) and returns the stores.</summary>
     /// <exception cref="WorkspaceException">The connection string is malformed, or the server cannot be reached or refuses it.</exception>

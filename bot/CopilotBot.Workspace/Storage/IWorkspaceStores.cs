@@ -39,6 +39,9 @@ public interface IWorkspaceStores : IDisposable
     /// <summary>Chart images by hash, for whichever instance is asked for one.</summary>
     IChartImageStore ChartImages { get; }
 
+    /// <summary>Per-table versions, for what is cached in memory (see <see cref="IDataVersions"/>).</summary>
+    IDataVersions DataVersions { get; }
+
     /// <summary>Versioned model documents (the churn model) and which version is active.</summary>
     IModelStore Models { get; }
 

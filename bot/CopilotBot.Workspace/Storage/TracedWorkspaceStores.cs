@@ -32,6 +32,7 @@ public sealed class TracedWorkspaceStores : IWorkspaceStores
         RateLimits = StoreProxy<IRateLimitStore>.Wrap(inner.RateLimits, system);
         ChartImages = StoreProxy<IChartImageStore>.Wrap(inner.ChartImages, system);
         Models = StoreProxy<IModelStore>.Wrap(inner.Models, system);
+        DataVersions = StoreProxy<IDataVersions>.Wrap(inner.DataVersions, system);
     }
 
     /// <summary>The provider's own stores, for code that needs the concrete type.</summary>
@@ -68,6 +69,8 @@ public sealed class TracedWorkspaceStores : IWorkspaceStores
     public IChartImageStore ChartImages { get; }
 
     public IModelStore Models { get; }
+
+    public IDataVersions DataVersions { get; }
 
     public static IWorkspaceStores Wrap(IWorkspaceStores stores) =>
         stores is TracedWorkspaceStores ? stores : new TracedWorkspaceStores(stores);

@@ -72,6 +72,51 @@ public abstract class AccountStoreContract(StoreProvider provider) : StoreContra
     }
 
     [StoreFact]
+    public async Task Reads_SeeEveryCommittedWrite_AtOnce_WhoeverWroteIt()
+    {
+        // Accounts are held in memory between writes (CachedAccountStore); a write by another instance, by a bulk import or
+        // by hand in SQL must show in the very next read, never a cached list from before it.
+        await Stores.Accounts.UpsertAsync([Samples.Account("P1", owner: "csm.one")]);
+        IReadOnlyList<Account> first = await Stores.Accounts.ListAsync(new AccountQuery(Status: null));
+        IWorkspaceStores other = await OpenInstanceAsync();
+
+        await other.Accounts.UpsertAsync([Samples.Account("P1", owner: "csm.two") with { Name = "Renamed" }, Samples.Account("P2", owner: "csm.one")]);
+        IReadOnlyList<Account> afterOther = await Stores.Accounts.ListAsync(new AccountQuery(OwnerIds: ["csm.one"], Status: null));
+        Account? renamed = await Stores.Accounts.GetAsync("P1");
+        await other.WriteAsync(new WorkspaceBatch { Accounts = [Samples.Account("P3", owner: "csm.one")] });
+        int afterBatch = await Stores.Accounts.CountAsync();
+        await Provider.ExecuteAsync("UPDATE accounts SET name = 'By hand' WHERE id = 'P2'");
+        Account? byHand = await Stores.Accounts.GetAsync("P2");
+
+        Assert.Equal(["P1"], first.Select(a => a.Id));
+        Assert.Equal(["P2"], afterOther.Select(a => a.Id));
+        Assert.Equal(("Renamed", "csm.two"), (renamed!.Name, renamed.OwnerId));
+        Assert.Equal(3, afterBatch);
+        Assert.Equal("By hand", byHand!.Name);
+    }
+
+    [StoreFact]
+    public async Task ListAsync_ComparesIndustryWithoutAsciiCase_AndOrdersIdsByteByByte()
+    {
+        await Stores.Accounts.UpsertAsync(
+        [
+            Samples.Account("a1") with { Industry = "Santé" },
+            Samples.Account("P2") with { Industry = "santé" },
+            Samples.Account("P10") with { Industry = "RETAIL" },
+        ]);
+
+        IReadOnlyList<Account> all = await Stores.Accounts.ListAsync(new AccountQuery());
+        IReadOnlyList<Account> sante = await Stores.Accounts.ListAsync(new AccountQuery(Industry: "SANTé"));
+        IReadOnlyList<Account> accented = await Stores.Accounts.ListAsync(new AccountQuery(Industry: "SANTÉ"));
+        IReadOnlyList<Account> retail = await Stores.Accounts.ListAsync(new AccountQuery(Industry: "retail"));
+
+        Assert.Equal(["P10", "P2", "a1"], all.Select(a => a.Id));
+        Assert.Equal(["P2", "a1"], sante.Select(a => a.Id));
+        Assert.Empty(accented); // only ASCII letters fold, in both databases
+        Assert.Equal(["P10"], retail.Select(a => a.Id));
+    }
+
+    [StoreFact]
     public async Task CountAsync_IsZero_WhenEmpty()
     {
         Assert.Equal(0, await Stores.Accounts.CountAsync());

@@ -41,6 +41,14 @@ public sealed class PostgresProvider : StoreProvider
         await cmd.ExecuteNonQueryAsync();
     }
 
+    public override async Task ExecuteAsync(string sql)
+    {
+        await using var c = new NpgsqlConnection(ConnectionString);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     public override async Task<IWorkspaceStores> OpenInstanceAsync() => await PostgresWorkspaceStores.OpenAsync(ConnectionString);
 
     public override async Task DisposeAsync()

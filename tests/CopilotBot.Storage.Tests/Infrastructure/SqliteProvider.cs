@@ -25,6 +25,16 @@ public sealed class SqliteProvider : StoreProvider
 
     public override Task<IWorkspaceStores> OpenInstanceAsync() => Task.FromResult<IWorkspaceStores>(new SqliteWorkspaceStores(_path));
 
+    public override Task ExecuteAsync(string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
     public override Task DisposeAsync()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

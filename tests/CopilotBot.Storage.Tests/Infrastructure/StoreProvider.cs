@@ -17,6 +17,9 @@ public abstract class StoreProvider : IAsyncLifetime
     /// <summary>A new, separate store set (its own connections) on the current database.</summary>
     public abstract Task<IWorkspaceStores> OpenInstanceAsync();
 
+    /// <summary>Runs SQL on the current database outside the stores, as a person or another program would.</summary>
+    public abstract Task ExecuteAsync(string sql);
+
     public abstract Task InitializeAsync();
 
     public abstract Task DisposeAsync();

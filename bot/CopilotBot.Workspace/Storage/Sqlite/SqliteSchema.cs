@@ -84,6 +84,14 @@ internal static class SqliteSchema
             kind TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, summary TEXT NOT NULL,
             document TEXT NOT NULL, PRIMARY KEY(kind, version));
         """,
+        // Versions of the tables a process keeps in memory (IDataVersions), raised by every write whoever makes it, from a
+        // random start so that a database created afresh at the same path never repeats a version of the one before.
+        "CREATE TABLE data_versions(name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;\n" +
+            string.Concat(new[] { "accounts", "usage_monthly", "payments", "conversations" }.Select(table =>
+                $"INSERT INTO data_versions(name, version) VALUES('{table}', abs(random() / 4));\n" +
+                string.Concat(new[] { "INSERT", "UPDATE", "DELETE" }.Select(change =>
+                    $"CREATE TRIGGER {table}_{change.ToLowerInvariant()} AFTER {change} ON {table} " +
+                    $"BEGIN UPDATE data_versions SET version = version + 1 WHERE name = '{table}'; END;\n")))),
     ];
 
     /// <summary>The data tables, in the order a canonical dump lists them (with their key columns).</summary>

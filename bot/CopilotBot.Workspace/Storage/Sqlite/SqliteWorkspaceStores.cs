@@ -9,7 +9,8 @@ public sealed class SqliteWorkspaceStores : IWorkspaceStores
     public SqliteWorkspaceStores(string path)
     {
         Db = new SqliteDb(path);
-        Accounts = new SqliteAccountStore(Db);
+        DataVersions = new SqliteDataVersions(Db);
+        Accounts = new CachedAccountStore(new SqliteAccountStore(Db), DataVersions);
         Users = new SqliteUserStore(Db);
         Activity = new SqliteActivityStore(Db);
         Conversations = new SqliteConversationStore(Db);
@@ -59,6 +60,8 @@ public sealed class SqliteWorkspaceStores : IWorkspaceStores
     public IChartImageStore ChartImages { get; }
 
     public IModelStore Models { get; }
+
+    public IDataVersions DataVersions { get; }
 
     public Task<WorkspaceWriteResult> WriteAsync(
         WorkspaceBatch batch,
