@@ -120,6 +120,7 @@ var driver = new LoadDriver(http, connector, users);
 
 async Task<LoadResult> RunAsync(string title, Func<Task<LoadResult>> run)
 {
+    Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.f}] {title} …");
     self.Refresh();
     TimeSpan cpu = self.TotalProcessorTime;
     await using var probe = new RuntimeProbe();

@@ -41,7 +41,7 @@ public sealed class CopilotRuntime
         Settings = settings;
         Workspace = workspace;
         Clock = clock;
-        var loader = new AccountHistoryLoader(workspace.Accounts, workspace.Activity, workspace.Conversations);
+        var loader = new AccountHistoryLoader(workspace.Accounts, workspace.Activity, workspace.Conversations, workspace.Stores.DataVersions);
         Models = new ChurnModelStore(workspace.Models, workspace.Directory);
         Risk = new ChurnRiskService(loader, Models, clock);
         // Crm:Provider = HubSpot replaces the embedded CRM (Crm:HubSpot:AccessToken, and id maps

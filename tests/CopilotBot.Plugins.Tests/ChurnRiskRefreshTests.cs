@@ -62,11 +62,11 @@ public sealed class ChurnRiskRefreshTests(DemoWorkspaceFixture fixture) : IClass
         public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 
-    private (ChurnRiskService Risk, HeldAccounts Accounts, ManualClock Clock) Create()
+    private (ChurnRiskService Risk, HeldAccounts Accounts, ManualClock Clock) Create(bool versioned = false)
     {
         var accounts = new HeldAccounts(fixture.Workspace.Accounts);
         var clock = new ManualClock(fixture.Clock.GetUtcNow());
-        var loader = new AccountHistoryLoader(accounts, fixture.Workspace.Activity, fixture.Workspace.Conversations);
+        var loader = new AccountHistoryLoader(accounts, fixture.Workspace.Activity, fixture.Workspace.Conversations, versioned ? fixture.Workspace.Stores.DataVersions : null);
         return (new ChurnRiskService(loader, fixture.Models, clock), accounts, clock);
     }
 
@@ -115,6 +115,36 @@ public sealed class ChurnRiskRefreshTests(DemoWorkspaceFixture fixture) : IClass
         Assert.Equal(clock.GetUtcNow(), risk.ScoredAt);
         Assert.Same(now, await risk.ScoreAsync(CancellationToken.None));
         Assert.Same(monthAgo, await risk.ScoreAsOfAsync(risk.Today.AddDays(-30), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task With_table_versions_a_refresh_reads_nothing_until_a_write_and_then_reads_again()
+    {
+        (ChurnRiskService risk, HeldAccounts accounts, ManualClock clock) = Create(versioned: true);
+        IReadOnlyList<AccountRisk> now = await risk.ScoreAsync(CancellationToken.None);
+        IReadOnlyList<AccountRisk> monthAgo = await risk.ScoreAsOfAsync(risk.Today.AddDays(-30), CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(2));
+
+        await risk.ScoreAsync(CancellationToken.None);
+        await risk.BackgroundRefresh.WaitAsync(TimeSpan.FromSeconds(30));
+        int listingsUnchanged = accounts.Listings;
+        DateTimeOffset? scoredAt = risk.ScoredAt;
+        IReadOnlyList<AccountRisk> kept = await risk.ScoreAsync(CancellationToken.None);
+
+        // Any committed write to a history table, even one that changes no value, makes the next refresh read again.
+        UsageMonth month = (await fixture.Workspace.Activity.GetUsageAsync(now[0].Account.Id))[^1];
+        await fixture.Workspace.Stores.WriteAsync(new WorkspaceBatch { Usage = [month] });
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await risk.ScoreAsync(CancellationToken.None);
+        await risk.BackgroundRefresh.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, listingsUnchanged); // the first load only: the refresh compared versions and read no history
+        Assert.Equal(clock.GetUtcNow() - TimeSpan.FromMinutes(2), scoredAt);
+        Assert.Same(now, kept);
+        Assert.Same(monthAgo, await risk.ScoreAsOfAsync(risk.Today.AddDays(-30), CancellationToken.None));
+        Assert.Equal(2, accounts.Listings);
+        Assert.Equal(clock.GetUtcNow(), risk.ScoredAt);
+        Assert.Same(now, await risk.ScoreAsync(CancellationToken.None)); // same data read again: the same scores are kept
     }
 
     [Fact]

@@ -4,8 +4,33 @@ using CopilotBot.Workspace.Storage;
 namespace CopilotBot.Plugins.Churn;
 
 /// <summary>Loads every account's history in four queries (not four per account).</summary>
-public sealed class AccountHistoryLoader(IAccountStore accounts, IActivityStore activity, IConversationStore conversations)
+public sealed class AccountHistoryLoader(IAccountStore accounts, IActivityStore activity, IConversationStore conversations, IDataVersions? versions = null)
 {
+    /// <summary>
+    /// The versions of the tables histories are read from, as one stamp: two loads under the same stamp hold the same
+    /// data. Null when that cannot be told (no versions, or a table without one). Read it before the histories.
+    /// </summary>
+    public async Task<string?> StampAsync(CancellationToken cancellationToken)
+    {
+        if (versions is null)
+        {
+            return null;
+        }
+
+        var stamp = new List<long>(IDataVersions.Tables.Count);
+        foreach (string table in IDataVersions.Tables)
+        {
+            if (await versions.GetAsync(table, cancellationToken) is not { } version)
+            {
+                return null;
+            }
+
+            stamp.Add(version);
+        }
+
+        return string.Join('.', stamp);
+    }
+
     public async Task<IReadOnlyList<AccountHistory>> LoadAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<Account> all = await accounts.ListAsync(new AccountQuery(Status: null), cancellationToken);

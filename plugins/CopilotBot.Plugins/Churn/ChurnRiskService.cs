@@ -209,15 +209,26 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
     private async Task<Snapshot> LoadAsync(int generation, DateTimeOffset now, CancellationToken cancellationToken, Snapshot? warmFrom = null)
     {
         ChurnModelBundle bundle = await EnsureModelAsync(null, cancellationToken);
+        // The tables' versions first: when no write has changed them since the snapshot in hand, there is nothing to load
+        // (a refresh every minute used to read every history again, a stall of a second or so on a busy instance).
+        string? stamp = await loader.StampAsync(cancellationToken);
+        bool sameModelAndDay = warmFrom is not null && warmFrom.Version == bundle.Version && warmFrom.Today == Today;
+        if (sameModelAndDay && stamp is not null && stamp == warmFrom!.DataStamp)
+        {
+            Snapshot unchanged = warmFrom with { At = now };
+            Store(generation, unchanged);
+            return unchanged;
+        }
+
         IReadOnlyList<AccountHistory> histories = await loader.LoadAsync(cancellationToken);
         Snapshot snapshot;
-        if (warmFrom is not null && warmFrom.Version == bundle.Version && warmFrom.Today == Today && SameHistories(warmFrom.Histories, histories))
+        if (sameModelAndDay && SameHistories(warmFrom!.Histories, histories))
         {
-            snapshot = warmFrom with { At = now };
+            snapshot = warmFrom with { At = now, DataStamp = stamp };
         }
         else
         {
-            snapshot = new Snapshot(bundle.Version, Today, now, Score(bundle, histories, Today), bundle, histories);
+            snapshot = new Snapshot(bundle.Version, Today, now, Score(bundle, histories, Today), bundle, histories) { DataStamp = stamp };
             if (warmFrom is not null && warmFrom.Version == bundle.Version && warmFrom.Today == Today)
             {
                 foreach (DateOnly date in warmFrom.ScoredDates)
@@ -227,12 +238,17 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
             }
         }
 
+        Store(generation, snapshot);
+        return snapshot;
+    }
+
+    /// <summary>Keeps the snapshot unless <see cref="Invalidate"/> ran since its load began.</summary>
+    private void Store(int generation, Snapshot snapshot)
+    {
         if (Volatile.Read(ref _generation) == generation)
         {
             _cache = snapshot;
         }
-
-        return snapshot;
     }
 
     /// <summary>Whether two loads hold the same data (records compare by value; the loader orders histories the same way each time).</summary>
@@ -332,6 +348,9 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
         ChurnModelBundle Bundle,
         IReadOnlyList<AccountHistory> Histories)
     {
+        /// <summary>The data's versions when the histories were loaded (<see cref="AccountHistoryLoader.StampAsync"/>).</summary>
+        public string? DataStamp { get; init; }
+
         /// <summary>Scores as of past dates, each computed once however many questions ask for it at the same time.</summary>
         private readonly System.Collections.Concurrent.ConcurrentDictionary<DateOnly, Lazy<IReadOnlyList<AccountRisk>>> _past = new();
 

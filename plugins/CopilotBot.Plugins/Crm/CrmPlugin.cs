@@ -107,11 +107,17 @@ public sealed class CrmPlugin(ICrmClient crm, IAccountStore accounts, IUserStore
         IReadOnlyList<CrmTask> tasks = await crm.ListTasksAsync(assignee, account, status, cancellationToken);
         var visible = new List<CrmTask>();
         var names = new Dictionary<string, string>();
+        // Each account once, however many of its tasks are listed.
+        var looked = new Dictionary<string, Account?>(StringComparer.Ordinal);
         foreach (CrmTask t in tasks)
         {
             if (t.AccountId is { } id)
             {
-                Account? a = await accounts.GetAsync(id, cancellationToken);
+                if (!looked.TryGetValue(id, out Account? a))
+                {
+                    looked[id] = a = await accounts.GetAsync(id, cancellationToken);
+                }
+
                 if (a is null || !caller.Scope.Allows(a))
                 {
                     continue;
