@@ -53,6 +53,20 @@ public sealed class AskCommandTests(SeededWorkspaceFixture fixture)
     }
 
     [Fact]
+    public async Task Ask_RefusesAnUnknownOption_InsteadOfAskingItAsPartOfTheQuestion()
+    {
+        (int exit, string stdout, string stderr) = await Cli.RunAsync("", "ask", "--workspace", fixture.Directory, "--user", "jamie.ortiz", "who is at risk?");
+        (int quoted, string answer, _) = await Cli.RunAsync("", "ask", "--workspace", fixture.Directory, "--now", SeededWorkspaceFixture.Today, "what does --verbose mean?");
+
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Contains("Unknown option --user", stderr, StringComparison.Ordinal);
+        Assert.Contains("--as <user id>", stderr, StringComparison.Ordinal);
+        Assert.Equal(0, quoted); // an option-like word inside a quoted question is part of the question
+        Assert.NotEqual(string.Empty, answer);
+    }
+
+    [Fact]
     public async Task Ask_RejectsBadNow_WithAClearMessage()
     {
         (int exit, _, string stderr) = await Cli.RunAsync("", "ask", "--workspace", fixture.Directory, "--now", "next tuesday", "help");

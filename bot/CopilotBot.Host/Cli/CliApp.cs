@@ -118,6 +118,15 @@ public static class CliApp
         command.Options.Add(fromStdin);
         command.SetAction(async (parse, ct) => await Guard(stderr, async () =>
         {
+            // A misspelt option would otherwise be read as the start of the question ("--user x why …" asked as the admin).
+            if ((parse.GetValue(question) ?? []).FirstOrDefault(w => w.Length > 2 && w.StartsWith("--", StringComparison.Ordinal) && !w.Contains(' ')) is { } unknown)
+            {
+                string known = string.Join(", ", parse.CommandResult.Command.Options.Concat(parse.RootCommandResult.Command.Options)
+                    .Select(o => o.Name).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct().Order());
+                await stderr.WriteLineAsync($"Unknown option {unknown}. `copilot ask` takes {known} (to act as a user: --as <user id>); see `copilot ask --help`.");
+                return 2;
+            }
+
             CopilotRuntime runtime = Open(parse, stderr);
             User user = await runtime.ActingUserAsync(ct);
             bool asJson = parse.GetValue(json);
