@@ -1,3 +1,4 @@
+using CopilotBot.Conversation.Grounding;
 using CopilotBot.Conversation;
 using CopilotBot.Conversation.Filters;
 using CopilotBot.Conversation.Functions;
@@ -76,7 +77,11 @@ public sealed class CopilotRuntime
         services.AddSingleton<IFunctionInvocationFilter>(new ArgumentFilter());
         IKernelBuilder kernel = services.AddKernel();
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("churn", new ChurnPlugin(Risk, workspace.Accounts, workspace.Users, workspace.Conversations)));
-        kernel.Plugins.Add(CopilotKernel.CreatePlugin("support", new SupportPlugin(workspace.Conversations, workspace.Accounts, SupportMemory)));
+        // With a chat model configured, it may add a short summary to an answer, kept only where it cites the quoted evidence.
+        IGroundedWriter? writer = LlmOptions.IsConfigured(llm)
+            ? new ModelWriter(llm!, logging?.CreateLogger<ModelWriter>(), configuration.GetSection(PrivacyOptions.SectionName).Get<PrivacyOptions>())
+            : null;
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("support", new SupportPlugin(workspace.Conversations, workspace.Accounts, SupportMemory, writer)));
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("interventions", new InterventionsPlugin(drafts, InterventionAgent, Risk, workspace.Accounts, workspace.Interventions, Crm, workspace.Audit, workspace.Users, AgentOptions, Approvals)));
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("crm", new CrmPlugin(Crm, workspace.Accounts, workspace.Users)));
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("portfolio", new PortfolioPlugin(Risk, workspace.Accounts, workspace.Activity,

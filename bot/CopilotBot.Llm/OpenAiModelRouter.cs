@@ -267,7 +267,7 @@ public sealed partial class OpenAiModelRouter : IModelRouter
     /// (<see cref="RetryHandler"/>) and speak the server's dialect (<see cref="ChatWireHandler"/>).
     /// </summary>
     [SuppressMessage("Reliability", "CA2000", Justification = "The chat service owns the client for the router's lifetime.")]
-    private static IChatCompletionService CreateChatService(LlmOptions options)
+    internal static IChatCompletionService CreateChatService(LlmOptions options)
     {
         var http = new HttpClient(new RetryHandler(options.MaxRetries) { InnerHandler = new ChatWireHandler(options) { InnerHandler = new SocketsHttpHandler() } })
         {
@@ -287,7 +287,7 @@ public sealed partial class OpenAiModelRouter : IModelRouter
 #pragma warning restore SKEXP0010
     }
 
-    private static void Validate(LlmOptions options)
+    internal static void Validate(LlmOptions options)
     {
         // Messages name the setting, never its value: the key must not end up in a start-up log.
         if (!LlmOptions.IsConfigured(options))
