@@ -38,7 +38,8 @@ public sealed class CopilotRuntime
         SupportMemory = new SupportMemory(
             ct => MemoryFactory.OpenAsync(workspace.Directory, configuration, ct),
             workspace.Conversations,
-            ct => MemoryFactory.DeleteAsync(workspace.Directory, configuration, ct));
+            ct => MemoryFactory.DeleteAsync(workspace.Directory, configuration, ct),
+            workspace.Stores.DataVersions);
         Settings = settings;
         Workspace = workspace;
         Clock = clock;

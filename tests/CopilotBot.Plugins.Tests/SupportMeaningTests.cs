@@ -194,6 +194,21 @@ public sealed class SupportMeaningTests : IDisposable
         Assert.All(cited, id => Assert.Contains(result.Evidence, e => e.Id == id));
     }
 
+    [Fact]
+    public async Task AskAsync_FindsAnEditedConversationByItsNewText_ThoughTheNumberOfConversationsIsUnchanged()
+    {
+        await AddAsync(Today.AddDays(-10), Luggage);
+        await AddAsync(Today.AddDays(-10), [("edited-1", "My suitcase never arrived at the carousel")]);
+        using SupportMemory memory = Memory(new Mem.MiniLmEmbedder(), versioned: true);
+        await Plugin(memory).AskAsync(Admin(), question: "What do support conversations say about this: my bag is lost", cancellationToken: CancellationToken.None);
+
+        // The same conversation, re-imported with other words: the count stays, the table's version moves.
+        await AddAsync(Today.AddDays(-10), [("edited-1", "You charged my credit card twice for one ticket, I want the duplicate payment refunded")]);
+        PluginResult result = await Plugin(memory).AskAsync(Admin(), question: "What do support conversations say about this: I was billed two times for the same booking", cancellationToken: CancellationToken.None);
+
+        Assert.Equal("edited-1", result.Evidence[0].Id);
+    }
+
     /// <summary>The language model, scripted: what it was asked, and what it "wrote".</summary>
     private sealed class ScriptedWriter(string? answer) : CopilotBot.Conversation.Grounding.IGroundedWriter
     {
@@ -263,13 +278,14 @@ public sealed class SupportMeaningTests : IDisposable
             CancellationToken.None);
     }
 
-    private SupportMemory Memory(Mem.ITextEmbedder embedder)
+    private SupportMemory Memory(Mem.ITextEmbedder embedder, bool versioned = false)
     {
         string folder = Path.Combine(_directory, "memory");
         return new SupportMemory(
             ct => Mem.MemoryIndexer.OpenAsync(folder, embedder, new EmbeddedVectorStore(Path.Combine(folder, "vectors")), null, ct),
             _workspace.Conversations,
-            ct => Mem.MemoryIndexer.DeleteIndexAsync(folder, new EmbeddedVectorStore(Path.Combine(folder, "vectors")), null, ct));
+            ct => Mem.MemoryIndexer.DeleteIndexAsync(folder, new EmbeddedVectorStore(Path.Combine(folder, "vectors")), null, ct),
+            versioned ? _workspace.Stores.DataVersions : null);
     }
 
     private SupportPlugin Plugin(SupportMemory memory) => new(_workspace.Conversations, _workspace.Accounts, memory);

@@ -6,17 +6,19 @@ namespace CopilotBot.Plugins.Support;
 
 /// <summary>
 /// The retrieval index over the workspace's support conversations. It is brought up to date before searching when the
-/// workspace holds a different number of conversations than at the last check (imports add them), and indexing is
-/// incremental: only new or changed conversations are embedded.
+/// conversations changed since the last check (the table's version moved, or, without versions, their number), and
+/// indexing is incremental: only new or changed conversations are embedded.
 /// </summary>
 public sealed class SupportMemory(
     Func<CancellationToken, Task<MemoryIndexer>> open,
     IConversationStore conversations,
-    Func<CancellationToken, Task>? deleteIndex = null) : IDisposable
+    Func<CancellationToken, Task>? deleteIndex = null,
+    IDataVersions? versions = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private MemoryIndexer? _indexer;
-    private int _indexedCount = -1;
+    /// <summary>The conversations as last indexed: their count and, where the store keeps one, the table's version.</summary>
+    private (int Count, long? Version)? _indexed;
     private long _unavailableUntil;
 
     /// <summary>
@@ -39,8 +41,8 @@ public sealed class SupportMemory(
     /// <summary>Indexes what changed; returns the indexer's report, or null when nothing needed doing.</summary>
     public async Task<IndexReport?> EnsureIndexedAsync(IProgress<IndexProgress>? progress, CancellationToken cancellationToken)
     {
-        int count = await conversations.CountAsync(cancellationToken);
-        if (_indexer is not null && count == _indexedCount)
+        (int Count, long? Version) state = await StateAsync(cancellationToken);
+        if (_indexer is not null && state == _indexed)
         {
             return null;
         }
@@ -49,7 +51,7 @@ public sealed class SupportMemory(
         try
         {
             _indexer ??= await open(cancellationToken);
-            if (count == _indexedCount)
+            if (state == _indexed)
             {
                 return null;
             }
@@ -60,7 +62,7 @@ public sealed class SupportMemory(
                 c.Id, c.AccountId, c.StartedAt, c.Topic, c.Sentiment,
                 turns[c.Id].OrderBy(t => t.Seq).Select(t => new ConversationTurn(t.Speaker == Domain.Speaker.Customer ? Speaker.Customer : Speaker.Agent, t.Text)).ToList()));
             IndexReport report = await _indexer.IndexAsync(items, progress, cancellationToken);
-            _indexedCount = count;
+            _indexed = state;
             return report;
         }
         finally
@@ -88,7 +90,7 @@ public sealed class SupportMemory(
         {
             _indexer?.Dispose();
             _indexer = null;
-            _indexedCount = -1;
+            _indexed = null;
             await deleteIndex(cancellationToken);
         }
         finally
@@ -131,8 +133,8 @@ public sealed class SupportMemory(
     /// <summary>Indexes inline when little is missing; otherwise starts (or reports) the background build.</summary>
     private async Task EnsureReadyAsync(CancellationToken cancellationToken)
     {
-        int count = await conversations.CountAsync(cancellationToken);
-        if (_indexer is not null && count == _indexedCount)
+        (int count, long? version) = await StateAsync(cancellationToken);
+        if (_indexer is not null && (count, version) == _indexed)
         {
             return;
         }
@@ -171,6 +173,13 @@ public sealed class SupportMemory(
         }
 
         throw new IndexBuildingException(_progress ?? "starting");
+    }
+
+    /// <summary>The version first, then the count: a write between them makes the next check index again, never miss it.</summary>
+    private async Task<(int Count, long? Version)> StateAsync(CancellationToken cancellationToken)
+    {
+        long? version = versions is null ? null : await versions.GetAsync("conversations", cancellationToken);
+        return (await conversations.CountAsync(cancellationToken), version);
     }
 
     public void Dispose()
