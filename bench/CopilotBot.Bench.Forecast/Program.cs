@@ -54,8 +54,9 @@ for (int s = 0; s < seeds; s++)
 // Three ways to size the interval, each scored on the same forecasts:
 //  account-level: independent Bernoulli trials only (what the bot showed before);
 //  other portfolios: the model-error spread σ measured on every other seed's backtest (never this portfolio's outcomes);
-//  as the bot does it: σ measured on this portfolio's own earlier forecasts whose 90 days had ended by the date (at
-//  least three; dates without three such forecasts are left out of this line).
+//  own earlier forecasts: σ measured on this portfolio's own earlier forecasts whose 90 days had ended by the date (at
+//  least three; dates without three such forecasts are left out of this line), its shift drawn from a normal, and then
+//  from Student's t with n − 1 degrees of freedom for the n forecasts it was measured on (what the bot does).
 ForecastOutcome Outcome(Row r) => new(r.F.Expected, r.F.StdDev, r.Actual);
 var accountLevel = rows.Select(r => (r, r.F)).ToList();
 var otherPortfolios = rows.Select(r => (r, ChurnForecast.Simulate(r.Inputs, modelError: ChurnForecast.ModelError([.. rows.Where(o => o.Seed != r.Seed).Select(Outcome)]) ?? 0))).ToList();
@@ -64,12 +65,17 @@ var otherPortfoliosBias = rows.Select(r => (r, ChurnForecast.Measure([.. rows.Wh
 var ownHistory = rows.Select(r => (r, Past: rows.Where(o => o.Seed == r.Seed && o.At.AddDays(Horizon) <= r.At).Select(Outcome).ToList()))
     .Where(x => x.Past.Count >= 3)
     .Select(x => (x.r, ChurnForecast.Simulate(x.r.Inputs, modelError: ChurnForecast.ModelError(x.Past)!.Value))).ToList();
+// As the bot does it now: the same σ, its shift drawn from Student's t for the few forecasts it was measured on.
+var ownHistoryT = rows.Select(r => (r, Past: rows.Where(o => o.Seed == r.Seed && o.At.AddDays(Horizon) <= r.At).Select(Outcome).ToList()))
+    .Where(x => x.Past.Count >= 3)
+    .Select(x => (x.r, ChurnForecast.Simulate(x.r.Inputs, modelError: ChurnForecast.ModelError(x.Past)!.Value, modelErrorSamples: x.Past.Count))).ToList();
 
 Console.WriteLine();
 Report("account-level only", accountLevel);
 Report("σ from other portfolios", otherPortfolios);
 Report("bias and σ from other portfolios", otherPortfoliosBias);
 Report("σ from own earlier forecasts", ownHistory);
+Report("σ from own, t for few (the bot)", ownHistoryT);
 double mae = rows.Average(r => Math.Abs(r.F.Expected - r.Actual));
 double naiveMae = rows.Average(r => Math.Abs(r.Naive - r.Actual));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Mean absolute error: forecast {Money(mae)}, naive trailing 90-day churn {Money(naiveMae)} (forecast / naive = {mae / naiveMae:0.00})."));

@@ -85,6 +85,25 @@ public sealed class ChurnForecastTests
         Assert.Equal(sigma, widened.ModelError);
     }
 
+    [Fact]
+    public void ModelError_MeasuredOnFewForecasts_WidensTheInterval_MoreTheFewerTheyAre()
+    {
+        // σ from n past forecasts is itself uncertain: the shared shift is drawn from Student's t (n − 1 degrees of
+        // freedom, scaled by √(1 + 1/n)), which approaches the normal as n grows.
+        var accounts = Enumerable.Range(0, 400).Select(i => (0.05 + (i % 7 * 0.02), 20_000.0 + (i * 300))).ToList();
+        double Width(int samples)
+        {
+            ForecastDistribution f = ChurnForecast.Simulate(accounts, modelError: 0.4, modelErrorSamples: samples);
+            return f.High - f.Low;
+        }
+
+        double known = Width(0), three = Width(3), six = Width(6), many = Width(400);
+
+        Assert.True(three > six && six > known, $"n=3 {three:N0}, n=6 {six:N0}, σ known {known:N0}");
+        Assert.InRange(many / known, 0.95, 1.06);
+        Assert.NotEqual(ChurnForecast.Simulate(accounts, modelError: 0.4).High, ChurnForecast.Simulate(accounts, modelError: 0.4, modelErrorSamples: 3).High); // not one cached answer for both
+    }
+
     [Theory]
     [InlineData(30, 0.2, 0.5, 0.2)]
     [InlineData(90, 0.2, 0.5, 0.5)]

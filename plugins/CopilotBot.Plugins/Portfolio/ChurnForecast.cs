@@ -45,11 +45,16 @@ public static class ChurnForecast
     /// computed once (10,000 draws over a thousand accounts is tens of milliseconds, four of them per forecast question
     /// with the backtest) and then served from a cache keyed by the exact inputs (compared in full, not just hashed).
     /// </summary>
-    public static ForecastDistribution Simulate(IReadOnlyList<(double Probability, double Arr)> accounts, double interval = 0.9, int draws = DefaultDraws, ulong seed = 17, double modelError = 0, double modelBias = 0)
+    /// <param name="modelErrorSamples">
+    /// How many past forecasts <paramref name="modelError"/> was measured on (0: take it as known). From a handful, σ itself is
+    /// uncertain, so the shared shift is drawn from the predictive distribution of a new period instead of a normal: Student's
+    /// t with n − 1 degrees of freedom, scaled by √(1 + 1/n) — wider tails the fewer the past forecasts.
+    /// </param>
+    public static ForecastDistribution Simulate(IReadOnlyList<(double Probability, double Arr)> accounts, double interval = 0.9, int draws = DefaultDraws, ulong seed = 17, double modelError = 0, double modelBias = 0, int modelErrorSamples = 0)
     {
         var inputs = new (double, double)[accounts.Count];
         ulong key = 14695981039346656037UL ^ (ulong)BitConverter.DoubleToInt64Bits(interval) ^ ((ulong)(uint)draws << 32) ^ (seed * 0x9E3779B97F4A7C15UL)
-            ^ ((ulong)BitConverter.DoubleToInt64Bits(modelError) * 31) ^ ((ulong)BitConverter.DoubleToInt64Bits(modelBias) * 131);
+            ^ ((ulong)BitConverter.DoubleToInt64Bits(modelError) * 31) ^ ((ulong)BitConverter.DoubleToInt64Bits(modelBias) * 131) ^ ((ulong)(uint)modelErrorSamples * 0xC2B2AE3D27D4EB4FUL);
         for (int i = 0; i < inputs.Length; i++)
         {
             inputs[i] = accounts[i];
@@ -58,22 +63,22 @@ public static class ChurnForecast
         }
 
         if (Cache.TryGetValue(key, out CacheEntry? hit) && hit.Interval.Equals(interval) && hit.Draws == draws && hit.Seed == seed &&
-            hit.ModelError.Equals(modelError) && hit.ModelBias.Equals(modelBias) && hit.Inputs.AsSpan().SequenceEqual(inputs))
+            hit.ModelError.Equals(modelError) && hit.ModelBias.Equals(modelBias) && hit.ModelErrorSamples == modelErrorSamples && hit.Inputs.AsSpan().SequenceEqual(inputs))
         {
             return hit.Result;
         }
 
-        ForecastDistribution result = Compute(inputs, interval, draws, seed, modelError, modelBias);
+        ForecastDistribution result = Compute(inputs, interval, draws, seed, modelError, modelBias, modelErrorSamples);
         if (Cache.Count >= CacheCapacity)
         {
             Cache.Clear();
         }
 
-        Cache[key] = new CacheEntry(inputs, interval, draws, seed, modelError, modelBias, result);
+        Cache[key] = new CacheEntry(inputs, interval, draws, seed, modelError, modelBias, modelErrorSamples, result);
         return result;
     }
 
-    private sealed record CacheEntry((double, double)[] Inputs, double Interval, int Draws, ulong Seed, double ModelError, double ModelBias, ForecastDistribution Result);
+    private sealed record CacheEntry((double, double)[] Inputs, double Interval, int Draws, ulong Seed, double ModelError, double ModelBias, int ModelErrorSamples, ForecastDistribution Result);
 
     /// <summary>
     /// σ of the shared log-odds shift, from past out-of-sample forecasts (method of moments): each miss is measured as
@@ -103,7 +108,7 @@ public static class ChurnForecast
         return (bias, Math.Sqrt(Math.Max(0, variance - chance)));
     }
 
-    private static ForecastDistribution Compute(IReadOnlyList<(double Probability, double Arr)> accounts, double interval, int draws, ulong seed, double modelError, double modelBias)
+    private static ForecastDistribution Compute(IReadOnlyList<(double Probability, double Arr)> accounts, double interval, int draws, ulong seed, double modelError, double modelBias, int modelErrorSamples)
     {
         double expected = accounts.Sum(a => a.Probability * a.Arr);
         if (accounts.Count == 0)
@@ -122,7 +127,7 @@ public static class ChurnForecast
             if (modelError > 0 || modelBias != 0)
             {
                 // Every account's odds times one shared factor this draw: p' = p·m / (1 − p + p·m).
-                double m = Math.Exp(modelBias + (modelError * Normal(ref state)));
+                double m = Math.Exp(modelBias + (modelError * SharedShift(ref state, modelErrorSamples)));
                 for (int i = 0; i < p.Length; i++)
                 {
                     if (Next(ref state) * (1 - p[i] + (p[i] * m)) < p[i] * m)
@@ -166,6 +171,30 @@ public static class ChurnForecast
     };
 
     private static double Quantile(double[] sorted, double q) => sorted[(int)Math.Clamp(Math.Round(q * (sorted.Length - 1)), 0, sorted.Length - 1)];
+
+    /// <summary>
+    /// The shared shift in units of σ: a standard normal when σ is known (<paramref name="samples"/> 0), else a draw of the
+    /// predictive distribution for σ measured on n past forecasts — t with n − 1 degrees of freedom (a normal over the root
+    /// of a χ² with n − 1 degrees of freedom, itself n − 1 squared normals, over n − 1) times √(1 + 1/n).
+    /// </summary>
+    private static double SharedShift(ref ulong state, int samples)
+    {
+        double z = Normal(ref state);
+        if (samples < 2)
+        {
+            return z;
+        }
+
+        int df = samples - 1;
+        double chi = 0;
+        for (int k = 0; k < df; k++)
+        {
+            double n = Normal(ref state);
+            chi += n * n;
+        }
+
+        return z / Math.Sqrt(Math.Max(chi, 1e-12) / df) * Math.Sqrt(1 + (1.0 / samples));
+    }
 
     /// <summary>A standard normal draw (Box–Muller on two uniform draws).</summary>
     private static double Normal(ref ulong state)

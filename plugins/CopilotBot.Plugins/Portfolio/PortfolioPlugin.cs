@@ -198,9 +198,10 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
         // The model's own error, measured on those past forecasts (beyond account-level chance), widens today's interval.
         double? measuredError = ChurnForecast.ModelError(outcomes);
         double modelError = measuredError ?? 0;
-        ForecastDistribution f = ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(days, r.Within30, r.Probability), (double)r.Account.Arr)).ToList(), modelError: modelError);
+        int measuredOn = measuredError is null ? 0 : outcomes.Count;
+        ForecastDistribution f = ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(days, r.Within30, r.Probability), (double)r.Account.Arr)).ToList(), modelError: modelError, modelErrorSamples: measuredOn);
         var horizons = new[] { 30, 90, 180 }.Select(h => (Days: h, F: h == days ? f
-            : ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(h, r.Within30, r.Probability), (double)r.Account.Arr)).ToList(), modelError: modelError))).ToList();
+            : ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(h, r.Within30, r.Probability), (double)r.Account.Arr)).ToList(), modelError: modelError, modelErrorSamples: measuredOn))).ToList();
 
         // Against history: the ARR that churned in each of the last four periods of the same length, in the same scope.
         var inScope = all.Values.Where(a => filter(new AccountRisk(a, 0, Urgency.Later, []))).ToList();
