@@ -35,10 +35,7 @@ public sealed class BlindEvaluationTests(ITestOutputHelper output)
     [Fact]
     public void Route_MeetsTheTargets_OnTheBlindCohortAndApprovalSet()
     {
-        EvalReport report = RouterEvaluator.Evaluate(TestRouter.Router, TestRouter.Accounts,
-            EvalSet.Load(Path.Combine(Path.GetDirectoryName(TestRouter.EvalPath)!, "eval-blind-cohorts.jsonl")));
-        output.WriteLine(report.Format());
-        report.Failures.ForEach(output.WriteLine);
+        EvalReport report = EvaluateBlindSet("eval-blind-cohorts.jsonl");
 
         Assert.True(report.InScope >= 25, $"{report.InScope} in-scope questions");
         Assert.True(report.ToolAccuracy >= 0.9, $"tool accuracy {report.ToolAccuracy:P2}");
@@ -55,10 +52,7 @@ public sealed class BlindEvaluationTests(ITestOutputHelper output)
     [Fact]
     public void Route_MeetsTheTargets_OnTheBlindAccountListSet()
     {
-        EvalReport report = RouterEvaluator.Evaluate(TestRouter.Router, TestRouter.Accounts,
-            EvalSet.Load(Path.Combine(Path.GetDirectoryName(TestRouter.EvalPath)!, "eval-blind-accounts.jsonl")));
-        output.WriteLine(report.Format());
-        report.Failures.ForEach(output.WriteLine);
+        EvalReport report = EvaluateBlindSet("eval-blind-accounts.jsonl");
 
         Assert.True(report.InScope >= 25, $"{report.InScope} in-scope questions");
         Assert.True(report.ToolAccuracy >= 0.85, $"tool accuracy {report.ToolAccuracy:P2}");
@@ -74,13 +68,19 @@ public sealed class BlindEvaluationTests(ITestOutputHelper output)
     [Fact]
     public void Route_SendsPastedCustomerTextToSupportAsk_OnTheBlindPastedSet()
     {
-        EvalReport report = RouterEvaluator.Evaluate(TestRouter.Router, TestRouter.Accounts,
-            EvalSet.Load(Path.Combine(Path.GetDirectoryName(TestRouter.EvalPath)!, "eval-blind-pasted.jsonl")));
-        output.WriteLine(report.Format());
-        report.Failures.ForEach(output.WriteLine);
+        EvalReport report = EvaluateBlindSet("eval-blind-pasted.jsonl");
 
         Assert.True(report.InScope >= 60, $"{report.InScope} in-scope questions");
         Assert.True(report.ToolAccuracy >= 0.95, $"tool accuracy {report.ToolAccuracy:P2}");
         Assert.True(report.ArgumentAccuracy >= 0.95, $"argument accuracy {report.ArgumentAccuracy:P2}");
+    }
+
+    /// <summary>One blind set next to the main evaluation file, scored by the router, its report and failures written out.</summary>
+    private EvalReport EvaluateBlindSet(string file)
+    {
+        EvalReport report = RouterEvaluator.Evaluate(TestRouter.Router, TestRouter.Accounts, EvalSet.Load(Path.Combine(Path.GetDirectoryName(TestRouter.EvalPath)!, file)));
+        output.WriteLine(report.Format());
+        report.Failures.ForEach(output.WriteLine);
+        return report;
     }
 }
