@@ -67,6 +67,19 @@ public sealed class AskCommandTests(SeededWorkspaceFixture fixture)
     }
 
     [Fact]
+    public async Task Ask_SaysTheBookIsEmpty_InsteadOfReportingNoRisk_WhenTheAskerHasNoAccounts()
+    {
+        // The default user is the workspace's admin, who owns no accounts: "0 accounts checked; the highest risk is —" read
+        // as an all-clear.
+        (int exit, string stdout, _) = await Cli.RunAsync("", "ask", "--workspace", fixture.Directory, "--now", SeededWorkspaceFixture.Today, "--json", "which of my accounts are at risk?");
+        JsonNode answer = JsonNode.Parse(stdout)!;
+
+        Assert.Equal(0, exit);
+        Assert.Equal("churn.at_risk", (string?)answer["tool"]);
+        Assert.Equal("You have no accounts in your book, so there is nothing to score. For the whole portfolio, ask \"which accounts are most likely to churn?\"", (string?)answer["reply"]);
+    }
+
+    [Fact]
     public async Task Ask_RejectsBadNow_WithAClearMessage()
     {
         (int exit, _, string stderr) = await Cli.RunAsync("", "ask", "--workspace", fixture.Directory, "--now", "next tuesday", "help");

@@ -82,10 +82,21 @@ public sealed class ChurnPlugin(IChurnRiskProvider risk, IAccountStore accounts,
                 .OrderByDescending(r => r.Probability).Take(count - atRisk.Count));
         }
 
+        if (matching.Count == 0)
+        {
+            // Nothing to score is not "no risk": say whose book is empty, and where an admin's accounts are.
+            string none = ownerId == caller.User.Id ? "You have no accounts in your book" : $"I found no accounts {scope}".TrimEnd();
+            string hint = caller.Scope.OwnerIds is null && ownerId is not null ? " For the whole portfolio, ask \"which accounts are most likely to churn?\"" : string.Empty;
+            return new PluginResult($"{none}, so there is nothing to score.{hint}")
+            {
+                Data = new { count = 0, checked_accounts = 0 },
+            };
+        }
+
         if (atRisk.Count == 0)
         {
             return new PluginResult($"No accounts {scope} are above {Format.Percent(minimum)} churn risk. " +
-                $"{Quantity.Of(matching.Count, "account")} checked; the highest risk is {(matching.Count == 0 ? "—" : Format.Risk(matching.Max(m => m.Probability)))}.")
+                $"{Quantity.Of(matching.Count, "account")} checked; the highest risk is {Format.Risk(matching.Max(m => m.Probability))}.")
             {
                 Data = new { count = 0, checked_accounts = matching.Count },
             };
