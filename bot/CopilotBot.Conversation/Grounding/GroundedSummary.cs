@@ -33,8 +33,7 @@ public static partial class GroundedSummary
         foreach (string raw in Sentences().Split(text.ReplaceLineEndings(" ").Trim()))
         {
             string sentence = raw.Trim();
-            // Ids may be cited one to a pair of brackets or several in one: [C1] [C2] or [C1, C2].
-            List<string> cited = [.. Citations().Matches(sentence).SelectMany(m => m.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
+            IReadOnlyList<string> cited = Cited(sentence);
             if (cited.Count > 0 && cited.All(ids.Contains) && kept.Sum(k => k.Length + 1) + sentence.Length <= MaxLength)
             {
                 kept.Add(sentence);
@@ -44,7 +43,7 @@ public static partial class GroundedSummary
         return kept.Count == 0 ? null : string.Join(' ', kept);
     }
 
-    /// <summary>The ids a text cites (for tests and the answer's data).</summary>
+    /// <summary>The ids a text cites, one to a pair of brackets or several in one: [C1] [C2] or [C1, C2].</summary>
     public static IReadOnlyList<string> Cited(string text) =>
         [.. Citations().Matches(text).SelectMany(m => m.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct()];
 
