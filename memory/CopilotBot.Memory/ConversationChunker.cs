@@ -93,8 +93,9 @@ public sealed class ConversationChunker(ChunkerOptions? options = null)
         Append(hash, conversation.StartedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         Append(hash, conversation.Topic);
         Append(hash, conversation.Sentiment?.ToString("R", CultureInfo.InvariantCulture));
-        // "e2": chunks are embedded by their customer lines (EmbeddingText); older indexes embed again once.
-        Append(hash, $"{Options.MaxTurns}/{Options.MaxChars}/{Options.OverlapTurns}/e2");
+        // "e2": chunks are embedded by their customer lines (EmbeddingText); "e3": the catalog keeps each conversation's
+        // vector for topic discovery. Older indexes embed again once.
+        Append(hash, $"{Options.MaxTurns}/{Options.MaxChars}/{Options.OverlapTurns}/e3");
         foreach (ConversationTurn turn in conversation.Turns)
         {
             Append(hash, turn.Speaker.ToString());

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics.Tensors;
 
 namespace CopilotBot.Memory;
 
@@ -17,6 +18,8 @@ public sealed class MemoryIndexer : IDisposable
     private readonly Dictionary<string, IndexedConversation> _conversations;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly MemoryIndexerOptions _options;
+    private volatile bool _topicsStale = true;
+    private volatile ConversationTopics? _topics;
 
     private MemoryIndexer(
         MemoryCatalog catalog,
@@ -196,6 +199,7 @@ public sealed class MemoryIndexer : IDisposable
             }
 
             _catalog.DeleteConversations(ids);
+            _topicsStale = true;
             return ids.Count;
         }
         finally
@@ -232,7 +236,64 @@ public sealed class MemoryIndexer : IDisposable
             }
 
             _catalog.DeleteConversations(removed.Select(r => r.Id));
+            _topicsStale = true;
             return removed.Count;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>
+    /// The topic of each indexed conversation outside the product's topic vocabulary, by name ("delay"), from the topics
+    /// discovered among them (<see cref="TopicDiscovery"/>). Topics are found again only when the number of such
+    /// conversations has moved by a quarter since they were last found (and keep their names where the clusters are
+    /// still there); otherwise new conversations join the nearest topic, so names stay put as conversations arrive.
+    /// Empty with fewer than <see cref="TopicDiscovery.MinConversations"/> of them.
+    /// </summary>
+    /// <summary>The topics as last computed by <see cref="TopicsAsync"/>, without waiting for an index run in progress.</summary>
+    public ConversationTopics? LastTopics => _topics;
+
+    public async Task<ConversationTopics> TopicsAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_topicsStale && _topics is { } cached)
+        {
+            return cached;
+        }
+
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_topicsStale && _topics is { } fresh)
+            {
+                return fresh;
+            }
+
+            List<TopicInput> items = _catalog.LoadUntopical();
+            TopicModel model = _catalog.LoadTopics();
+            bool drifted = model.Topics.Count == 0
+                ? items.Count >= TopicDiscovery.MinConversations
+                : Math.Abs(items.Count - model.Basis) > model.Basis / 4.0 || items.Count < TopicDiscovery.MinConversations;
+            if (drifted)
+            {
+                model = TopicDiscovery.Discover(items, model);
+                _catalog.SaveTopics(model);
+            }
+
+            var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (TopicInput item in items)
+            {
+                if (model.Nearest(item.Vector) is { } topic)
+                {
+                    names[item.Id] = topic.Name;
+                }
+            }
+
+            var topics = new ConversationTopics(model, names);
+            _topics = topics;
+            _topicsStale = false;
+            return topics;
         }
         finally
         {
@@ -283,11 +344,32 @@ public sealed class MemoryIndexer : IDisposable
         }
 
         Keywords.Upsert(chunks);
-        var rows = chunked.Select(c => (c.Conversation.Id, new IndexedConversation(c.Conversation.AccountId, c.Hash, c.Chunks.Count), c.Chunks)).ToList();
+        // Each conversation's vector for topic discovery: the unit-length mean of its chunks' vectors (none without chunks).
+        var rows = new List<(string Id, IndexedConversation State, IReadOnlyList<MemoryChunk> Chunks, float[]? Vector)>(chunked.Count);
+        int offset = 0;
+        foreach ((SupportConversation conversation, string hash, IReadOnlyList<MemoryChunk> conversationChunks) in chunked)
+        {
+            float[]? mean = conversationChunks.Count == 0 ? null : new float[Embedder.Dimensions];
+            for (int i = 0; i < conversationChunks.Count; i++)
+            {
+                TensorPrimitives.Add(mean, vectors[offset + i], mean);
+            }
+
+            float norm = mean is null ? 0 : TensorPrimitives.Norm(mean);
+            if (mean is not null && norm > 0)
+            {
+                TensorPrimitives.Divide(mean, norm, mean);
+            }
+
+            offset += conversationChunks.Count;
+            rows.Add((conversation.Id, new IndexedConversation(conversation.AccountId, hash, conversationChunks.Count), conversationChunks, norm > 0 ? mean : null));
+        }
+
         _catalog.Save(rows);
+        _topicsStale = true;
         lock (_conversations)
         {
-            foreach ((string id, IndexedConversation state, _) in rows)
+            foreach ((string id, IndexedConversation state, _, _) in rows)
             {
                 _conversations[id] = state;
             }

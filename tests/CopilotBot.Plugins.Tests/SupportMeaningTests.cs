@@ -134,6 +134,33 @@ public sealed class SupportMeaningTests : IDisposable
     }
 
     [Fact]
+    public async Task AskAndTrends_NameTopicsDiscoveredAmongTheConversations_WhenTheyHaveNoTopicFromTheVocabulary()
+    {
+        string[] bags = ["my bag never arrived", "the bag I checked is lost", "where is my bag, not on the belt", "lost bag after my connection",
+            "my bag came out torn", "still no bag after two days", "they sent my bag to Denver", "bag delivery promised and nothing"];
+        string[] wifi = ["the wifi on board did not work", "paid for wifi and it never connected", "wifi kept dropping the whole flight",
+            "no wifi at all on a six hour flight", "wifi login page would not load", "wifi was too slow to send an email",
+            "refund the wifi pass, it never worked", "wifi advertised but unavailable"];
+        string[] refunds = ["still waiting for my refund", "refund for the cancelled ticket never came", "you promised a refund weeks ago",
+            "how long does a refund take", "refund went to a closed card", "refund amount was wrong", "no refund after the cancellation",
+            "I want a refund, not a voucher"];
+        DateOnly day = Today.AddDays(-9);
+        await AddAsync(day, [.. bags.Select((t, i) => ($"bag-{i}", t))]);
+        await AddAsync(day.AddDays(1), [.. wifi.Select((t, i) => ($"wifi-{i}", t))]);
+        await AddAsync(day.AddDays(2), [.. refunds.Select((t, i) => ($"refund-{i}", t))]);
+        using SupportMemory memory = Memory(new Mem.MiniLmEmbedder());
+
+        PluginResult asked = await Plugin(memory).AskAsync(Admin(), question: "my luggage did not show up", cancellationToken: CancellationToken.None);
+        PluginResult trends = await Plugin(memory).TrendsAsync(Admin(), from: Format(day), to: Format(day.AddDays(2)), cancellationToken: CancellationToken.None);
+        Mem.ConversationTopics discovered = await memory.TopicsAsync(CancellationToken.None);
+
+        Assert.Equal(24, discovered.Names.Count);
+        Assert.StartsWith("bag ", Data(asked).GetProperty("topics")[0].GetString(), StringComparison.Ordinal);
+        var table = trends.Cards[0].Body.OfType<Conversation.Cards.CardTable>().Single();
+        Assert.Equal(["bag", "wifi", "refund"], table.Rows.Select(r => r[4]));
+    }
+
+    [Fact]
     public async Task AskAsync_AnswersPlainly_WhenTheCorpusIsEmpty()
     {
         using SupportMemory memory = Memory(new Mem.MiniLmEmbedder());

@@ -20,6 +20,22 @@ internal static class Tokenizer
     public static List<string> Tokens(string text)
     {
         var tokens = new List<string>();
+        Walk(text, (stem, _) => tokens.Add(stem));
+        return tokens;
+    }
+
+    /// <summary>The kept tokens of <paramref name="text"/> with each one's word as written (lower-cased), in order.</summary>
+    public static List<(string Word, string Stem)> Words(string text)
+    {
+        var words = new List<(string Word, string Stem)>();
+        Walk(text, (stem, word) => words.Add((word.ToString(), stem)));
+        return words;
+    }
+
+    private delegate void TokenSink(string stem, ReadOnlySpan<char> word);
+
+    private static void Walk(string text, TokenSink sink)
+    {
         int i = 0;
         Span<char> buffer = stackalloc char[64];
         while (i < text.Length)
@@ -54,12 +70,10 @@ internal static class Tokenizer
                 string token = Stem(buffer[..length]);
                 if (!StopWords.Contains(token))
                 {
-                    tokens.Add(token);
+                    sink(token, buffer[..length]);
                 }
             }
         }
-
-        return tokens;
     }
 
     private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';

@@ -63,6 +63,8 @@ public sealed class SupportMemory(
                 turns[c.Id].OrderBy(t => t.Seq).Select(t => new ConversationTurn(t.Speaker == Domain.Speaker.Customer ? Speaker.Customer : Speaker.Agent, t.Text)).ToList()));
             IndexReport report = await _indexer.IndexAsync(items, progress, cancellationToken);
             _indexed = state;
+            // Topics for conversations outside the vocabulary are found (or joined) as part of indexing, not in a question.
+            await _indexer.TopicsAsync(cancellationToken);
             return report;
         }
         finally
@@ -109,6 +111,24 @@ public sealed class SupportMemory(
     public Task<IReadOnlyList<(string ConversationId, double Similarity)>> SimilarAsync(
         string text, VectorFilter? filter, double minSimilarity, int limit, CancellationToken cancellationToken) =>
         GuardedAsync(indexer => indexer.CreateSearch().SimilarConversationsAsync(text, filter, minSimilarity, limit, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// The topics discovered among conversations outside the product's topic vocabulary, by conversation id, with the
+    /// index brought up to date first. While a large index is being built, or when it cannot be, the topics last found
+    /// (none before the first build): naming topics never waits for or fails with the search index.
+    /// </summary>
+    public async Task<ConversationTopics> TopicsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureReadyAsync(cancellationToken);
+            return await _indexer!.TopicsAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is IndexBuildingException or VectorStoreException or EmbeddingException or EmbedderMismatchException or IOException)
+        {
+            return _indexer?.LastTopics ?? ConversationTopics.None;
+        }
+    }
 
     private async Task<T> GuardedAsync<T>(Func<MemoryIndexer, Task<T>> action, CancellationToken cancellationToken)
     {

@@ -156,7 +156,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             baselineText = $" (previous {(days == 1 ? "day" : days + " days")}: {Format.Percent(baseShare.Value)} of {baselineMatched.Count})";
         }
 
-        List<string> topics = TopicShares(matched.Count > 0 ? matched : ranked, current.Items);
+        List<string> topics = await TopicSharesAsync(matched.Count > 0 ? matched : ranked, current.Items, cancellationToken);
         int accountsCount = matched.Select(i => i.Conversation.AccountId).OfType<string>().Distinct().Count();
         List<string> terms = KeywordScorer.Terms(semantic);
         // Nothing close in meaning: say so rather than list the least unrelated conversations as if they were evidence.
@@ -255,8 +255,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
 
         List<Distinctive> terms = DistinctiveTerms(negatives, baseline);
         // Conversations outside the topic vocabulary are named from the data, as in the other support answers, not "unlabelled".
-        Dictionary<string, string> named = DataTopics([.. negatives.Concat(baseline).Where(i => i.Conversation.Topic is null)], [.. period.Items, .. before.Items]);
-        string TopicOf(Item i) => i.Conversation.Topic ?? named.GetValueOrDefault(i.Conversation.Id, "other");
+        Func<Item, string> TopicOf = await TopicNamerAsync([.. negatives, .. baseline], [.. period.Items, .. before.Items], cancellationToken);
         var topicCounts = negatives.GroupBy(TopicOf).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(4)
             .Select(g => (Topic: g.Key, Count: g.Count(), Before: baseline.Count(b => TopicOf(b) == g.Key))).ToList();
         List<string> top = [.. terms.Take(3).Select(t => t.Term)];
@@ -274,7 +273,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
                 $"\"{t.Word}\" in {t.Count} of {negatives.Count} (before: {t.BaselineCount} of {baseline.Count})")) + ".";
         string text = $"{negatives.Count} of {period.Items.Count} support conversations {when} were negative ({Format.Percent(share)}; {Format.Percent(baseShare)} in the 28 days before). " +
             apart + " " +
-            $"Top topics: {string.Join(", ", topicCounts.Select(t => $"{t.Topic.Replace('_', ' ')} {t.Count} (before {t.Before})"))}. " +
+            $"Top topics: {string.Join(", ", topicCounts.Select(t => $"{t.Topic} {t.Count} (before {t.Before})"))}. " +
             (evidence.Count > 0 ? $"For example: \"{evidence[0].Snippet}\" ({evidence[0].Id})." : string.Empty);
         string? summary = await SummarizeAsync(when, apart, evidence, cancellationToken);
         if (summary is not null)
@@ -385,28 +384,45 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         Topics = topic is null ? null : [topic.Trim().ToLowerInvariant().Replace(' ', '_')],
     };
 
-    /// <summary>
-    /// "delayed 31%, baggage 12%": each topic's share of the conversations. Conversations without a topic from the product's
-    /// vocabulary are named by the word that most sets them apart from the rest of the period (see <see cref="DataTopics"/>).
-    /// </summary>
-    private static List<string> TopicShares(IReadOnlyList<Item> items, IReadOnlyList<Item> corpus)
+    /// <summary>"delayed 31%, baggage 12%": each topic's share of the conversations (see <see cref="TopicNamerAsync"/>).</summary>
+    private async Task<List<string>> TopicSharesAsync(IReadOnlyList<Item> items, IReadOnlyList<Item> corpus, CancellationToken cancellationToken)
     {
         if (items.Count == 0)
         {
             return [];
         }
 
-        Dictionary<string, string> named = DataTopics(items.Where(i => i.Conversation.Topic is null).ToList(), corpus);
-        return [.. items.GroupBy(i => i.Conversation.Topic?.Replace('_', ' ') ?? named.GetValueOrDefault(i.Conversation.Id, "other"))
+        Func<Item, string> topicOf = await TopicNamerAsync(items, corpus, cancellationToken);
+        return [.. items.GroupBy(topicOf)
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(4)
             .Select(g => $"{g.Key} {Format.Percent(g.Count() / (double)items.Count)}")];
     }
 
     /// <summary>
-    /// Topics from the data for conversations outside the topic vocabulary: the words that set these conversations apart
-    /// from the whole period (in at least two and a twentieth of them) are taken in order of lift times count, and each
-    /// conversation goes to the first of them it uses ("other" when none). Deterministic in the text, so the same
-    /// conversations get the same names after re-indexing. Not clusters of embeddings: see the README.
+    /// Each conversation's topic as answers name it: the product's vocabulary where the conversation has a topic from
+    /// it; otherwise the topic discovered among all such conversations when the support index was built (clusters of
+    /// their sentence vectors, named by their most distinctive words, stable across re-indexing: see
+    /// <see cref="CopilotBot.Memory.TopicDiscovery"/>); failing that (no index, or too few to cluster), the word that most
+    /// sets it apart from the rest of <paramref name="corpus"/> (<see cref="DataTopics"/>); "other" when nothing does.
+    /// </summary>
+    private async Task<Func<Item, string>> TopicNamerAsync(IReadOnlyList<Item> items, IReadOnlyList<Item> corpus, CancellationToken cancellationToken)
+    {
+        List<Item> untopical = [.. items.Where(i => i.Conversation.Topic is null)];
+        IReadOnlyDictionary<string, string> discovered = untopical.Count == 0 || memory is null
+            ? ConversationTopicsNone
+            : (await memory.TopicsAsync(cancellationToken)).Names;
+        Dictionary<string, string> named = DataTopics([.. untopical.Where(i => !discovered.ContainsKey(i.Conversation.Id))], corpus);
+        return i => i.Conversation.Topic?.Replace('_', ' ')
+            ?? discovered.GetValueOrDefault(i.Conversation.Id)
+            ?? named.GetValueOrDefault(i.Conversation.Id, "other");
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> ConversationTopicsNone = CopilotBot.Memory.ConversationTopics.None.Names;
+
+    /// <summary>
+    /// Names from the words for conversations outside the topic vocabulary that no discovered topic covers: the words
+    /// that set them apart from the whole period (in at least two and a twentieth of them) are taken in order of lift
+    /// times count, and each conversation goes to the first of them it uses (none when it uses none).
     /// </summary>
     private static Dictionary<string, string> DataTopics(IReadOnlyList<Item> unlabelled, IReadOnlyList<Item> corpus)
     {
@@ -491,8 +507,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         }
 
         double baseShare = baselineItems.Count == 0 ? 0 : baselineItems.Count(i => i.Conversation.Sentiment < NegativeBelow) / (double)baselineItems.Count;
-        var topics = matched.GroupBy(i => i.Conversation.Topic ?? "unlabelled").OrderByDescending(g => g.Count()).Take(4)
-            .Select(g => $"{g.Key.Replace('_', ' ')} {g.Count()}").ToList();
+        List<string> topics = await TopicSharesAsync(matched, current.Items, cancellationToken);
         int accountsCount = matched.Select(i => i.Conversation.AccountId).Distinct().Count();
 
         var evidence = ranked.Take(5).Select(i => new Evidence(
@@ -565,6 +580,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             }
         }
 
+        Func<Item, string> topicOf = await TopicNamerAsync(slice.Items, slice.Items, cancellationToken);
         var negatives = buckets.Values.Select(b => b.Count(i => i.Conversation.Sentiment < NegativeBelow)).ToList();
         double mean = negatives.Average();
         double sd = Math.Sqrt(negatives.Average(n => (n - mean) * (n - mean)));
@@ -574,16 +590,16 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         var rows = buckets.Select(b =>
         {
             int n = b.Value.Count, neg = b.Value.Count(i => i.Conversation.Sentiment < NegativeBelow);
-            string top = b.Value.GroupBy(i => i.Conversation.Topic ?? "—").OrderByDescending(g => g.Count()).FirstOrDefault()?.Key ?? "—";
+            string top = b.Value.GroupBy(topicOf).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault()?.Key ?? "—";
             bool spike = neg > threshold;
-            return (IReadOnlyList<string>)[Format.Iso(b.Key), Format.Int(n), Format.Int(neg), n == 0 ? "—" : Format.Percent(neg / (double)n), top.Replace('_', ' '), spike ? "▲ spike" : string.Empty];
+            return (IReadOnlyList<string>)[Format.Iso(b.Key), Format.Int(n), Format.Int(neg), n == 0 ? "—" : Format.Percent(neg / (double)n), top, spike ? "▲ spike" : string.Empty];
         }).ToList();
         var evidence = spikes.SelectMany(s => s.Value.Where(i => i.Conversation.Sentiment < NegativeBelow).OrderBy(i => i.Conversation.Sentiment).Take(3))
             .Select(i => new Evidence(i.Conversation.Id, i.Conversation.StartedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), i.Conversation.AccountId, BestSentence(i, [])))
             .ToList();
         string spikeText = spikes.Count == 0
             ? "No spikes against the baseline."
-            : "Spikes: " + string.Join("; ", spikes.Select(s => $"{Format.Iso(s.Key)} ({s.Value.Count(i => i.Conversation.Sentiment < NegativeBelow)} negative, mostly {s.Value.GroupBy(i => i.Conversation.Topic).OrderByDescending(g => g.Count()).First().Key?.Replace('_', ' ')})")) + ".";
+            : "Spikes: " + string.Join("; ", spikes.Select(s => $"{Format.Iso(s.Key)} ({s.Value.Count(i => i.Conversation.Sentiment < NegativeBelow)} negative, mostly {s.Value.Where(i => i.Conversation.Sentiment < NegativeBelow).GroupBy(topicOf).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key})")) + ".";
         string text = $"{Quantity.Of(slice.Items.Count, "conversation")} {Describe(account, topic, start, end, slice.AccountNames)}, by {(daily ? "day" : "week")}: " +
             $"on average {mean:0.0} negative per {(daily ? "day" : "week")}. {spikeText}";
         var body = new List<CardElement>();
