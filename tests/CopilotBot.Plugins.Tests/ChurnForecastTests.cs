@@ -61,29 +61,59 @@ public sealed class ChurnForecastTests
     }
 
     [Fact]
-    public void ModelError_IsUnknownBelowThreePastForecasts_AndNoneWhenTheyMissedOnlyByChance()
+    public void Calibrate_IsUnknownBelowThreePastForecasts_AndFindsNoErrorWhenPastForecastsMissedOnlyByChance()
     {
-        var exact = new List<ForecastOutcome> { new(1_000_000, 200_000, 1_050_000), new(900_000, 200_000, 850_000), new(1_100_000, 200_000, 1_100_000) };
+        // Each past actual is one draw of its own forecast's account-level chance: nothing beyond chance to correct.
+        var rng = new Random(11);
+        var past = Enumerable.Range(0, 12).Select(_ =>
+        {
+            var accounts = Portfolio(rng);
+            return new PastForecast(accounts, accounts.Where(a => rng.NextDouble() < a.Probability).Sum(a => a.Arr));
+        }).ToList();
 
-        Assert.Null(ChurnForecast.ModelError(exact.Take(2).ToList()));
-        Assert.Equal(0, ChurnForecast.ModelError(exact)!.Value, 6);
+        (double bias, double spread) = ChurnForecast.Calibrate(past)!.Value;
+
+        Assert.Null(ChurnForecast.Calibrate(past.Take(2).ToList()));
+        Assert.InRange(bias, -0.25, 0.25);
+        Assert.InRange(spread, 0, 0.3);
     }
 
     [Fact]
-    public void ModelError_GrowsWithMissesBeyondChance_AndWidensTheIntervalAroundTheSameExpectation()
+    public void Calibrate_CentresOnPastForecastsThatRanHigh_AndWidensForMissesBeyondChance_SoTheyWouldHaveBeenHeld()
     {
-        var missed = new List<ForecastOutcome> { new(1_000_000, 100_000, 2_500_000), new(1_000_000, 100_000, 400_000), new(1_000_000, 100_000, 1_900_000), new(1_000_000, 100_000, 600_000) };
-        var accounts = Enumerable.Range(0, 400).Select(i => (0.05 + (i % 7 * 0.02), 20_000.0 + (i * 300))).ToList();
+        // The model's past forecasts ran about twice the actual churn, and scattered far beyond chance.
+        var rng = new Random(5);
+        double[] factors = [0.08, 0.9, 0.15, 1.2, 0.1, 0.7, 0.25, 0.5];
+        var past = factors.Select(factor =>
+        {
+            var accounts = Portfolio(rng);
+            return new PastForecast(accounts, factor * accounts.Sum(a => a.Probability * a.Arr));
+        }).ToList();
 
-        double sigma = ChurnForecast.ModelError(missed)!.Value;
-        ForecastDistribution independent = ChurnForecast.Simulate(accounts);
-        ForecastDistribution widened = ChurnForecast.Simulate(accounts, modelError: sigma);
+        (double bias, double spread) = ChurnForecast.Calibrate(past)!.Value;
+        var held = past.Count(p =>
+        {
+            ForecastDistribution f = ChurnForecast.Simulate(p.Inputs, modelError: spread, modelBias: bias);
+            return p.Actual >= f.Low && p.Actual <= f.High;
+        });
+        var heldByChance = past.Count(p =>
+        {
+            ForecastDistribution f = ChurnForecast.Simulate(p.Inputs);
+            return p.Actual >= f.Low && p.Actual <= f.High;
+        });
+        ForecastDistribution corrected = ChurnForecast.Simulate(past[0].Inputs, modelError: spread, modelBias: bias);
 
-        Assert.InRange(sigma, 0.5, 1.5);
-        Assert.Equal(independent.Expected, widened.Expected, 6);
-        Assert.True(widened.High - widened.Low > 2 * (independent.High - independent.Low), $"{widened.Low}–{widened.High} against {independent.Low}–{independent.High}");
-        Assert.Equal(sigma, widened.ModelError);
+        Assert.True(bias < -0.4, $"bias {bias:0.00}");
+        Assert.InRange(spread, 0.1, 1.5);
+        Assert.True(held >= 7 && held > heldByChance, $"{held} of {past.Count} held, {heldByChance} by chance alone");
+        Assert.True(corrected.Expected < 0.8 * past[0].Inputs.Sum(a => a.Probability * a.Arr), "the expectation is corrected by the bias");
+        Assert.Equal((bias, spread), (corrected.ModelBias, corrected.ModelError));
+        Assert.Equal((bias, spread), ChurnForecast.Calibrate([.. past.Select(p => p with { Inputs = [.. p.Inputs] })])!.Value); // same inputs, same answer
     }
+
+    private static List<(double Probability, double Arr)> Portfolio(Random rng) =>
+        [.. Enumerable.Range(0, 300).Select(_ =>
+            (rng.NextDouble() < 0.1 ? rng.NextDouble() : rng.NextDouble() * 0.05, Math.Exp(Math.Log(5_000) + (rng.NextDouble() * Math.Log(400)))))];
 
     [Fact]
     public void ModelError_MeasuredOnFewForecasts_WidensTheInterval_MoreTheFewerTheyAre()
