@@ -100,6 +100,35 @@ public sealed class OwnDataTests : IDisposable
         Assert.Contains("missing the required columns tier, arr, region for importing accounts", refused, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ImportConversations_SaysWhichTopicsItFound_WhenConversationsHaveNoTopicFromTheVocabulary()
+    {
+        string ws = Path.Combine(_scratch.Path, "airline");
+        string file = Path.Combine(_scratch.Path, "airline.csv");
+        string[] bags = ["my bag never arrived", "the bag I checked is lost", "where is my bag, not on the belt", "lost bag after my connection",
+            "my bag came out torn", "still no bag after two days", "they sent my bag to Denver", "bag delivery promised and nothing"];
+        string[] wifi = ["the wifi on board did not work", "paid for wifi and it never connected", "wifi kept dropping the whole flight",
+            "no wifi at all on a six hour flight", "wifi page would not load", "wifi was too slow to send an email", "the wifi pass never worked", "wifi advertised but unavailable"];
+        string[] seats = ["my seat would not recline", "they gave my seat away", "seat was broken and wet", "paid for an exit row seat and got a middle seat",
+            "seat assignment vanished at the gate", "the seat cushion was torn", "no seat together with my kids", "seat upgrade charged twice"];
+        var lines = new List<string> { "conversation_id,timestamp,turn,speaker,text" };
+        foreach ((string text, int i) in bags.Concat(wifi).Concat(seats).Select((t, i) => (t, i)))
+        {
+            lines.Add($"A{i:000},2026-11-{10 + (i % 9):00}T09:00:00Z,1,customer,\"{text}\"");
+        }
+
+        await File.WriteAllLinesAsync(file, lines);
+        await Cli.RunAsync("", "workspace", "init", "--empty", "--workspace", ws, "--now", Today);
+
+        (int exit, string imported, string err) = await Cli.RunAsync("", "import", "conversations", "--file", file, "--workspace", ws, "--now", Today);
+
+        Assert.True(exit == 0, imported + err);
+        string topics = imported.Split('\n').Single(l => l.StartsWith("Topics found among the ", StringComparison.Ordinal));
+        Assert.Contains("bag ", topics, StringComparison.Ordinal);
+        Assert.Contains("wifi ", topics, StringComparison.Ordinal);
+        Assert.Contains("seat ", topics, StringComparison.Ordinal);
+    }
+
     /// <summary>The README walk-through's sample files, in the repository.</summary>
     private static string Sample(string name)
     {

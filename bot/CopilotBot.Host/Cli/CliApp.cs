@@ -407,6 +407,14 @@ public static class CliApp
         await stdout.WriteLineAsync(report is null
             ? "Support index already up to date."
             : $"Support index: {report.Seen:N0} conversations, {report.Embedded:N0} embedded ({report.ChunksEmbedded:N0} chunks), {report.Unchanged:N0} unchanged, in {report.Elapsed.TotalSeconds:0.0}s ({report.Seen / Math.Max(0.001, report.Elapsed.TotalSeconds):N0} conversations/s).");
+        CopilotBot.Memory.ConversationTopics topics = await runtime.SupportMemory.TopicsAsync(ct);
+        if (topics.Names.Count > 0)
+        {
+            // Conversations imported without a topic from the vocabulary: the topics found among them, as answers will name them.
+            await stdout.WriteLineAsync(
+                $"Topics found among the {topics.Names.Count:N0} conversations without one from the vocabulary: " +
+                string.Join(", ", topics.Names.Values.GroupBy(n => n).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count():N0}")) + ".");
+        }
     }
 
     private static Command UsersCommand(TextWriter stdout, TextWriter stderr)
