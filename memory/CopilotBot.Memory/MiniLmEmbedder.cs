@@ -76,15 +76,19 @@ public sealed class MiniLmEmbedder : ITextEmbedder
         string[] prepared = texts.Select(Prepare).ToArray();
         int[] order = Enumerable.Range(0, prepared.Length).OrderBy(i => prepared[i].Length).ToArray();
         var result = new float[prepared.Length][];
-        foreach (int[] batch in order.Chunk(BatchSize))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            float[][] vectors = Encode(batch.Select(i => prepared[i]).ToArray(), cancellationToken);
-            for (int j = 0; j < batch.Length; j++)
+        // Batches run side by side, one per core: on short texts (a support message is a few dozen tokens) one inference
+        // spread over the session's threads leaves most of the cores waiting, two at once keep them busy.
+        Parallel.ForEach(
+            order.Chunk(BatchSize),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            batch =>
             {
-                result[batch[j]] = vectors[j];
-            }
-        }
+                float[][] vectors = Encode(batch.Select(i => prepared[i]).ToArray(), cancellationToken);
+                for (int j = 0; j < batch.Length; j++)
+                {
+                    result[batch[j]] = vectors[j];
+                }
+            });
 
         return Task.FromResult(result);
     }

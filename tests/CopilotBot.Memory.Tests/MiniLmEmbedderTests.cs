@@ -48,6 +48,29 @@ public sealed class MiniLmEmbedderTests
     }
 
     [Fact]
+    public async Task EmbedAsync_GivesEachTextItsOwnVector_WhenBatchesAreEncodedSideBySide()
+    {
+        // 130 texts of different lengths: five batches, sorted by length and encoded in parallel, then put back in order.
+        string[] texts = [.. Enumerable.Range(0, 130).Select(i => i % 3 == 0
+            ? $"invoice {i} was charged twice and the refund for order {i} never came through, please check it"
+            : i % 3 == 1 ? $"login {i} fails" : $"the dashboard for team {i} is slow to load every morning")];
+        var embedder = new MiniLmEmbedder(queryCacheSize: 0);
+
+        float[][] batched = await embedder.EmbedAsync(texts);
+
+        int[] sampled = [0, 1, 2, 3, 4, 64, 97, 128, 129];
+        var alone = new Dictionary<int, float[]>();
+        foreach (int i in sampled)
+        {
+            alone[i] = (await embedder.EmbedAsync([texts[i]]))[0];
+        }
+
+        // Each batched vector is its own text's (not a neighbour's of the same shape, which differs only in a number).
+        Assert.All(sampled, i => Assert.Equal(i, sampled.MaxBy(j => TensorPrimitives.Dot(batched[i], alone[j]))));
+        Assert.All(sampled, i => Assert.True(TensorPrimitives.Dot(batched[i], alone[i]) > 0.999f, $"text {i}"));
+    }
+
+    [Fact]
     public void EmbeddingText_KeepsTheCustomerLines_WhenAChunkHasBoth()
     {
         Assert.Equal("bag lost\nstill lost", ConversationChunker.EmbeddingText("Customer: bag lost\nAgent: DM us\nCustomer: still lost"));
