@@ -121,12 +121,16 @@ public sealed class QdrantDownTests(SeededWorkspaceFixture fixture)
         TurnReply normal = await embedded.Agent.HandleAsync(new TurnRequest("test", "qdrant-3", "mei.lin", Question));
 
         Assert.Equal("support.ask", reply.Tool);
-        Assert.EndsWith(SupportPlugin.IndexDownNote, reply.Text, StringComparison.Ordinal);
+        Assert.EndsWith(SupportPlugin.IndexDownMatchingNote, reply.Text, StringComparison.Ordinal);
         Assert.NotEmpty(reply.Evidence);
-        // The counts do not depend on the index: the first sentence is the same as with the embedded index.
-        Assert.Equal(normal.Text.Split(". ")[0], reply.Text.Split(". ")[0]);
-        Assert.DoesNotContain(SupportPlugin.IndexDownNote, normal.Text, StringComparison.Ordinal);
-        Assert.EndsWith(SupportPlugin.IndexDownNote, again.Text, StringComparison.Ordinal);
+        // Keywords stand in for matching, and say so: the count is of conversations that mention the words, the same each turn.
+        Assert.Matches(@"^\d+ conversations from \d+ accounts .* mention invoices", reply.Text.Split(". ")[0]);
+        Assert.Equal(reply.Text.Split(". ")[0], again.Text.Split(". ")[0]);
+        // With the embedded index the same question is matched by meaning (or, while that index is still being built, by
+        // keywords with that said instead).
+        Assert.DoesNotContain(SupportPlugin.IndexDownMatchingNote, normal.Text, StringComparison.Ordinal);
+        Assert.True(normal.Text.Contains("by meaning", StringComparison.Ordinal) || normal.Text.Contains("still being built", StringComparison.Ordinal), normal.Text);
+        Assert.EndsWith(SupportPlugin.IndexDownMatchingNote, again.Text, StringComparison.Ordinal);
         if (server is not null)
         {
             // Tried (with its one retry) on the first turn; the second turn does not wait for it again.

@@ -229,9 +229,9 @@ public sealed class ChurnRiskService(AccountHistoryLoader loader, ChurnModelStor
         else
         {
             snapshot = new Snapshot(bundle.Version, Today, now, Score(bundle, histories, Today), bundle, histories) { DataStamp = stamp };
-            if (warmFrom is not null && warmFrom.Version == bundle.Version && warmFrom.Today == Today)
+            if (sameModelAndDay)
             {
-                foreach (DateOnly date in warmFrom.ScoredDates)
+                foreach (DateOnly date in warmFrom!.ScoredDates)
                 {
                     snapshot.ScoreAsOf(date);
                 }

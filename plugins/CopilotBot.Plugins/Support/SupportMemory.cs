@@ -39,9 +39,12 @@ public sealed class SupportMemory(
     private volatile string? _progress;
 
     /// <summary>Indexes what changed; returns the indexer's report, or null when nothing needed doing.</summary>
-    public async Task<IndexReport?> EnsureIndexedAsync(IProgress<IndexProgress>? progress, CancellationToken cancellationToken)
+    public async Task<IndexReport?> EnsureIndexedAsync(IProgress<IndexProgress>? progress, CancellationToken cancellationToken) =>
+        await EnsureIndexedAsync(await StateAsync(cancellationToken), progress, cancellationToken);
+
+    /// <summary>Indexes what changed since <paramref name="state"/> was read (the caller's read, not taken again).</summary>
+    private async Task<IndexReport?> EnsureIndexedAsync((int Count, long? Version) state, IProgress<IndexProgress>? progress, CancellationToken cancellationToken)
     {
-        (int Count, long? Version) state = await StateAsync(cancellationToken);
         if (_indexer is not null && state == _indexed)
         {
             return null;
@@ -178,7 +181,7 @@ public sealed class SupportMemory(
 
         if (pending <= BackgroundAbove)
         {
-            await EnsureIndexedAsync(null, cancellationToken);
+            await EnsureIndexedAsync((count, version), null, cancellationToken);
             return;
         }
 

@@ -58,7 +58,7 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
             {
                 // The index being unavailable costs the meaning match, not the answer: keyword matching stands in, and the reply says so.
                 PluginResult fallback = await AskByKeywordsAsync(caller, question, account, topic, start, end, cancellationToken, useMemory: false);
-                return fallback with { Text = fallback.Text + " " + IndexDownNote };
+                return fallback with { Text = fallback.Text + " " + IndexDownMatchingNote };
             }
         }
 
@@ -620,8 +620,14 @@ public sealed class SupportPlugin(IConversationStore conversations, IAccountStor
         };
     }
 
-    /// <summary>Said when the retrieval index (e.g. Qdrant) could not be used and keyword ranking stood in.</summary>
+    /// <summary>Said when the retrieval index (e.g. Qdrant) could not rank a keyword answer and keyword ranking stood in.</summary>
     public const string IndexDownNote = "(The semantic search index is unavailable right now, so these are ranked by keyword match; counts are unaffected.)";
+
+    /// <summary>
+    /// Said when the index could not match a question by meaning and keywords stood in for matching too: the count is
+    /// then of conversations that mention the words, which can differ from the count by meaning.
+    /// </summary>
+    public const string IndexDownMatchingNote = "(The semantic search index is unavailable right now, so conversations are matched and ranked by the words they mention instead of by meaning; a search by meaning may count differently.)";
 
     private async Task<(List<Item>? Items, bool Unavailable)> RetrieveAsync(string question, string? account, string? topic, DateOnly start, DateOnly end, Slice slice, CancellationToken cancellationToken)
     {
