@@ -90,7 +90,8 @@ public sealed class ChurnForecastTests
             return new PastForecast(accounts, factor * accounts.Sum(a => a.Probability * a.Arr));
         }).ToList();
 
-        (double bias, double spread) = ChurnForecast.Calibrate(past)!.Value;
+        (double bias, double spread) = ChurnForecast.Calibrate(past, withBias: true)!.Value;
+        (double noBias, double spreadAlone) = ChurnForecast.Calibrate(past)!.Value;
         var held = past.Count(p =>
         {
             ForecastDistribution f = ChurnForecast.Simulate(p.Inputs, modelError: spread, modelBias: bias);
@@ -108,7 +109,10 @@ public sealed class ChurnForecastTests
         Assert.True(held >= 7 && held > heldByChance, $"{held} of {past.Count} held, {heldByChance} by chance alone");
         Assert.True(corrected.Expected < 0.8 * past[0].Inputs.Sum(a => a.Probability * a.Arr), "the expectation is corrected by the bias");
         Assert.Equal((bias, spread), (corrected.ModelBias, corrected.ModelError));
-        Assert.Equal((bias, spread), ChurnForecast.Calibrate([.. past.Select(p => p with { Inputs = [.. p.Inputs] })])!.Value); // same inputs, same answer
+        Assert.Equal((bias, spread), ChurnForecast.Calibrate([.. past.Select(p => p with { Inputs = [.. p.Inputs] })], withBias: true)!.Value); // same inputs, same answer
+        // Without the bias, σ alone has to cover misses that all ran one way: it comes out wider.
+        Assert.Equal(0, noBias);
+        Assert.True(spreadAlone > spread, $"σ alone {spreadAlone:0.00} against {spread:0.00} with the bias");
     }
 
     private static List<(double Probability, double Arr)> Portfolio(Random rng) =>

@@ -7,8 +7,10 @@ namespace CopilotBot.Workspace.Demo;
 /// Makes a realistic, deterministic demo portfolio: the same seed and as-of date give the same data, byte for byte.
 /// Some accounts are healthy, some churned in the past year (labels for the churn model), and some are heading for
 /// churn now at different speeds (falling usage, late payments, angry tickets), so every plugin has something true to find.
+/// <paramref name="historyMonths"/> months of history (13 by default; benchmarks that backtest many past dates ask for more),
+/// with past churn spread over all but its last month.
 /// </summary>
-public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accountCount = 1000)
+public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accountCount = 1000, int historyMonths = DemoPortfolioGenerator.HistoryMonths)
 {
     public const int HistoryMonths = 13;
 
@@ -145,7 +147,7 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
         DateOnly? churnedOn = null;
         if (trajectory == DemoTrajectory.Churned)
         {
-            churnedOn = asOf.AddDays(-rng.Next(15, 360));
+            churnedOn = asOf.AddDays(-rng.Next(15, (historyMonths * 30) - 30));
             if (churnedOn < signup.AddDays(60))
             {
                 churnedOn = signup.AddDays(60);
@@ -174,18 +176,18 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
             id, name, tier, arr, region, industry, owner, trajectory == DemoTrajectory.Churned ? null : renewal, signup, seats,
             trajectory == DemoTrajectory.Churned ? AccountStatus.Churned : AccountStatus.Active, churnedOn);
         // A false alarm's dip ends at any month of the history (then usage comes back), not all of them now.
-        int? dipEnd = falseAlarm ? rng.Next(declineMonths + 1, HistoryMonths + 2) : null;
+        int? dipEnd = falseAlarm ? rng.Next(declineMonths + 1, historyMonths + 2) : null;
         return new Plan(account, trajectory, declineMonths, depth, rng.Uniform(0.55, 0.9), rng.Uniform(0.35, 0.8)) { DipEnd = dipEnd };
     }
 
-    /// <summary>Month index 0..HistoryMonths-1, the last being the as-of month.</summary>
+    /// <summary>Month index 0..historyMonths-1, the last being the as-of month.</summary>
     private DateOnly MonthStart(int index) =>
-        new DateOnly(asOf.Year, asOf.Month, 1).AddMonths(index - (HistoryMonths - 1));
+        new DateOnly(asOf.Year, asOf.Month, 1).AddMonths(index - (historyMonths - 1));
 
     /// <summary>The usage multiplier for a month: 1 when healthy, falling towards 1 − depth during a decline.</summary>
     private double Health(Plan plan, int monthIndex)
     {
-        int endIndex = HistoryMonths - 1;
+        int endIndex = historyMonths - 1;
         if (plan.Account.ChurnedOn is { } churned)
         {
             endIndex = MonthsFromStart(churned);
@@ -209,7 +211,7 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
         if (plan.Trajectory == DemoTrajectory.Recovering)
         {
             // Dipped a few months ago, then recovered after the CSM intervened.
-            int dipEnd = HistoryMonths - 3;
+            int dipEnd = historyMonths - 3;
             int dipStart = dipEnd - plan.DeclineMonths;
             if (monthIndex <= dipStart)
             {
@@ -240,13 +242,13 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
     }
 
     private bool IsDeclining(Plan plan, DateOnly date) =>
-        Health(plan, Math.Clamp(MonthsFromStart(date), 0, HistoryMonths - 1)) < 0.93;
+        Health(plan, Math.Clamp(MonthsFromStart(date), 0, historyMonths - 1)) < 0.93;
 
     private void AddUsageAndPayments(DemoRandom rng, Plan plan)
     {
         Account a = plan.Account;
         int seats = a.Seats ?? 10;
-        for (int m = 0; m < HistoryMonths; m++)
+        for (int m = 0; m < historyMonths; m++)
         {
             DateOnly month = MonthStart(m);
             if (a.SignupDate is { } signup && month.AddMonths(1) <= signup)
@@ -318,7 +320,7 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
     {
         Account a = plan.Account;
         double rate = a.Tier switch { Tier.Platinum => 2.2, Tier.Gold => 1.3, Tier.Silver => 0.8, _ => 0.5 };
-        for (int m = 0; m < HistoryMonths; m++)
+        for (int m = 0; m < historyMonths; m++)
         {
             DateOnly month = MonthStart(m);
             if (a.SignupDate is { } signup && month.AddMonths(1) <= signup)

@@ -25,9 +25,8 @@ public sealed record PastForecast(IReadOnlyList<(double Probability, double Arr)
 /// <para>
 /// Independent trials alone give too narrow an interval: the model's probabilities are wrong together from one period
 /// to the next (a quieter quarter, a wave of cancellations), not account by account. So each draw may also move every
-/// account's odds by one shared factor e^(b + z), z ~ N(0, σ²), where b and σ (<see cref="Calibrate"/>) are measured on
-/// the workspace's own out-of-sample backtest: how far, and which way, past forecasts missed beyond what account-level
-/// chance explains.
+/// account's odds by one shared factor e^z, z ~ N(0, σ²), where σ (<see cref="Calibrate"/>) is measured on the
+/// workspace's own out-of-sample backtest: how far past forecasts missed beyond what account-level chance explains.
 /// </para>
 /// </summary>
 public static class ChurnForecast
@@ -85,18 +84,19 @@ public static class ChurnForecast
     private sealed record CacheEntry((double, double)[] Inputs, double Interval, int Draws, ulong Seed, double ModelError, double ModelBias, int ModelErrorSamples, ForecastDistribution Result);
 
     /// <summary>
-    /// Bias b and spread σ of the shared log-odds shift, calibrated on past out-of-sample forecasts through the simulation
-    /// itself: each past actual, placed in its own forecast's distribution (account-level chance and the shift), gets the
-    /// normal score of its rank among the draws; for a calibrated forecast those scores average 0 with mean square 1. b
-    /// solves the first and σ the second, in turn, twice (σ is 0 when chance alone already spreads past actuals that widely).
-    /// On many dates of eight demo portfolios (bench/CopilotBot.Bench.Forecast) this brings the 90% interval's coverage
-    /// from 70% (chance alone) and 75% (σ from log-space moments, which assumed chance and the shift add like normals
-    /// in a skewed sum of ARR) to 86%. Null with fewer than three past forecasts. Cached by the exact inputs.
+    /// Spread σ (and, with <paramref name="withBias"/>, bias b) of the shared log-odds shift, calibrated on past
+    /// out-of-sample forecasts through the simulation itself: each past actual, placed in its own forecast's distribution
+    /// (account-level chance and the shift), gets the normal score of its rank among the draws; for a calibrated forecast
+    /// those scores have mean square 1 (and mean 0, which b solves, in turn with σ). σ is 0 when chance alone already
+    /// spreads past actuals that widely. Measured in bench/CopilotBot.Bench.Forecast: across demo portfolios, σ alone
+    /// brings the 90% interval's coverage from 70% (chance alone) and 75% (σ from log-space moments) to 88%; a bias
+    /// estimated on a portfolio's own six earlier dates did not carry over to the next date (coverage fell), so the bot
+    /// calibrates σ only. Null with fewer than three past forecasts. Cached by the exact inputs.
     /// </summary>
-    public static (double Bias, double Spread)? Calibrate(IReadOnlyList<PastForecast> past, int draws = 1000, ulong seed = 29)
+    public static (double Bias, double Spread)? Calibrate(IReadOnlyList<PastForecast> past, bool withBias = false, int draws = 1000, ulong seed = 29)
     {
         ArgumentNullException.ThrowIfNull(past);
-        ulong key = 1469598103934665603UL ^ ((ulong)(uint)draws << 20) ^ seed;
+        ulong key = (1469598103934665603UL ^ ((ulong)(uint)draws << 20) ^ seed) + (withBias ? 1UL : 0UL);
         foreach (PastForecast p in past)
         {
             key = (key ^ (ulong)BitConverter.DoubleToInt64Bits(p.Actual)) * 1099511628211UL;
@@ -107,25 +107,25 @@ public static class ChurnForecast
             }
         }
 
-        if (CalibrationCache.TryGetValue(key, out var hit) && hit.Draws == draws && hit.Seed == seed && hit.Past.Length == past.Count
+        if (CalibrationCache.TryGetValue(key, out var hit) && hit.Draws == draws && hit.Seed == seed && hit.WithBias == withBias && hit.Past.Length == past.Count
             && hit.Past.Zip(past).All(x => x.First.Actual.Equals(x.Second.Actual) && x.First.Inputs.SequenceEqual(x.Second.Inputs)))
         {
             return hit.Result;
         }
 
-        (double Bias, double Spread)? result = CalibrateUncached(past, draws, seed);
+        (double Bias, double Spread)? result = CalibrateUncached(past, withBias, draws, seed);
         if (CalibrationCache.Count >= 256)
         {
             CalibrationCache.Clear();
         }
 
-        CalibrationCache[key] = ([.. past.Select(p => p with { Inputs = [.. p.Inputs] })], draws, seed, result);
+        CalibrationCache[key] = ([.. past.Select(p => p with { Inputs = [.. p.Inputs] })], withBias, draws, seed, result);
         return result;
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, (PastForecast[] Past, int Draws, ulong Seed, (double Bias, double Spread)? Result)> CalibrationCache = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, (PastForecast[] Past, bool WithBias, int Draws, ulong Seed, (double Bias, double Spread)? Result)> CalibrationCache = new();
 
-    private static (double Bias, double Spread)? CalibrateUncached(IReadOnlyList<PastForecast> past, int draws, ulong seed)
+    private static (double Bias, double Spread)? CalibrateUncached(IReadOnlyList<PastForecast> past, bool withBias, int draws, ulong seed)
     {
         if (past.Count < 3)
         {
@@ -165,6 +165,11 @@ public static class ChurnForecast
             }
 
             return (lo + hi) / 2;
+        }
+
+        if (!withBias)
+        {
+            return (0, Solve(x => Scores(0, x).Average(z => z * z) - 1, 0, 4));
         }
 
         // Centre, then spread, twice; ending on the spread, so the scores' mean square is 1 at the bias returned.

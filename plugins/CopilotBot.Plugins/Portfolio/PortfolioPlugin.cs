@@ -196,16 +196,14 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
         backtest.Reverse();
         double? backtestMae = checkedDates == 0 ? null : backtestPoints.Average(b => Math.Abs(b.Past.Expected - b.Actual));
 
-        // The model's own error, measured on those past forecasts (which way and how far they missed beyond account-level
-        // chance), centres and widens today's interval.
-        (double Bias, double Spread)? measured = ChurnForecast.Calibrate(outcomes);
-        double modelError = measured?.Spread ?? 0, modelBias = measured?.Bias ?? 0;
-        int measuredOn = measured is null ? 0 : outcomes.Count;
-        ForecastDistribution f = ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(days, r.Within30, r.Probability), (double)r.Account.Arr)).ToList(), modelError: modelError, modelBias: modelBias, modelErrorSamples: measuredOn);
+        // The model's own error, measured on those past forecasts (how far they missed beyond account-level chance, calibrated
+        // through the simulation), widens today's interval.
+        double? measuredError = ChurnForecast.Calibrate(outcomes)?.Spread;
+        double modelError = measuredError ?? 0;
+        int measuredOn = measuredError is null ? 0 : outcomes.Count;
+        ForecastDistribution f = ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(days, r.Within30, r.Probability), (double)r.Account.Arr)).ToList(), modelError: modelError, modelErrorSamples: measuredOn);
         var horizons = new[] { 30, 90, 180 }.Select(h => (Days: h, F: h == days ? f
-            : ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(h, r.Within30, r.Probability), (double)r.Account.Arr)).ToList(), modelError: modelError, modelBias: modelBias, modelErrorSamples: measuredOn))).ToList();
-        // The model's own expectation (before any correction), which the drivers below add up to.
-        double modelExpected = now.Sum(r => ChurnForecast.WithinDays(days, r.Within30, r.Probability) * (double)r.Account.Arr);
+            : ChurnForecast.Simulate(now.Select(r => (ChurnForecast.WithinDays(h, r.Within30, r.Probability), (double)r.Account.Arr)).ToList(), modelError: modelError, modelErrorSamples: measuredOn))).ToList();
 
         // Against history: the ARR that churned in each of the last four periods of the same length, in the same scope.
         var inScope = all.Values.Where(a => filter(new AccountRisk(a, 0, Urgency.Later, []))).ToList();
@@ -231,9 +229,9 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
                 : $"That is {f.Expected / pastMean:0.0}× the average {days}-day churn of the last {history.Count} periods ({Format.Money(pastMean)}; " +
                   $"{Format.Money(history.Min(h => h.Arr))} to {Format.Money(history.Max(h => h.Arr))}).";
         (string Bucket, int Accounts, double Expected) topBucket = byBucket.Count == 0 ? ("—", 0, 0) : byBucket.MaxBy(b => b.Expected);
-        string drivers = now.Count == 0 || modelExpected <= 0 ? string.Empty :
-            $" The {topBucket.Accounts} account{(topBucket.Accounts == 1 ? string.Empty : "s")} in {topBucket.Bucket} carry {Format.Percent(topBucket.Expected / modelExpected)} of it, " +
-            $"and the {carriers.Count} largest contributions {Format.Percent(carried / modelExpected)} (" +
+        string drivers = now.Count == 0 || f.Expected <= 0 ? string.Empty :
+            $" The {topBucket.Accounts} account{(topBucket.Accounts == 1 ? string.Empty : "s")} in {topBucket.Bucket} carry {Format.Percent(topBucket.Expected / f.Expected)} of it, " +
+            $"and the {carriers.Count} largest contributions {Format.Percent(carried / f.Expected)} (" +
             string.Join(", ", carriers.Take(3).Select(c => $"{c.Risk.Account.Name}: {Format.Risk(ChurnForecast.WithinDays(days, c.Risk.Within30, c.Risk.Probability))} of {Format.Money(c.Risk.Account.Arr)}")) + ").";
 
         string text = $"Churned ARR {scope} over the next {days} days: likely {Format.Money(f.Expected)} " +
@@ -241,14 +239,11 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
             versusHistory + drivers + " " +
             (checkedDates > 0
                 ? $"Backtest ({(outOfSample ? "out of sample: each date scored by a model trained only on data before it" : "in sample")}): the actual churn fell inside the account-level interval for {inside} of {checkedDates} past dates" +
-                  (measured switch
+                  (measuredError switch
                   {
                       null => "; too few to measure the model's own error, so today's interval holds account-level chance only.",
-                      { Spread: 0, Bias: var b } when Math.Abs(b) < 0.05 => "; their misses were no larger than account-level chance explains, so today's interval needs no widening for the model's own error.",
-                      { Spread: var e, Bias: var b } =>
-                          (Math.Abs(b) < 0.05 ? string.Empty
-                              : $"; they ran {(b < 0 ? "high" : "low")} (the model's odds about {Format.Percent(Math.Abs(Math.Exp(b) - 1))} too {(b < 0 ? "high" : "low")}), so today's forecast is {(b < 0 ? "lowered" : "raised")} accordingly, from the model's own {Format.Money(modelExpected)}") +
-                          (e > 0 ? $"; today's interval adds the model's own error measured on them (±{Format.Percent(Math.Exp(1.645 * e) - 1)} at 90%)." : "."),
+                      0 => "; their misses were no larger than account-level chance explains, so today's interval needs no widening for the model's own error.",
+                      double e => $"; today's interval adds the model's own error measured on them (±{Format.Percent(Math.Exp(1.645 * e) - 1)} at 90%).",
                   })
                 : days > 90 ? "No backtest beyond 90 days (not enough history)."
                 : !backtestReady ? $"The backtest on {BacktestDates} past dates (a model trained for each) is still being computed, so this interval holds account-level chance only; ask again in a minute for the backtest and the model's own error."
@@ -278,8 +273,8 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
 
         body.Add(new CardText(
             $"Method: each account churns with its calibrated model probability (Bernoulli trial); the distribution of churned ARR is simulated with {f.Draws:N0} seeded draws" +
-            (modelError > 0 || modelBias != 0
-                ? $", each moving every account's odds by one shared factor whose centre (b = {modelBias:0.00}) and spread (σ = {modelError:0.00}, in log-odds) are calibrated so that the past forecasts below would have held their actual churn as a calibrated forecast holds it."
+            (modelError > 0
+                ? $", each moving every account's odds by one shared factor whose spread (σ = {modelError:0.00} in log-odds) is calibrated so that the past forecasts below would have held their actual churn as a calibrated forecast holds it."
                 : ", accounts independent of each other.") +
             (outOfSample && backtest.Count > 0 ? " Each backtest date is scored by a model trained only on what was known that day." : string.Empty) +
             (days > 90 ? " Beyond 90 days a constant churn hazard is assumed." : string.Empty), Subtle: true));
@@ -290,7 +285,7 @@ public sealed class PortfolioPlugin(IChurnRiskProvider risk, IAccountStore accou
             Data = new
             {
                 horizon_days = days, expected = Math.Round(f.Expected), low = Math.Round(f.Low), median = Math.Round(f.Median), high = Math.Round(f.High), method = "monte_carlo", draws = f.Draws,
-                model_error = Math.Round(modelError, 3), model_bias = Math.Round(modelBias, 3), model_expected = Math.Round(modelExpected), backtest_pending = !backtestReady, backtest_inside = inside, backtest_dates = checkedDates, backtest_out_of_sample = outOfSample && checkedDates > 0, backtest_mae = backtestMae is { } mae ? Math.Round(mae) : (double?)null,
+                model_error = Math.Round(modelError, 3), backtest_pending = !backtestReady, backtest_inside = inside, backtest_dates = checkedDates, backtest_out_of_sample = outOfSample && checkedDates > 0, backtest_mae = backtestMae is { } mae ? Math.Round(mae) : (double?)null,
                 past_mean = double.IsNaN(pastMean) ? (double?)null : Math.Round(pastMean),
                 history = history.Select(h => new { from = Format.Iso(h.From), to = Format.Iso(h.To), arr = Math.Round(h.Arr), accounts = h.Accounts }).ToList(),
                 buckets = byBucket.Select(b => new { bucket = b.Bucket, accounts = b.Accounts, expected = Math.Round(b.Expected) }).ToList(),
