@@ -25,14 +25,7 @@ for (int s = 0; s < seeds; s++)
 {
     ulong seed = 42 + ((ulong)s * 1000);
     DemoPortfolio portfolio = new DemoPortfolioGenerator(seed, asOf).Generate();
-    var usage = portfolio.Usage.ToLookup(u => u.AccountId);
-    var payments = portfolio.Payments.ToLookup(p => p.AccountId);
-    var conversations = portfolio.Conversations.Select(c => c.Conversation).Where(c => c.AccountId is not null).ToLookup(c => c.AccountId!);
-    var histories = portfolio.Accounts.Select(a => new AccountHistory(
-        a,
-        usage[a.Id].OrderBy(u => u.Month).ToList(),
-        payments[a.Id].OrderBy(p => p.DueDate).ToList(),
-        conversations[a.Id].OrderBy(c => c.StartedAt).ToList())).ToList();
+    List<AccountHistory> histories = Histories(portfolio);
     for (int k = 0; k < dates; k++)
     {
         DateOnly at = asOf.AddDays(-Horizon - (PortfolioPlugin.BacktestSpacingDays * k));
@@ -91,12 +84,7 @@ if (longHistory > 0)
     for (int s = 0; s < seeds; s++)
     {
         ulong seed = 42 + ((ulong)s * 1000);
-        DemoPortfolio portfolio = new DemoPortfolioGenerator(seed, asOf, historyMonths: longHistory).Generate();
-        var usage = portfolio.Usage.ToLookup(u => u.AccountId);
-        var payments = portfolio.Payments.ToLookup(p => p.AccountId);
-        var conversations = portfolio.Conversations.Select(c => c.Conversation).Where(c => c.AccountId is not null).ToLookup(c => c.AccountId!);
-        var histories = portfolio.Accounts.Select(a => new AccountHistory(
-            a, usage[a.Id].OrderBy(u => u.Month).ToList(), payments[a.Id].OrderBy(p => p.DueDate).ToList(), conversations[a.Id].OrderBy(c => c.StartedAt).ToList())).ToList();
+        List<AccountHistory> histories = Histories(new DemoPortfolioGenerator(seed, asOf, historyMonths: longHistory).Generate());
         var scoredOn = new Dictionary<DateOnly, (List<(double Probability, double Arr)> Inputs, double Actual)?>();
         (List<(double Probability, double Arr)> Inputs, double Actual)? ScoredOn(DateOnly at)
         {
@@ -160,6 +148,18 @@ static void Report(string name, List<(Row Row, ForecastDistribution F)> scored)
     double width = scored.Average(x => (x.F.High - x.F.Low) / Math.Max(1, x.F.Expected));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"90% interval coverage, {name,-30}: {coverage,6:P1} of {scored.Count,3} forecasts (target 85–95%); below {below:P1}, above {above:P1}; mean width {width:P0} of the expectation; b {scored.Average(x => x.F.ModelBias):0.00}, σ {scored.Average(x => x.F.ModelError):0.00}."));
+}
+
+static List<AccountHistory> Histories(DemoPortfolio portfolio)
+{
+    var usage = portfolio.Usage.ToLookup(u => u.AccountId);
+    var payments = portfolio.Payments.ToLookup(p => p.AccountId);
+    var conversations = portfolio.Conversations.Select(c => c.Conversation).Where(c => c.AccountId is not null).ToLookup(c => c.AccountId!);
+    return [.. portfolio.Accounts.Select(a => new AccountHistory(
+        a,
+        usage[a.Id].OrderBy(u => u.Month).ToList(),
+        payments[a.Id].OrderBy(p => p.DueDate).ToList(),
+        conversations[a.Id].OrderBy(c => c.StartedAt).ToList()))];
 }
 
 static string Money(double v) => v >= 1_000_000 ? (v / 1_000_000).ToString("0.00", CultureInfo.InvariantCulture) + "M" : (v / 1_000).ToString("0", CultureInfo.InvariantCulture) + "k";
