@@ -93,9 +93,28 @@ public sealed class ReadinessTests(SeededWorkspaceFixture fixture) : IDisposable
         JsonObject checks = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["checks"]!.AsObject();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal(("fail", "HTTP 503"), ((string?)checks["qdrant"]!["status"], (string?)checks["qdrant"]!["detail"]));
+        // Qdrant fails either way; on a loaded runner its 503 can itself come later than the 1 s budget (its detail is
+        // checked with the usual budget below).
+        Assert.Equal("fail", (string?)checks["qdrant"]!["status"]);
         Assert.Equal(("fail", "no answer within 1 s"), ((string?)checks["llm"]!["status"], (string?)checks["llm"]!["detail"]));
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"/readyz took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task NotReady_SayingWhatQdrantAnswered_WhenItAnswers503()
+    {
+        await using LoopbackServer qdrant = await LoopbackServer.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Task.CompletedTask;
+        });
+        using HttpClient client = Client(fixture.Directory, [.. Qdrant(qdrant.BaseUrl)]);
+
+        HttpResponseMessage response = await client.GetAsync("/readyz");
+        JsonObject checks = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["checks"]!.AsObject();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(("fail", "HTTP 503"), ((string?)checks["qdrant"]!["status"], (string?)checks["qdrant"]!["detail"]));
     }
 
     [Fact]
