@@ -29,6 +29,7 @@ internal sealed class MemoryCatalog : IDisposable
             CREATE INDEX IF NOT EXISTS chunks_conversation ON chunks(conversation_id);
             CREATE INDEX IF NOT EXISTS conversations_account ON conversations(account_id);
             CREATE TABLE IF NOT EXISTS conversation_vectors(id TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS chunks_untopical ON chunks(conversation_id) WHERE topic IS NULL;
             CREATE TABLE IF NOT EXISTS topics(
                 ordinal INTEGER PRIMARY KEY, name TEXT NOT NULL, terms TEXT NOT NULL, size INTEGER NOT NULL, centroid BLOB NOT NULL);
             """);
@@ -188,6 +189,27 @@ internal sealed class MemoryCatalog : IDisposable
         }
 
         return items;
+    }
+
+    /// <summary>The vectors of those of <paramref name="ids"/> that are outside the topic vocabulary (and still indexed).</summary>
+    public List<(string Id, float[] Vector)> LoadUntopicalVectors(IEnumerable<string> ids)
+    {
+        var found = new List<(string Id, float[] Vector)>();
+        using SqliteCommand command = Command("""
+            SELECT v.vector FROM conversation_vectors v
+            WHERE v.id = $id AND EXISTS (SELECT 1 FROM chunks c WHERE c.conversation_id = $id AND c.topic IS NULL)
+            """);
+        foreach (string id in ids)
+        {
+            command.Parameters.Clear();
+            command.Parameters.AddWithValue("$id", id);
+            if (command.ExecuteScalar() is byte[] bytes)
+            {
+                found.Add((id, Floats(bytes)));
+            }
+        }
+
+        return found;
     }
 
     public TopicModel LoadTopics()

@@ -20,6 +20,8 @@ public sealed class MemoryIndexer : IDisposable
     private readonly MemoryIndexerOptions _options;
     private volatile bool _topicsStale = true;
     private volatile ConversationTopics? _topics;
+    /// <summary>Conversations indexed, changed or removed since the topics were last assigned (guarded by the writer lock).</summary>
+    private readonly HashSet<string> _topicsChanged = new(StringComparer.Ordinal);
 
     private MemoryIndexer(
         MemoryCatalog catalog,
@@ -199,7 +201,7 @@ public sealed class MemoryIndexer : IDisposable
             }
 
             _catalog.DeleteConversations(ids);
-            _topicsStale = true;
+            TopicsChanged(ids);
             return ids.Count;
         }
         finally
@@ -236,7 +238,7 @@ public sealed class MemoryIndexer : IDisposable
             }
 
             _catalog.DeleteConversations(removed.Select(r => r.Id));
-            _topicsStale = true;
+            TopicsChanged(removed.Select(r => r.Id));
             return removed.Count;
         }
         finally
@@ -270,6 +272,27 @@ public sealed class MemoryIndexer : IDisposable
                 return fresh;
             }
 
+            // Usually only a few conversations arrived or changed: they join the nearest topic, and the others keep theirs
+            // without reading every vector again.
+            if (_topics is { Model.Topics.Count: > 0 } current)
+            {
+                var updated = new Dictionary<string, string>(current.Names, StringComparer.Ordinal);
+                foreach (string id in _topicsChanged)
+                {
+                    updated.Remove(id);
+                }
+
+                foreach ((string id, float[] vector) in _catalog.LoadUntopicalVectors(_topicsChanged))
+                {
+                    updated[id] = current.Model.Nearest(vector)!.Name;
+                }
+
+                if (Math.Abs(updated.Count - current.Model.Basis) <= current.Model.Basis / 4.0 && updated.Count >= TopicDiscovery.MinConversations)
+                {
+                    return Publish(new ConversationTopics(current.Model, updated));
+                }
+            }
+
             List<TopicInput> items = _catalog.LoadUntopical();
             TopicModel model = _catalog.LoadTopics();
             bool drifted = model.Topics.Count == 0
@@ -290,15 +313,27 @@ public sealed class MemoryIndexer : IDisposable
                 }
             }
 
-            var topics = new ConversationTopics(model, names);
-            _topics = topics;
-            _topicsStale = false;
-            return topics;
+            return Publish(new ConversationTopics(model, names));
         }
         finally
         {
             _writer.Release();
         }
+
+        ConversationTopics Publish(ConversationTopics topics)
+        {
+            _topics = topics;
+            _topicsChanged.Clear();
+            _topicsStale = false;
+            return topics;
+        }
+    }
+
+    /// <summary>Marks conversations for topic assignment; called under the writer lock.</summary>
+    private void TopicsChanged(IEnumerable<string> conversationIds)
+    {
+        _topicsChanged.UnionWith(conversationIds);
+        _topicsStale = true;
     }
 
     public void Dispose()
@@ -366,7 +401,7 @@ public sealed class MemoryIndexer : IDisposable
         }
 
         _catalog.Save(rows);
-        _topicsStale = true;
+        TopicsChanged(rows.Select(r => r.Id));
         lock (_conversations)
         {
             foreach ((string id, IndexedConversation state, _, _) in rows)

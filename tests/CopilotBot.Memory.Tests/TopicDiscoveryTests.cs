@@ -83,6 +83,16 @@ public sealed class TopicDiscoveryTests : IDisposable
             Assert.All(before, n => Assert.Equal(n.Value, after.Names[n.Key]));
             Assert.Equal(after.Names["u01"], after.Names["late-1"]);
             Assert.Equal(after.Names["u00"], after.Names["late-2"]);
+
+            // A removed conversation, or one given a topic from the vocabulary, leaves the discovered topics.
+            await indexer.DeleteConversationsAsync(["u05"]);
+            await indexer.IndexAsync([Conversation("u06", Themes[2], 6, topic: "billing")]);
+            ConversationTopics pruned = await indexer.TopicsAsync();
+            Assert.False(pruned.Names.ContainsKey("u05"));
+            Assert.False(pruned.Names.ContainsKey("u06"));
+            Assert.Equal(after.Names.Count - 2, pruned.Names.Count);
+            // Restore what the reopened index below is compared with.
+            await indexer.IndexAsync([untopical[5], untopical[6]]);
         }
 
         int embedded = embedder.TextsEmbedded;
