@@ -19,6 +19,14 @@ public sealed record WorkspaceBatch
 
     public IReadOnlyList<Intervention> Interventions { get; init; } = [];
 
+    public IReadOnlyList<ProductFeature> Features { get; init; } = [];
+
+    public IReadOnlyList<FeatureUsageMonth> FeatureUsage { get; init; } = [];
+
+    public IReadOnlyList<FeatureFirstUse> FirstUses { get; init; } = [];
+
+    public IReadOnlyList<SubscriptionChange> Subscriptions { get; init; } = [];
+
     /// <summary>Meta keys set in the same transaction.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Meta { get; init; } = [];
 
@@ -27,5 +35,6 @@ public sealed record WorkspaceBatch
 
     /// <summary>How many rows the batch holds (meta keys not counted), for progress.</summary>
     public int RowCount =>
-        Users.Count + Accounts.Count + Usage.Count + Payments.Count + Conversations.Count + Tasks.Count + Interventions.Count;
+        Users.Count + Accounts.Count + Usage.Count + Payments.Count + Conversations.Count + Tasks.Count + Interventions.Count +
+        Features.Count + FeatureUsage.Count + FirstUses.Count + Subscriptions.Count;
 }
