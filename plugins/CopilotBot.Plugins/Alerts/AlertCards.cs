@@ -22,11 +22,20 @@ public static class AlertCards
                     ("Renewal", account.RenewalDate is { } d ? Format.Iso(d) : "—"),
                 ]),
             ],
-            [
-                new CardAction("Explain", "churn.explain", account_),
-                new CardAction("Draft email", "interventions.draft", account_),
-                new CardAction("Dismiss", DismissVerb, new Dictionary<string, string> { ["account"] = account.Id, ["trigger"] = alert.Trigger }),
-            ])
+            AlertTriggers.IsGrowth(alert.Trigger)
+                ?
+                [
+                    new CardAction(alert.Trigger == AlertTriggers.NextStep ? "Next steps" : "Who else is ready", alert.Trigger == AlertTriggers.NextStep ? "adoption.next_steps" : "expansion.opportunities",
+                        alert.Trigger == AlertTriggers.NextStep ? account_ : new Dictionary<string, string>()),
+                    new CardAction("Account plan", "account.plan", account_),
+                    new CardAction("Dismiss", DismissVerb, new Dictionary<string, string> { ["account"] = account.Id, ["trigger"] = alert.Trigger }),
+                ]
+                :
+                [
+                    new CardAction("Explain", "churn.explain", account_),
+                    new CardAction("Draft email", "interventions.draft", account_),
+                    new CardAction("Dismiss", DismissVerb, new Dictionary<string, string> { ["account"] = account.Id, ["trigger"] = alert.Trigger }),
+                ])
         { FallbackText = alert.Summary };
     }
 

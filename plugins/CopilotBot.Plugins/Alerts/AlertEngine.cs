@@ -68,7 +68,51 @@ public sealed class AlertEngine(
         candidates.AddRange(await InactivityAsync(activeAccounts, now, cancellationToken));
         candidates.AddRange(await SentimentSpikesAsync(activeAccounts, now, cancellationToken));
         candidates.AddRange(MissingData(activeAccounts, today));
+        candidates.AddRange(await SeatCeilingsAsync(activeAccounts, current, cancellationToken));
         return await RaiseAsync(candidates, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>next_step</c> for accounts that used a key feature for the first time, each with the next step suggested for it
+    /// (null when none is known: the alert then only says what happened). Once per account and feature.
+    /// </summary>
+    public Task<IReadOnlyList<Alert>> OnFirstUsesAsync(
+        IReadOnlyList<(Account Account, FeatureFirstUse Use, string? NextStep)> firstUses,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var candidates = firstUses.Where(f => f.Account.Status == AccountStatus.Active).Select(f => new Candidate(
+            AlertTriggers.NextStep,
+            f.Account,
+            $"{f.Account.Name} ({f.Account.Id}) started using {f.Use.Feature} on {Format.Iso(f.Use.FirstUsedOn)}." +
+                (f.NextStep is { Length: > 0 } next ? " " + next : string.Empty),
+            "feature:" + f.Use.Feature.ToLowerInvariant())).ToList();
+        return RaiseAsync(candidates, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>seat_ceiling</c> when an active account uses at least <see cref="AlertOptions.SeatCeiling"/> of the seats it
+    /// bought, unless its churn risk is at or above <see cref="AlertOptions.ExpansionHoldRisk"/> (flagged, not pitched).
+    /// Once per account and month.
+    /// </summary>
+    public Candidate? SeatCeiling(Account account, int activeUsers, DateOnly month, double? churnRisk)
+    {
+        if (account.Status != AccountStatus.Active || account.Seats is not { } seats || seats <= 0 || activeUsers < options.SeatCeiling * seats)
+        {
+            return null;
+        }
+
+        if (churnRisk is { } risk && risk >= options.ExpansionHoldRisk)
+        {
+            return null;
+        }
+
+        return new Candidate(
+            AlertTriggers.SeatCeiling,
+            account,
+            $"{account.Name} ({account.Id}) has {activeUsers} active users on {Quantity.Of(seats, "seat")} ({Format.Percent((double)activeUsers / seats)} used) in {month.ToString("MMMM yyyy", CultureInfo.InvariantCulture)}: time for an expansion conversation." +
+                (churnRisk is { } r ? $" Churn risk {Format.Risk(r)}." : string.Empty),
+            month.ToString("yyyy-MM", CultureInfo.InvariantCulture));
     }
 
     /// <summary>Risk jump, entering the ~7-day bucket and renewal at risk, comparing a score with an earlier one.</summary>
@@ -116,6 +160,22 @@ public sealed class AlertEngine(
             {
                 int days = (int)(now - l).TotalDays;
                 found.Add(new Candidate(AlertTriggers.Inactive, a, $"No logins from {a.Name} ({a.Id}) for {Quantity.Of(days, "day")}.", Week(now)));
+            }
+        }
+
+        return found;
+    }
+
+    private async Task<IEnumerable<Candidate>> SeatCeilingsAsync(IReadOnlyList<Account> accounts, IReadOnlyList<AccountRisk> current, CancellationToken cancellationToken)
+    {
+        var latest = (await activity.ListUsageAsync(cancellationToken)).GroupBy(u => u.AccountId).ToDictionary(g => g.Key, g => g.MaxBy(u => u.Month)!, StringComparer.Ordinal);
+        var risk = current.ToDictionary(r => r.Account.Id, r => r.Probability, StringComparer.Ordinal);
+        var found = new List<Candidate>();
+        foreach (Account a in accounts)
+        {
+            if (latest.TryGetValue(a.Id, out UsageMonth? u) && SeatCeiling(a, u.ActiveUsers, u.Month, risk.TryGetValue(a.Id, out double p) ? p : null) is { } candidate)
+            {
+                found.Add(candidate);
             }
         }
 

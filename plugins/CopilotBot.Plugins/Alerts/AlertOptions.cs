@@ -27,4 +27,10 @@ public sealed record AlertOptions
 
     /// <summary>Alerts below this priority (1–5, after dismissals) go to the digest only.</summary>
     public int ImmediatePriority { get; init; } = 3;
+
+    /// <summary>Seat utilisation (active users ÷ seats bought) at or above which <c>seat_ceiling</c> is raised.</summary>
+    public double SeatCeiling { get; init; } = 1.0;
+
+    /// <summary>At or above this 90-day churn risk an account at its seat ceiling is not pitched an expansion.</summary>
+    public double ExpansionHoldRisk { get; init; } = 0.5;
 }

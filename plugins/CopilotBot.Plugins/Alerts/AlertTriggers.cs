@@ -10,7 +10,16 @@ public static class AlertTriggers
     public const string RenewalRisk = "renewal_risk";
     public const string MissingData = "missing_data";
 
-    public static readonly IReadOnlyList<string> All = [Entered7Days, RiskJump, RenewalRisk, SentimentSpike, Inactive, MissingData];
+    /// <summary>An account used a key feature for the first time: the moment to suggest what it adopts next.</summary>
+    public const string NextStep = "next_step";
+
+    /// <summary>An account uses all the seats it bought (and is not at high churn risk): an expansion conversation.</summary>
+    public const string SeatCeiling = "seat_ceiling";
+
+    public static readonly IReadOnlyList<string> All = [Entered7Days, RiskJump, RenewalRisk, SentimentSpike, Inactive, SeatCeiling, NextStep, MissingData];
+
+    /// <summary>Triggers about growing an account rather than keeping it (their cards offer growth actions).</summary>
+    public static bool IsGrowth(string trigger) => trigger is NextStep or SeatCeiling;
 
     public static int BasePriority(string trigger) => trigger switch
     {
@@ -19,6 +28,8 @@ public static class AlertTriggers
         RenewalRisk => 4,
         SentimentSpike => 3,
         Inactive => 3,
+        SeatCeiling => 3,
+        NextStep => 3,
         _ => 2,
     };
 
@@ -30,6 +41,8 @@ public static class AlertTriggers
         SentimentSpike => "negative-sentiment spike",
         Inactive => "no activity",
         MissingData => "missing data",
+        NextStep => "ready for a next step",
+        SeatCeiling => "seat ceiling reached",
         _ => trigger,
     };
 }
