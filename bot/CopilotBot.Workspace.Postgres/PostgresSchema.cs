@@ -1,3 +1,5 @@
+using CopilotBot.Workspace.Storage;
+
 namespace CopilotBot.Workspace.Postgres;
 
 /// <summary>
@@ -105,5 +107,31 @@ internal static class PostgresSchema
                 FOR EACH STATEMENT EXECUTE FUNCTION data_changed();
 
             """))),
+        // Feature names are keys ignoring case: unique indexes on lower(name), which under "C" folds ASCII letters only,
+        // as SQLite's NOCASE does.
+        ("growth: product features, feature usage and first uses, feature events, subscriptions", $"""
+            CREATE TABLE product_features(name {T} NOT NULL, requires text[] NOT NULL, min_plan {T} NOT NULL, key boolean NOT NULL);
+            CREATE UNIQUE INDEX product_features_name ON product_features(lower(name));
+            CREATE TABLE feature_usage(account_id {T} NOT NULL, month date NOT NULL, feature {T} NOT NULL, users integer NOT NULL);
+            CREATE UNIQUE INDEX feature_usage_key ON feature_usage(account_id, month, lower(feature));
+            CREATE TABLE feature_first_uses(account_id {T} NOT NULL, feature {T} NOT NULL, first_used_on date NOT NULL);
+            CREATE UNIQUE INDEX feature_first_uses_key ON feature_first_uses(account_id, lower(feature));
+            CREATE TABLE feature_events(
+                id {T} PRIMARY KEY, account_id {T} NOT NULL, feature {T} NOT NULL, at timestamptz NOT NULL, users integer NOT NULL);
+            CREATE INDEX feature_events_account ON feature_events(account_id, at);
+            CREATE TABLE subscriptions(
+                id {T} PRIMARY KEY, account_id {T} NOT NULL, on_date date NOT NULL, plan {T} NOT NULL, seats integer NOT NULL,
+                arr numeric NOT NULL);
+            CREATE INDEX subscriptions_account ON subscriptions(account_id, on_date);
+
+            """ + Versioned(IDataVersions.GrowthTables)),
     ];
+
+    /// <summary>Version rows (from a random start) and the statement triggers that raise them (data_changed()).</summary>
+    private static string Versioned(IEnumerable<string> tables) => string.Concat(tables.Select(table => $"""
+        INSERT INTO data_versions(name, version) VALUES('{table}', floor(random() * 1e15)::bigint);
+        CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
+            FOR EACH STATEMENT EXECUTE FUNCTION data_changed();
+
+        """));
 }

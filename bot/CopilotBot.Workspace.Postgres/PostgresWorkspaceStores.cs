@@ -34,6 +34,7 @@ public sealed class PostgresWorkspaceStores : IWorkspaceStores
         RateLimits = new PostgresRateLimitStore(db);
         ChartImages = new PostgresChartImageStore(db);
         Models = new PostgresModelStore(db);
+        Growth = new PostgresGrowthStore(db);
     }
 
     /// <summary>The schema version this build migrates to (the number of migrations it knows).</summary>
@@ -70,6 +71,8 @@ public sealed class PostgresWorkspaceStores : IWorkspaceStores
     public IChartImageStore ChartImages { get; }
 
     public IModelStore Models { get; }
+
+    public IGrowthStore Growth { get; }
 
     public IDataVersions DataVersions { get; }
 
@@ -147,6 +150,10 @@ public sealed class PostgresWorkspaceStores : IWorkspaceStores
                 Step(batch.Conversations.Count, await PgUpserts.ConversationsAsync(c, tx, batch.Conversations, cancellationToken));
                 Step(batch.Tasks.Count, await PgUpserts.TasksAsync(c, tx, batch.Tasks, cancellationToken));
                 Step(batch.Interventions.Count, await PgUpserts.InterventionsAsync(c, tx, batch.Interventions, cancellationToken));
+                Step(batch.Features.Count, await PostgresGrowthStore.FeaturesAsync(c, tx, batch.Features, cancellationToken));
+                Step(batch.FeatureUsage.Count, await PostgresGrowthStore.FeatureUsageAsync(c, tx, batch.FeatureUsage, cancellationToken));
+                Step(batch.FirstUses.Count, await PostgresGrowthStore.FirstUsesAsync(c, tx, batch.FirstUses, cancellationToken));
+                Step(batch.Subscriptions.Count, await PostgresGrowthStore.SubscriptionsAsync(c, tx, batch.Subscriptions, cancellationToken));
                 foreach ((string key, string value) in batch.Meta)
                 {
                     await PgUpserts.MetaAsync(c, tx, key, value, cancellationToken);

@@ -55,6 +55,8 @@ public sealed class CopilotWorkspace : IDisposable
     public IChartImageStore ChartImages => Stores.ChartImages;
     public IModelStore Models => Stores.Models;
 
+    public IGrowthStore Growth => Stores.Growth;
+
     /// <summary>Opens (creating if needed) the workspace in <paramref name="directory"/>, with its SQLite database.</summary>
     public static CopilotWorkspace Open(string directory)
     {

@@ -25,14 +25,20 @@ public interface IAccountStore
 
 /// <summary>
 /// A version per data table that a process may keep in memory (accounts; the history tables the churn scores are
-/// computed from), raised by a database trigger on every committed insert, update or delete, whoever makes it: this
+/// computed from; the growth tables the adoption and expansion analyses read), raised by a database trigger on every committed insert, update or delete, whoever makes it: this
 /// process, a command-line import, another instance on the same PostgreSQL or a person in SQL. A version starts at a
 /// random number, so a database made afresh never repeats one its predecessor had.
 /// </summary>
 public interface IDataVersions
 {
+    /// <summary>The tables account histories (the churn scores) are computed from.</summary>
+    public static readonly IReadOnlyList<string> HistoryTables = ["accounts", "usage_monthly", "payments", "conversations"];
+
+    /// <summary>The growth tables (see <see cref="IGrowthStore"/>): features, feature usage, first uses, subscriptions.</summary>
+    public static readonly IReadOnlyList<string> GrowthTables = ["product_features", "feature_usage", "feature_first_uses", "subscriptions"];
+
     /// <summary>The tables that have a version.</summary>
-    public static readonly IReadOnlyList<string> Tables = ["accounts", "usage_monthly", "payments", "conversations"];
+    public static readonly IReadOnlyList<string> Tables = [.. HistoryTables, .. GrowthTables];
 
     /// <summary>The table's version, or null when it has none (its row removed by hand): then nothing cached from it can be trusted.</summary>
     Task<long?> GetAsync(string table, CancellationToken cancellationToken = default);

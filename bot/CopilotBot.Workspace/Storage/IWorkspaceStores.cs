@@ -45,10 +45,14 @@ public interface IWorkspaceStores : IDisposable
     /// <summary>Versioned model documents (the churn model) and which version is active.</summary>
     IModelStore Models { get; }
 
+    /// <summary>Product features, feature usage and first uses, and subscription changes (adoption and expansion).</summary>
+    IGrowthStore Growth { get; }
+
     /// <summary>
     /// Upserts everything in the batch in one transaction, with the same per-kind semantics as the stores' own
     /// <c>UpsertAsync</c> (a conversation's turns are replaced as a whole; within the batch the last row for a key
-    /// wins). With <see cref="WorkspaceBatch.OnlyIfEmpty"/> nothing is written unless the workspace has no users and no
+    /// wins; the growth lists as <see cref="IGrowthStore"/>'s upserts: features first, then feature usage, first uses and
+    /// subscriptions). With <see cref="WorkspaceBatch.OnlyIfEmpty"/> nothing is written unless the workspace has no users and no
     /// accounts, checked inside the same transaction so concurrent instances cannot both write.
     /// </summary>
     Task<WorkspaceWriteResult> WriteAsync(

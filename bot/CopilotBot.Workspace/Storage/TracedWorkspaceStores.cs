@@ -32,6 +32,7 @@ public sealed class TracedWorkspaceStores : IWorkspaceStores
         RateLimits = StoreProxy<IRateLimitStore>.Wrap(inner.RateLimits, system);
         ChartImages = StoreProxy<IChartImageStore>.Wrap(inner.ChartImages, system);
         Models = StoreProxy<IModelStore>.Wrap(inner.Models, system);
+        Growth = StoreProxy<IGrowthStore>.Wrap(inner.Growth, system);
         DataVersions = StoreProxy<IDataVersions>.Wrap(inner.DataVersions, system);
     }
 
@@ -69,6 +70,8 @@ public sealed class TracedWorkspaceStores : IWorkspaceStores
     public IChartImageStore ChartImages { get; }
 
     public IModelStore Models { get; }
+
+    public IGrowthStore Growth { get; }
 
     public IDataVersions DataVersions { get; }
 

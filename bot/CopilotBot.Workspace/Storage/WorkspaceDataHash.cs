@@ -93,6 +93,50 @@ public static class WorkspaceDataHash
                 i.DecidedBy, i.DecidedAt);
         }
 
+        // The growth tables come after, each only when it holds rows: a workspace without growth data keeps the hash it
+        // had before they existed. Feature names are compared ignoring case, so rows are ordered by the name's
+        // lower-case form (ASCII, as both databases fold it) and then ordinally.
+        IReadOnlyList<ProductFeature> features = await stores.Growth.ListFeaturesAsync(cancellationToken);
+        if (features.Count > 0)
+        {
+            Table("product_features");
+            foreach (ProductFeature f in features.OrderBy(f => FeatureNames.Key(f.Name), StringComparer.Ordinal))
+            {
+                Row(f.Name, string.Join(";", f.Requires), Vocabulary.ToSnake(f.MinPlan), f.Key ? 1 : 0);
+            }
+        }
+
+        IReadOnlyList<FeatureUsageMonth> featureUsage = await stores.Growth.ListFeatureUsageAsync(null, cancellationToken);
+        if (featureUsage.Count > 0)
+        {
+            Table("feature_usage");
+            foreach (FeatureUsageMonth u in featureUsage.OrderBy(u => u.AccountId, StringComparer.Ordinal).ThenBy(u => u.Month)
+                .ThenBy(u => FeatureNames.Key(u.Feature), StringComparer.Ordinal))
+            {
+                Row(u.AccountId, u.Month, u.Feature, u.Users);
+            }
+        }
+
+        IReadOnlyList<FeatureFirstUse> firstUses = await stores.Growth.ListFirstUsesAsync(null, cancellationToken);
+        if (firstUses.Count > 0)
+        {
+            Table("feature_first_uses");
+            foreach (FeatureFirstUse u in firstUses.OrderBy(u => u.AccountId, StringComparer.Ordinal).ThenBy(u => FeatureNames.Key(u.Feature), StringComparer.Ordinal))
+            {
+                Row(u.AccountId, u.Feature, u.FirstUsedOn);
+            }
+        }
+
+        IReadOnlyList<SubscriptionChange> subscriptions = await stores.Growth.ListSubscriptionsAsync(null, cancellationToken);
+        if (subscriptions.Count > 0)
+        {
+            Table("subscriptions");
+            foreach (SubscriptionChange s in subscriptions.OrderBy(s => s.Id, StringComparer.Ordinal))
+            {
+                Row(s.Id, s.AccountId, s.On, Vocabulary.ToSnake(s.Plan), s.Seats, s.Arr.ToString("0.############################", CultureInfo.InvariantCulture));
+            }
+        }
+
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }

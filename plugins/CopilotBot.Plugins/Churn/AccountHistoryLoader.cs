@@ -17,8 +17,8 @@ public sealed class AccountHistoryLoader(IAccountStore accounts, IActivityStore 
             return null;
         }
 
-        var stamp = new List<long>(IDataVersions.Tables.Count);
-        foreach (string table in IDataVersions.Tables)
+        var stamp = new List<long>(IDataVersions.HistoryTables.Count);
+        foreach (string table in IDataVersions.HistoryTables)
         {
             if (await versions.GetAsync(table, cancellationToken) is not { } version)
             {

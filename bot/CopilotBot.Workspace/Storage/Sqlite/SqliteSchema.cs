@@ -92,7 +92,37 @@ internal static class SqliteSchema
                 string.Concat(new[] { "INSERT", "UPDATE", "DELETE" }.Select(change =>
                     $"CREATE TRIGGER {table}_{change.ToLowerInvariant()} AFTER {change} ON {table} " +
                     $"BEGIN UPDATE data_versions SET version = version + 1 WHERE name = '{table}'; END;\n")))),
+        // Growth: the product's features, who uses which and since when, feature events, subscriptions. Feature names
+        // are compared ignoring (ASCII) case, as PostgreSQL's lower() under the "C" collation does; ARR is decimal text
+        // (exact). The data tables get versions like the ones above.
+        """
+        CREATE TABLE product_features(
+            name TEXT NOT NULL COLLATE NOCASE PRIMARY KEY, requires TEXT NOT NULL, min_plan TEXT NOT NULL,
+            key INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE feature_usage(
+            account_id TEXT NOT NULL, month TEXT NOT NULL, feature TEXT NOT NULL COLLATE NOCASE, users INTEGER NOT NULL,
+            PRIMARY KEY(account_id, month, feature)) WITHOUT ROWID;
+        CREATE TABLE feature_first_uses(
+            account_id TEXT NOT NULL, feature TEXT NOT NULL COLLATE NOCASE, first_used_on TEXT NOT NULL,
+            PRIMARY KEY(account_id, feature)) WITHOUT ROWID;
+        CREATE TABLE feature_events(
+            id TEXT PRIMARY KEY, account_id TEXT NOT NULL, feature TEXT NOT NULL, at TEXT NOT NULL, users INTEGER NOT NULL);
+        CREATE INDEX feature_events_account ON feature_events(account_id, at);
+        CREATE TABLE subscriptions(
+            id TEXT PRIMARY KEY, account_id TEXT NOT NULL, on_date TEXT NOT NULL, plan TEXT NOT NULL, seats INTEGER NOT NULL,
+            arr TEXT NOT NULL);
+        CREATE INDEX subscriptions_account ON subscriptions(account_id, on_date);
+
+        """ + Versioned(IDataVersions.GrowthTables),
     ];
+
+    /// <summary>Version rows (from a random start) and the triggers that raise them, for data tables.</summary>
+    private static string Versioned(IEnumerable<string> tables) =>
+        string.Concat(tables.Select(table =>
+            $"INSERT INTO data_versions(name, version) VALUES('{table}', abs(random() / 4));\n" +
+            string.Concat(new[] { "INSERT", "UPDATE", "DELETE" }.Select(change =>
+                $"CREATE TRIGGER {table}_{change.ToLowerInvariant()} AFTER {change} ON {table} " +
+                $"BEGIN UPDATE data_versions SET version = version + 1 WHERE name = '{table}'; END;\n"))));
 
     /// <summary>The data tables, in the order a canonical dump lists them (with their key columns).</summary>
     public static readonly (string Table, string OrderBy)[] DataTables =
@@ -105,5 +135,9 @@ internal static class SqliteSchema
         ("conversation_turns", "conversation_id, seq"),
         ("tasks", "id"),
         ("interventions", "id"),
+        ("product_features", "name"),
+        ("feature_usage", "account_id, month, feature"),
+        ("feature_first_uses", "account_id, feature"),
+        ("subscriptions", "id"),
     ];
 }

@@ -25,6 +25,7 @@ public sealed class SqliteWorkspaceStores : IWorkspaceStores
         RateLimits = new SqliteRateLimitStore(Db);
         ChartImages = new SqliteChartImageStore(Db);
         Models = new SqliteModelStore(Db);
+        Growth = new SqliteGrowthStore(Db);
     }
 
     public SqliteDb Db { get; }
@@ -60,6 +61,8 @@ public sealed class SqliteWorkspaceStores : IWorkspaceStores
     public IChartImageStore ChartImages { get; }
 
     public IModelStore Models { get; }
+
+    public IGrowthStore Growth { get; }
 
     public IDataVersions DataVersions { get; }
 
@@ -98,6 +101,10 @@ public sealed class SqliteWorkspaceStores : IWorkspaceStores
         Step(batch.Conversations.Count, SqliteConversationStore.Upsert(c, tx, batch.Conversations));
         Step(batch.Tasks.Count, SqliteTaskStore.Write(c, tx, batch.Tasks));
         Step(batch.Interventions.Count, SqliteInterventionStore.Upsert(c, tx, batch.Interventions));
+        Step(batch.Features.Count, SqliteGrowthStore.UpsertFeatures(c, tx, batch.Features));
+        Step(batch.FeatureUsage.Count, SqliteGrowthStore.UpsertFeatureUsage(c, tx, batch.FeatureUsage));
+        Step(batch.FirstUses.Count, SqliteGrowthStore.UpsertFirstUses(c, tx, batch.FirstUses));
+        Step(batch.Subscriptions.Count, SqliteGrowthStore.UpsertSubscriptions(c, tx, batch.Subscriptions));
         foreach ((string key, string value) in batch.Meta)
         {
             using SqliteCommand meta = c.Command(
