@@ -33,7 +33,8 @@ public sealed class AdoptionAnalysis
     private readonly Dictionary<string, int> _accountIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Industry, int Plan), List<int>> _byIndustryPlan = [];
     private readonly Dictionary<int, List<int>> _byPlan = [];
-    private readonly int _lastSlots; // Last-adopted slots: one per feature, one for "none", one for "any".
+    private static readonly int[] RecencyBounds = [30, 90, 180, 365]; // Days since the last adoption, in buckets.
+    private readonly int _contexts; // (last adopted: a feature or none) × (recency bucket or any), then "any context".
     private readonly int[] _hits; // [industry (+all), plan (+none, all), last, feature]
     private readonly int[] _avail;
     private readonly int[] _featurePopularity;
@@ -130,8 +131,8 @@ public sealed class AdoptionAnalysis
             }
         }
 
-        _lastSlots = featureCount + 2;
-        _hits = new int[(_industries.Count + 1) * 5 * _lastSlots * featureCount];
+        _contexts = ((featureCount + 1) * (RecencyBounds.Length + 2)) + 1;
+        _hits = new int[(_industries.Count + 1) * 5 * _contexts * featureCount];
         _avail = new int[_hits.Length];
         CountSnapshots();
         _model = new Lazy<FeatureRetentionModel?>(() => FeatureRetentionModel.Train(this), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -173,14 +174,14 @@ public sealed class AdoptionAnalysis
 
         AccountState a = _accounts[index];
         int plan = a.PlanAt(_asOf);
-        int last = a.LastAdopted(_asOf, _features.Count);
+        (int last, int recency) = Context(a, _asOf);
         var inPlan = new List<(int Feature, double Likelihood, double Weight, double Score)>();
         var upgrades = new List<(int Feature, double Likelihood, double Weight, double Score)>();
         (PeerGroup Group, List<int> Members)? peers = null, upgradePeers = null;
         foreach (int f in Candidates(a, _asOf))
         {
             bool upgrade = plan < NoPlan && _minPlan[f] > plan;
-            double likelihood = Likelihood(a.Industry, upgrade ? AllPlans : plan, last, f);
+            double likelihood = Likelihood(a.Industry, upgrade ? AllPlans : plan, last, recency, f);
             double weight = 1.0;
             if (Options.WeightByRetention)
             {
@@ -394,7 +395,7 @@ public sealed class AdoptionAnalysis
 
         Span<int> industrySlots = stackalloc int[2];
         Span<int> planSlots = stackalloc int[2];
-        Span<int> lastSlots = stackalloc int[2];
+        Span<int> contextSlots = stackalloc int[3];
         foreach (AccountState a in _accounts)
         {
             int start = Math.Max(dataStart, a.SignupDay ?? dataStart);
@@ -406,13 +407,14 @@ public sealed class AdoptionAnalysis
                 }
 
                 int plan = a.PlanAt(s);
-                int last = a.LastAdopted(s, featureCount);
+                (int last, int recency) = Context(a, s);
                 industrySlots[0] = a.Industry;
                 industrySlots[1] = industries;
                 planSlots[0] = plan;
                 planSlots[1] = AllPlans;
-                lastSlots[0] = last;
-                lastSlots[1] = featureCount + 1;
+                contextSlots[0] = ContextSlot(last, recency);
+                contextSlots[1] = ContextSlot(last, RecencyBounds.Length + 1);
+                contextSlots[2] = _contexts - 1;
                 foreach (int f in Candidates(a, s))
                 {
                     if (plan < NoPlan && _minPlan[f] > plan)
@@ -425,7 +427,7 @@ public sealed class AdoptionAnalysis
                     {
                         foreach (int p in planSlots)
                         {
-                            foreach (int l in lastSlots)
+                            foreach (int l in contextSlots)
                             {
                                 int cell = Cell(i, p, l, f);
                                 _avail[cell]++;
@@ -438,29 +440,55 @@ public sealed class AdoptionAnalysis
         }
     }
 
-    private int Cell(int industry, int plan, int last, int feature) =>
-        (((((industry * 5) + plan) * _lastSlots) + last) * _features.Count) + feature;
+    private int Cell(int industry, int plan, int context, int feature) =>
+        (((((industry * 5) + plan) * _contexts) + context) * _features.Count) + feature;
 
-    /// <summary>Adoption rate within the horizon for snapshots like the account's, shrunk from the narrow group to the wide one.</summary>
-    private double Likelihood(int industry, int plan, int last, int f)
+    private static int ContextSlot(int last, int recency) => (last * (RecencyBounds.Length + 2)) + recency;
+
+    /// <summary>The account's state on a day: the feature it adopted last (or none: the feature count) and how long ago, in buckets.</summary>
+    private (int Last, int Recency) Context(AccountState a, int day)
     {
-        int all = _industries.Count, any = _features.Count + 1;
-        double m = Options.Shrinkage;
-        double Rate(int i, int p, int l, double prior)
+        (int last, int lastDay) = a.LastAdopted(day, _features.Count);
+        int since = day - (last < _features.Count ? lastDay : a.SignupDay ?? day);
+        int bucket = 0;
+        while (bucket < RecencyBounds.Length && since >= RecencyBounds[bucket])
         {
-            int c = Cell(i, p, l, f);
-            return (_hits[c] + (m * prior)) / (_avail[c] + m);
+            bucket++;
         }
 
-        int g = Cell(all, AllPlans, any, f);
+        return (last, bucket);
+    }
+
+    /// <summary>
+    /// Adoption rate within the horizon among past snapshots like the account's now. The segment's own rate (industry and
+    /// plan) is pulled towards its plan's and everyone's; the context (last feature adopted, and how long ago) lifts or
+    /// lowers it by what that context did across everyone and then within the plan, and finally the segment's own snapshots
+    /// in that very context pull the estimate their way, each step as far as its number of snapshots allows.
+    /// </summary>
+    private double Likelihood(int industry, int plan, int last, int recency, int f)
+    {
+        int all = _industries.Count, anyContext = _contexts - 1;
+        int context = ContextSlot(last, recency), lastOnly = ContextSlot(last, RecencyBounds.Length + 1);
+        double m = Options.Shrinkage;
+        double Rate(int i, int p, int c, double prior)
+        {
+            int cell = Cell(i, p, c, f);
+            return (_hits[cell] + (m * prior)) / (_avail[cell] + m);
+        }
+
+        int g = Cell(all, AllPlans, anyContext, f);
         double global = _avail[g] == 0 ? 0 : (double)_hits[g] / _avail[g];
-        double globalLast = Rate(all, AllPlans, last, global);
-        double lastLift = global > 0 ? globalLast / global : 1;
-        double planRate = Rate(all, plan, any, global);
-        double planLast = Rate(all, plan, last, planRate * lastLift);
-        double segment = Rate(industry, plan, any, planRate);
-        double planLastLift = planRate > 0 ? planLast / planRate : lastLift;
-        return Rate(industry, plan, last, segment * planLastLift);
+        if (global <= 0)
+        {
+            return 0;
+        }
+
+        double globalContext = Rate(all, AllPlans, context, Rate(all, AllPlans, lastOnly, global));
+        double planRate = Rate(all, plan, anyContext, global);
+        double planContext = Rate(all, plan, context, Math.Min(1, planRate * globalContext / global));
+        double segment = Rate(industry, plan, anyContext, planRate);
+        double prior = planRate > 0 ? Math.Min(1, segment * planContext / planRate) : segment;
+        return Rate(industry, plan, context, prior);
     }
 
     private static double RetentionWeight(ChurnComparison churn)
@@ -642,8 +670,8 @@ public sealed class AdoptionAnalysis
 
         public bool IsOldEnough(int asOf, int minAgeDays) => SignupDay is not { } s || s <= asOf - minAgeDays;
 
-        /// <summary>The feature first used last on or before the day (ties: the higher index), or featureCount for none.</summary>
-        public int LastAdopted(int day, int featureCount)
+        /// <summary>The feature first used last on or before the day (ties: the higher index) and that day; featureCount for none.</summary>
+        public (int Feature, int Day) LastAdopted(int day, int featureCount)
         {
             int last = featureCount, lastDay = int.MinValue;
             for (int f = 0; f < First.Length; f++)
@@ -655,7 +683,7 @@ public sealed class AdoptionAnalysis
                 }
             }
 
-            return last;
+            return (last, lastDay);
         }
 
         public IEnumerable<int> AdoptionOrder(int day) =>

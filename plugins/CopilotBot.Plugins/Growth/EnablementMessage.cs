@@ -17,8 +17,8 @@ public sealed record EnablementMessage(string Subject, string Body)
         AdoptionEvidence e = step.Evidence;
         string peers = Peers(e.Group);
         string share = ChurnComparison.Pct(e.Share);
-        string why = e.Eligible == 0
-            ? $"{step.Feature} is a natural next step for {accountName}."
+        string why = e.Adopted == 0
+            ? $"{step.Feature} could be a useful next step for {accountName}."
             : e.Trigger is { } trigger
                 ? string.Create(CultureInfo.InvariantCulture,
                     $"Since your team already uses {trigger}, {step.Feature} is a natural next step: {share} of {peers} that use {trigger} started using {step.Feature} within {e.WindowDays} days of it.")
