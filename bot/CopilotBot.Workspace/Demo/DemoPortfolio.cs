@@ -11,7 +11,20 @@ public sealed record DemoPortfolio(
     IReadOnlyList<(SupportConversation Conversation, IReadOnlyList<ConversationTurn> Turns)> Conversations,
     IReadOnlyList<CrmTask> Tasks,
     IReadOnlyList<Intervention> Interventions,
-    IReadOnlyDictionary<string, DemoTrajectory> Trajectories);
+    IReadOnlyDictionary<string, DemoTrajectory> Trajectories)
+{
+    /// <summary>The product's features (<see cref="DemoGrowth.Catalog"/>).</summary>
+    public IReadOnlyList<ProductFeature> Features { get; init; } = [];
+
+    /// <summary>Users per account, month and feature, from the month of first use on.</summary>
+    public IReadOnlyList<FeatureUsageMonth> FeatureUsage { get; init; } = [];
+
+    /// <summary>The day each account first used each feature it uses (before the history too, for old accounts).</summary>
+    public IReadOnlyList<FeatureFirstUse> FirstUses { get; init; } = [];
+
+    /// <summary>Each account's subscription history: a start, then expansions and contractions; the last row is today's.</summary>
+    public IReadOnlyList<SubscriptionChange> Subscriptions { get; init; } = [];
+}
 
 /// <summary>The story an account's demo data tells; kept so tests can check that the data says what it should.</summary>
 public enum DemoTrajectory

@@ -36,6 +36,8 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
         DemoRandom crmRng = root.Fork(4);
 
         List<string> names = CompanyNames(root.Fork(5));
+        // Forked after every older stream: growth draws never shift what the portfolio had before it grew features.
+        DemoRandom growthRng = root.Fork(6);
         var accounts = new List<Account>(accountCount);
         var trajectories = new Dictionary<string, DemoTrajectory>(accountCount);
         var plans = new List<Plan>(accountCount);
@@ -61,9 +63,17 @@ public sealed class DemoPortfolioGenerator(ulong seed, DateOnly asOf, int accoun
         }
 
         AddTasks(crmRng, plans);
+        DemoGrowthData growth = new DemoGrowthGenerator(asOf, historyMonths)
+            .Generate(growthRng, accounts, trajectories, _usage, _conversations.Select(c => c.Item1).ToList());
         progress?.Report(1.0);
         return new DemoPortfolio(
-            DemoUsers.All, accounts, _usage, _payments, _conversations, _tasks, _interventions, trajectories);
+            DemoUsers.All, accounts, _usage, _payments, _conversations, _tasks, _interventions, trajectories)
+        {
+            Features = growth.Features,
+            FeatureUsage = growth.FeatureUsage,
+            FirstUses = growth.FirstUses,
+            Subscriptions = growth.Subscriptions,
+        };
     }
 
     private List<string> CompanyNames(DemoRandom rng)

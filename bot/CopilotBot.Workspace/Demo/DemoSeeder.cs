@@ -29,6 +29,10 @@ public static class DemoSeeder
             Conversations = portfolio.Conversations,
             Tasks = portfolio.Tasks,
             Interventions = portfolio.Interventions,
+            Features = portfolio.Features,
+            FeatureUsage = portfolio.FeatureUsage,
+            FirstUses = portfolio.FirstUses,
+            Subscriptions = portfolio.Subscriptions,
             Meta =
             [
                 new(WorkspaceKeys.Demo, "true"),
