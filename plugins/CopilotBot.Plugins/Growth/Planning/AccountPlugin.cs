@@ -5,7 +5,7 @@ using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
 using Microsoft.SemanticKernel;
 
-namespace CopilotBot.Plugins.Growth.Plan;
+namespace CopilotBot.Plugins.Growth.Planning;
 
 /// <summary>
 /// One plan per account that weighs retention, adoption and expansion together (<see cref="AccountPlanner"/>), and the

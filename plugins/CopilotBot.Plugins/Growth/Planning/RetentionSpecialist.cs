@@ -3,7 +3,7 @@ using CopilotBot.Plugins.Churn;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
 
-namespace CopilotBot.Plugins.Growth.Plan;
+namespace CopilotBot.Plugins.Growth.Planning;
 
 /// <summary>
 /// The retention specialist: the churn model's risk, urgency and drivers, the renewal date, recent negative support

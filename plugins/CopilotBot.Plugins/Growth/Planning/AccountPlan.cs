@@ -1,6 +1,6 @@
 using CopilotBot.Workspace.Domain;
 
-namespace CopilotBot.Plugins.Growth.Plan;
+namespace CopilotBot.Plugins.Growth.Planning;
 
 /// <summary>The three concerns an account plan weighs.</summary>
 public enum PlanTrack

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using CopilotBot.Conversation.Grounding;
 using CopilotBot.Workspace.Domain;
 
-namespace CopilotBot.Plugins.Growth.Plan;
+namespace CopilotBot.Plugins.Growth.Planning;
 
 /// <summary>
 /// The orchestrator of an account plan: consults the specialists (retention, adoption, expansion) side by side, lets
