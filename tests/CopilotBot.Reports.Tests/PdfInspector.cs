@@ -90,6 +90,37 @@ internal static partial class PdfInspector
         return images.Count;
     }
 
+    /// <summary>The size in points each image is drawn at (from the <c>cm</c> operator before its <c>Do</c>), per page.</summary>
+    public static List<(int Page, double Width, double Height)> ImagePlacements(byte[] bytes)
+    {
+        using var doc = Open(bytes);
+        var placements = new List<(int, double, double)>();
+        for (var p = 0; p < doc.PageCount; p++)
+        {
+            double[]? matrix = null;
+            foreach (var op in Operators(ContentReader.ReadContent(doc.Pages[p])))
+            {
+                if (op.OpCode.Name == "cm")
+                {
+                    matrix = op.Operands.Select(Number).ToArray();
+                }
+                else if (op.OpCode.Name == "Do" && matrix is not null)
+                {
+                    placements.Add((p, Math.Abs(matrix[0]), Math.Abs(matrix[3])));
+                }
+            }
+        }
+
+        return placements;
+    }
+
+    private static double Number(CObject o) => o switch
+    {
+        CReal r => r.Value,
+        CInteger i => i.Value,
+        _ => double.NaN,
+    };
+
     private static IEnumerable<COperator> Operators(CSequence sequence)
     {
         foreach (var item in sequence)

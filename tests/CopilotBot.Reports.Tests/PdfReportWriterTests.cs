@@ -123,6 +123,36 @@ public class PdfReportWriterTests
     }
 
     [Fact]
+    public void Charts_are_scaled_to_the_text_width_and_a_tall_one_to_fit_the_page()
+    {
+        var tall = CopilotBot.Charts.ChartRenderer.RenderPng(new CopilotBot.Charts.ChartSpec(
+            CopilotBot.Charts.ChartKind.Bar, "Tall", ["a"], [new CopilotBot.Charts.ChartSeries("v", [1])]) { Width = 120, Height = 1600 });
+        var doc = new ReportBuilder("Charts").Chart(Samples.UsageChart(), "Wide", "alt").Chart(tall, "Tall", "alt").Build();
+
+        var placements = PdfInspector.ImagePlacements(PdfReportWriter.Write(doc).Bytes);
+
+        Assert.Equal(2, placements.Count);
+        var textWidth = 595.28 - (2 * 56.7);
+        Assert.Equal(textWidth, placements[0].Width, 1);
+        Assert.Equal(textWidth * 320 / 640, placements[0].Height, 1);
+        Assert.True(placements[1].Height < 841.89 - 56.7 - 62, $"{placements[1].Height} pt tall");
+        Assert.Equal(120.0 / 1600, placements[1].Width / placements[1].Height, 3);
+        Assert.Equal(1, placements[1].Page);
+    }
+
+    [Fact]
+    public void The_font_travels_inside_the_assembly_regular_and_bold_and_small()
+    {
+        var assembly = typeof(ReportFonts).Assembly;
+        foreach (var name in new[] { "CopilotBot.Reports.Fonts.DejaVuSans.ttf", "CopilotBot.Reports.Fonts.DejaVuSans-Bold.ttf" })
+        {
+            using var stream = assembly.GetManifestResourceStream(name);
+            Assert.NotNull(stream);
+            Assert.InRange(stream.Length, 50_000, 400_000);
+        }
+    }
+
+    [Fact]
     public void Bytes_that_are_not_an_image_are_refused_with_the_charts_caption()
     {
         var doc = new ReportBuilder("Bad").Chart([1, 2, 3, 4], "Broken chart", "alt").Build();
@@ -160,7 +190,11 @@ public class PdfReportWriterTests
     [Fact]
     public void Empty_and_odd_documents_still_make_a_page()
     {
-        var report = PdfReportWriter.Write(new ReportDocument("", null, [new ReportSection("", [new ReportTable([], []), new ReportList([])])]));
+        var report = PdfReportWriter.Write(new ReportDocument("", null,
+        [
+            new ReportSection("", [new ReportTable([], []), new ReportList([]), new ReportList(["", " "], Numbered: true), new ReportParagraph("\n")]),
+            new ReportSection("\t", [new ReportTable([new ReportColumn(""), new ReportColumn(" ", ColumnAlignment.Right)], [[], [""]]), new ReportSource("")]),
+        ]));
 
         Assert.Equal(1, report.PageCount);
         Assert.Contains("Report", PdfInspector.TextRuns(report.Bytes)[0]);
