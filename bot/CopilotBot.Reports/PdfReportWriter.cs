@@ -33,6 +33,14 @@ public sealed record PdfReport(byte[] Bytes, int PageCount)
 /// author ("CopilotBot") in the metadata. Text is drawn as text in the embedded font (<see cref="ReportFonts"/>);
 /// characters outside it are drawn as U+FFFD.
 /// </summary>
+/// <remarks>
+/// Why not render the PDF from the Markdown (parsed with Markdig)? Both writers already share one source of truth, the
+/// typed <see cref="ReportDocument"/>; going through Markdown would add a lossy hop: the PDF would be only as right as the
+/// escaper is the exact inverse of the parser (a gap shows as stray backslashes or, worse, as markup the text did not
+/// mean), captions and source notes would come back as anonymous italic paragraphs, chart bytes would have to be found
+/// again by file name, and PDF-only hints (relative column widths) would have no place. Drawing from the model keeps every
+/// string plain text end to end.
+/// </remarks>
 public static class PdfReportWriter
 {
     private const double PageWidth = 595.28;   // A4 in points
