@@ -8,6 +8,8 @@ using CopilotBot.Plugins;
 using CopilotBot.Plugins.Alerts;
 using CopilotBot.Plugins.Churn;
 using CopilotBot.Plugins.Crm;
+using CopilotBot.Plugins.Growth;
+using CopilotBot.Plugins.Growth.Planning;
 using CopilotBot.Plugins.Interventions;
 using CopilotBot.Plugins.Portfolio;
 using CopilotBot.Plugins.Renewals;
@@ -89,6 +91,15 @@ public sealed class CopilotRuntime
             configuration["Portfolio:BacktestWaitSeconds"] is { Length: > 0 } wait ? TimeSpan.FromSeconds(double.Parse(wait, System.Globalization.CultureInfo.InvariantCulture)) : null)));
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("alerts", new AlertsPlugin(workspace.Alerts, workspace.Accounts, workspace.Audit)));
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("renewals", new RenewalsPlugin(workspace.Accounts, Risk)));
+        // Adoption, expansion and the account plan: one growth service loads the data once per data version; the plan's
+        // three specialists reason with the model when one is configured (the same grounded writer as support's answers).
+        Growth = new GrowthService(workspace.Accounts, workspace.Activity, workspace.Conversations, workspace.Stores.Growth, workspace.Stores.DataVersions, clock);
+        Planner = new AccountPlanner(
+            [new RetentionSpecialist(Risk, workspace.Conversations, workspace.Interventions), new AdoptionSpecialist(Growth), new ExpansionSpecialist(Growth, Risk)],
+            writer);
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("adoption", new AdoptionPlugin(Growth, workspace.Accounts)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("expansion", new ExpansionPlugin(Growth, Risk)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("account", new AccountPlugin(Planner, workspace.Accounts, workspace.Users)));
         Kernel = services.BuildServiceProvider().GetRequiredService<Kernel>();
         // The embedded router also routes to plugin functions it was not trained on, from their declared utterances.
         IntentRouter router = Router.Value.WithExtensions(Kernel.RouterExtensions());
@@ -117,6 +128,12 @@ public sealed class CopilotRuntime
     public ChurnModelStore Models { get; }
 
     public ChurnRiskService Risk { get; }
+
+    /// <summary>The growth data and what is built from it (adoption analysis, expansion model), once per data version.</summary>
+    public GrowthService Growth { get; }
+
+    /// <summary>Account plans from the retention, adoption and expansion specialists.</summary>
+    public AccountPlanner Planner { get; }
 
     public ICrmClient Crm { get; }
 
