@@ -66,7 +66,7 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
         new(new("Sandbox", ["API access"], Plan.Enterprise), 24, 0.3, 0.05, false),
     ];
 
-    /// <summary>How much more an industry wants a feature (1 when not listed); high values also make it an early need.</summary>
+    /// <summary>How much more an industry wants a feature and how much sooner it adopts it (1 when not listed).</summary>
     private static readonly Dictionary<string, Dictionary<string, double>> Affinity = new(StringComparer.Ordinal)
     {
         ["Healthcare"] = new() { ["SSO"] = 6, ["Audit log"] = 5, ["Custom roles"] = 4, ["SCIM provisioning"] = 2, ["Approvals"] = 1.5, ["Mobile app"] = 0.5 },
@@ -449,7 +449,8 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
         // Signals known at the start of month mi, from the months before it (seats aside).
         var canMove = new bool[historyMonths];
         var growth = new double[historyMonths];
-        var ceiling = new bool[historyMonths];
+        var ceiling = new double[historyMonths];
+        int monthsAtCeiling = 0;
         var declining = new bool[historyMonths];
         var negative = new int[historyMonths];
         // An account with history before the window can change from its second month; a new one after two months.
@@ -468,33 +469,51 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
             double reference = before.Count == 0 ? active[mi - 1] : before.Average();
             growth[mi] = reference <= 0 ? 0 : (active[mi - 1] / reference) - 1;
             Plan planThen = upgradeDay is { } up && up < month ? planNow : planStart;
-            ceiling[mi] = PlanFill(firstUse, planThen, month) >= 0.7;
+            // A plan used to its ceiling pushes hardest in the first months there; the push fades if nothing comes of it.
+            monthsAtCeiling = PlanFill(firstUse, planThen, month) >= 0.7 ? monthsAtCeiling + 1 : 0;
+            ceiling[mi] = monthsAtCeiling == 0 ? 0.0 : monthsAtCeiling <= 6 ? 2.8 : 0.8;
             int best = Enumerable.Range(Math.Max(startIndex, mi - 7), mi - Math.Max(startIndex, mi - 7)).Where(i => hasUsage[i]).Select(i => active[i]).DefaultIfEmpty(0).Max();
             declining[mi] = best > 0 && active[mi - 1] < 0.8 * best;
             negative[mi] = negativeDays.Count(d => d >= month.AddMonths(-3) && d < month);
         }
 
-        // Seat changes, month by month: the chance rises with utilisation (active users against today's seats: how full the
-        // account runs), usage growth and a plan used to its ceiling, and falls with angry support conversations and
-        // decline; the account's own propensity is noise no signal shows. Seats before each change are then worked
-        // backwards from today's, so an account that expanded ran fuller still before it did.
+        // Seat changes, drawn month by month from today backwards (so the seats after each month are known when it is
+        // drawn). The chance of an expansion rises with how full the account runs (active users against today's seats),
+        // usage growth and a plan used to its ceiling, and falls with angry support conversations, decline and an expansion
+        // made in the months after (one every few months at most); the account's own propensity is noise no signal shows.
+        // Seats before an expansion are fewer, so the account ran fuller still before it expanded, but never far over its
+        // seats: the size shrinks when it would have been.
         var moves = new int[historyMonths];
-        for (int mi = firstMove; mi <= endIndex; mi++)
+        var seatsAt = new int[historyMonths + 1];
+        int current = seatsNow;
+        for (int mi = historyMonths - 1; mi >= 0; mi--)
         {
-            if (!canMove[mi])
+            seatsAt[mi + 1] = current;
+            if (mi >= firstMove && mi <= endIndex && canMove[mi])
             {
-                continue;
+                double used = Math.Max(1, active[mi - 1]);
+                double fullness = used / seatsNow;
+                bool expandedSoonAfter = moves.Skip(mi + 1).Take(6).Any(m => m > 0);
+                double expand = -4.6 + (3.5 * (fullness - 0.75)) + (8.0 * Math.Clamp(growth[mi], -0.4, 0.4))
+                    + ceiling[mi] - (0.9 * Math.Min(3, negative[mi])) + latent + trajectoryTerm
+                    + (declining[mi] ? -1.0 : 0.0) + (expandedSoonAfter ? -2.5 : 0.0);
+                double size = Math.Min(expandSize[mi], (1.2 * current / used) - 1);
+                int expandedFrom = Math.Max(1, Math.Min(current - 1, (int)Math.Round(current / (1 + Math.Max(0, size)))));
+                double contract = -6.3 + (5.0 * (0.6 - fullness)) + (declining[mi] ? 2.2 : 0.0) + (leaver ? 1.0 : 0.0);
+                if (expandDraw[mi] < Sigmoid(expand) && expandedFrom < current && used / expandedFrom <= 1.25)
+                {
+                    moves[mi] = 1;
+                    current = expandedFrom;
+                }
+                else if (contractDraw[mi] < Sigmoid(contract))
+                {
+                    moves[mi] = -1;
+                    current = Math.Max(current + 1, (int)Math.Round(current / contractSize[mi]));
+                }
             }
 
-            double fullness = active[mi - 1] / (double)Math.Max(1, seatsNow);
-            double expand = -4.9 + (5.0 * (fullness - 0.75)) + (8.0 * Math.Clamp(growth[mi], -0.4, 0.4))
-                + (ceiling[mi] ? 2.2 : 0.0) - (0.9 * Math.Min(3, negative[mi])) + latent + trajectoryTerm
-                + (declining[mi] ? -1.0 : 0.0);
-            double contract = -6.0 + (4.0 * (0.55 - fullness)) + (declining[mi] ? 2.2 : 0.0) + (leaver ? 1.0 : 0.0);
-            moves[mi] = expandDraw[mi] < Sigmoid(expand) ? 1 : contractDraw[mi] < Sigmoid(contract) ? -1 : 0;
+            seatsAt[mi] = current;
         }
-
-        int[] seatsAt = SeatPath(moves, expandSize, contractSize, seatsNow, startIndex, endIndex);
 
         // Rows: the start, then each change on its day, the last one being the account as it stands.
         decimal arrNow = a.Arr;
@@ -543,33 +562,4 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
     private static double Exponential(DemoRandom rng, double mean) => -Math.Log(1 - rng.NextDouble()) * mean;
 
     private static double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
-
-    /// <summary>
-    /// Seats in force at the start of each month (index historyMonths: today), worked backwards from today's seats through
-    /// the changes (+1 expansion, −1 contraction) in each month.
-    /// </summary>
-    private int[] SeatPath(int[] moves, double[] expandSize, double[] contractSize, int seatsNow, int startIndex, int endIndex)
-    {
-        var seats = new int[historyMonths + 1];
-        int current = seatsNow;
-        seats[historyMonths] = current;
-        for (int mi = historyMonths - 1; mi >= 0; mi--)
-        {
-            if (mi <= endIndex && mi > startIndex)
-            {
-                if (moves[mi] > 0)
-                {
-                    current = Math.Max(1, Math.Min(current - 1, (int)Math.Round(current / (1 + expandSize[mi]))));
-                }
-                else if (moves[mi] < 0)
-                {
-                    current = Math.Max(current + 1, (int)Math.Round(current / contractSize[mi]));
-                }
-            }
-
-            seats[mi] = current;
-        }
-
-        return seats;
-    }
 }
