@@ -362,14 +362,14 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
     private DateOnly Released(Spec s, DateOnly signup) =>
         s.ReleasedMonthsAgo is { } m && signup < asOf.AddMonths(-m) ? asOf.AddMonths(-m) : signup;
 
-    /// <summary>The share of the plan's features (released by then) in use before <paramref name="day"/>.</summary>
-    private static double PlanFill(DateOnly?[] firstUse, Plan plan, DateOnly day)
+    /// <summary>The share of the plan's features (those released by then) in use before <paramref name="day"/>.</summary>
+    private double PlanFill(DateOnly?[] firstUse, Plan plan, DateOnly day)
     {
         int inPlan = 0;
         int used = 0;
         for (int f = 0; f < Specs.Length; f++)
         {
-            if (Specs[f].Feature.MinPlan <= plan)
+            if (Specs[f].Feature.MinPlan <= plan && Released(Specs[f], DateOnly.MinValue) < day)
             {
                 inPlan++;
                 used += firstUse[f] is { } d && d < day ? 1 : 0;
@@ -455,6 +455,13 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
         var negative = new int[historyMonths];
         // An account with history before the window can change from its second month; a new one after two months.
         int firstMove = signupBeforeHistory ? 1 : startIndex + 2;
+        // Months at the ceiling already when the history's moves begin, so its start is not a wave of fresh pushes.
+        while (monthsAtCeiling < 12 && MonthStart(firstMove - 1 - monthsAtCeiling) > (a.SignupDate ?? DateOnly.MinValue)
+            && PlanFill(firstUse, planStart, MonthStart(firstMove - 1 - monthsAtCeiling)) >= 0.7)
+        {
+            monthsAtCeiling++;
+        }
+
         for (int mi = firstMove; mi <= endIndex; mi++)
         {
             if (!hasUsage[mi - 1])
@@ -494,8 +501,8 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
                 double used = Math.Max(1, active[mi - 1]);
                 double fullness = used / seatsNow;
                 bool expandedSoonAfter = moves.Skip(mi + 1).Take(6).Any(m => m > 0);
-                double expand = -4.6 + (3.5 * (fullness - 0.75)) + (8.0 * Math.Clamp(growth[mi], -0.4, 0.4))
-                    + ceiling[mi] - (0.9 * Math.Min(3, negative[mi])) + latent + trajectoryTerm
+                double expand = -4.6 + (3.0 * (fullness - 0.75)) + (10.0 * Math.Clamp(growth[mi], -0.4, 0.4))
+                    + ceiling[mi] - (1.2 * Math.Min(3, negative[mi])) + latent + trajectoryTerm
                     + (declining[mi] ? -1.0 : 0.0) + (expandedSoonAfter ? -2.5 : 0.0);
                 double size = Math.Min(expandSize[mi], (1.2 * current / used) - 1);
                 int expandedFrom = Math.Max(1, Math.Min(current - 1, (int)Math.Round(current / (1 + Math.Max(0, size)))));
