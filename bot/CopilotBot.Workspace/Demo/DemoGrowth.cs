@@ -35,12 +35,13 @@ internal sealed record DemoGrowthData(
 /// </summary>
 /// <remarks>
 /// Adoption is simulated month by month from signup: each account is interested in some features (more for bigger tiers,
-/// the sticky ones far more for accounts that stay), a need arises at some point (often early for its industry's favourite
-/// features, otherwise anywhere over its life), and once the prerequisites are in use and the plan includes it, the
-/// feature is adopted at a monthly rate that rises with tier and falls when usage declines. Plan upgrades come when an
-/// account uses most of its plan; seat changes follow seat utilisation, usage growth, the plan's ceiling and support
-/// mood, with an account's own unobserved propensity as noise. Seats before each change are worked backwards from today's,
-/// so the last subscription row is the account as it stands, and the utilisation that drove each change is the one seen.
+/// the sticky ones far more for accounts that stay), a need arises at some point (weeks apart along its industry's path,
+/// otherwise anywhere over its life), and once the prerequisites are in use and the plan includes it, the feature is
+/// adopted at a monthly rate that rises with tier and industry affinity and falls when usage declines. Plan upgrades come
+/// when an account uses most of its plan; seat changes follow how full the account runs, usage growth, the plan's
+/// ceiling and support mood, with an account's own unobserved propensity as noise. Seats before each change are worked
+/// backwards from today's, so the last subscription row is the account as it stands and an account ran fuller before
+/// it expanded.
 /// </remarks>
 internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
 {
@@ -261,7 +262,6 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
         // Month by month from signup to today (or churn): adoption and plan upgrades.
         var firstUse = new DateOnly?[n];
         Plan plan = planStart;
-        int? upgradeMonth = null;
         DateOnly? upgradeDay = null;
         double[] upgradeDraws = Enumerable.Range(0, historyMonths).Select(_ => rng.NextDouble()).ToArray();
         int baseline = active.Where((x, i) => hasUsage[i]).Take(3).DefaultIfEmpty(0).Max();
@@ -301,7 +301,6 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
                 if (upgradeDraws[mi] < p)
                 {
                     plan++;
-                    upgradeMonth = mi;
                     upgradeDay = from.AddDays(rng.Next(to.DayNumber - from.DayNumber + 1));
                     // Features of the new plan from the next month on.
                     continue;
@@ -340,7 +339,7 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
             }
         }
 
-        if (upgradeMonth is null)
+        if (upgradeDay is null)
         {
             // Never outgrew the smaller plan: it was on today's all along.
             planStart = planNow;
@@ -528,7 +527,7 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
             ? arrNow
             : Math.Max(100m, Math.Round(arrNow * seats * (decimal)DemoGrowth.PricePerSeat(plan) / (seatsNow * (decimal)DemoGrowth.PricePerSeat(planNow)) / 100m) * 100m);
 
-        var events = new List<(DateOnly Day, int Seats, Plan Plan)>();
+        var events = new List<(DateOnly Day, int Seats)>();
         for (int mi = firstMove; mi <= endIndex; mi++)
         {
             if (moves[mi] == 0)
@@ -539,13 +538,13 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
             DateOnly from = MonthStart(mi);
             DateOnly to = mi == endIndex ? end : from.AddMonths(1).AddDays(-1);
             DateOnly day = from.AddDays((int)(dayDraw[mi] * (to.DayNumber - from.DayNumber + 1)));
-            events.Add((day, seatsAt[mi + 1], Plan.Starter));
+            events.Add((day, seatsAt[mi + 1]));
         }
 
         var rows = new List<(DateOnly Day, int Seats, Plan Plan)>();
         Plan PlanOn(DateOnly day) => upgradeDay is { } up && up < day ? planNow : planStart;
         rows.Add((start, seatsAt[startIndex], planStart));
-        foreach ((DateOnly day, int seats, _) in events)
+        foreach ((DateOnly day, int seats) in events)
         {
             rows.Add((day, seats, PlanOn(day)));
         }
