@@ -66,7 +66,7 @@ public sealed class CopilotRuntime
         InterventionAgent = new InterventionAgent(Risk, drafts, workspace.Interventions, Crm, workspace.Audit, workspace.Meta, AgentOptions, Approvals);
         AlertOptions = configuration.GetSection(AlertOptions.SectionName).Get<AlertOptions>() ?? new AlertOptions();
         Alerts = new AlertEngine(workspace.Alerts, workspace.Conversations, workspace.Activity, workspace.Meta, AlertOptions, alertDelivery);
-        Events = new EventIngestor(workspace.Activity, workspace.Accounts, Risk, Alerts, clock);
+        Events = new EventIngestor(workspace.Activity, workspace.Accounts, workspace.Growth, Risk, Alerts, clock);
         // Task ids resolve where tasks live (the embedded CRM or HubSpot), so the filter judges them by their account.
         Policy = new AccessPolicy(workspace.Users, workspace.Accounts, workspace.Interventions, Crm.GetTaskAsync);
         AccessPolicy policy = Policy;

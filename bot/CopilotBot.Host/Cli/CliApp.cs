@@ -174,7 +174,7 @@ public static class CliApp
 
     private static Command ImportCommand(TextWriter stdout, TextWriter stderr)
     {
-        var kind = new Argument<string>("kind") { Description = "accounts | users | usage | payments | conversations | tasks" };
+        var kind = new Argument<string>("kind") { Description = "accounts | users | usage | payments | conversations | tasks | features | subscriptions" };
         var file = new Option<string>("--file") { Description = "CSV (with header) or JSONL file.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var dateFormat = new Option<string?>("--date-format")
@@ -197,7 +197,7 @@ public static class CliApp
             string kindText = parse.GetValue(kind) ?? string.Empty;
             if (!Enum.TryParse(kindText, ignoreCase: true, out ImportKind importKind) || int.TryParse(kindText, out _))
             {
-                await stderr.WriteLineAsync($"Unknown import kind '{kindText}'. Use one of: accounts, users, usage, payments, conversations, tasks.");
+                await stderr.WriteLineAsync($"Unknown import kind '{kindText}'. Use one of: accounts, users, usage, payments, conversations, tasks, features, subscriptions.");
                 return 2;
             }
 
@@ -286,7 +286,7 @@ public static class CliApp
         var started = System.Diagnostics.Stopwatch.StartNew();
         var progress = new ConsoleProgress("Importing usage events", stderr == Console.Error ? null : stderr);
         var errors = new List<(int Line, string Message)>();
-        int received = 0, applied = 0, duplicates = 0, payments = 0, rescored = 0, alerts = 0;
+        int received = 0, applied = 0, duplicates = 0, payments = 0, rescored = 0, alerts = 0, features = 0, firstUses = 0;
         var rows = new List<SourceRow>(EventParser.MaxEventsPerBatch);
         double fraction = 0;
 
@@ -303,6 +303,8 @@ public static class CliApp
             applied += result.Applied;
             duplicates += result.Duplicates;
             payments += result.Payments;
+            features += result.FeatureEvents;
+            firstUses += result.FirstUses.Count;
             rescored += result.AccountsRescored;
             alerts += result.Alerts.Count;
             errors.AddRange(result.Rejected.Select(e => (e.Index, string.Join("; ", e.Problems))));
@@ -334,7 +336,7 @@ public static class CliApp
         User user = await runtime.ActingUserAsync(ct);
         await runtime.Workspace.Audit.AppendAsync(
             user.Id, "import.events", Path.GetFileName(path),
-            $"{{\"read\":{received},\"applied\":{applied},\"duplicates\":{duplicates},\"payments\":{payments},\"rejected\":{errors.Count},\"alerts\":{alerts}}}",
+            $"{{\"read\":{received},\"applied\":{applied},\"feature_events\":{features},\"duplicates\":{duplicates},\"payments\":{payments},\"rejected\":{errors.Count},\"alerts\":{alerts}}}",
             runtime.Clock.GetUtcNow(), ct);
         if (asJson)
         {
@@ -346,6 +348,8 @@ public static class CliApp
                 applied,
                 duplicates,
                 payments,
+                feature_events = features,
+                first_uses = firstUses,
                 accounts_rescored = rescored,
                 alerts,
                 rejected = errors.Count,
@@ -355,7 +359,8 @@ public static class CliApp
         else
         {
             await stdout.WriteLineAsync(
-                $"Imported {Quantity.Of(applied + payments, "event")} from {Path.GetFullPath(path)} ({applied} usage, {Quantity.Of(payments, "payment")}, {duplicates} already stored, " +
+                $"Imported {Quantity.Of(applied + payments + features, "event")} from {Path.GetFullPath(path)} ({applied} usage, {Quantity.Of(payments, "payment")}, " +
+                $"{features} feature use ({Quantity.Of(firstUses, "first use")}), {duplicates} already stored, " +
                 $"{errors.Count} rejected) in {started.Elapsed.TotalSeconds:0.0}s; {Quantity.Of(rescored, "account")} rescored, {Quantity.Of(alerts, "alert")} raised" +
                 (alerts > 0 ? " (the running bot delivers them within a minute)." : "."));
             foreach ((int line, string message) in errors.Take(50))
@@ -467,6 +472,8 @@ public static class CliApp
         ImportKind.Payments => "payment",
         ImportKind.Conversations => "conversation",
         ImportKind.Tasks => "task",
+        ImportKind.Features => "feature",
+        ImportKind.Subscriptions => "subscription change",
         _ => "row",
     };
 

@@ -79,8 +79,8 @@ public static class EventsEndpoint
         }
 
         logger.LogInformation(
-            "Events: {Received} received, {Applied} applied, {Duplicates} duplicates, {Payments} payments, {Rejected} refused, {Rescored} accounts rescored, {Alerts} alerts",
-            result.Received, result.Applied, result.Duplicates, result.Payments, result.Rejected.Count, result.AccountsRescored, result.Alerts.Count);
+            "Events: {Received} received, {Applied} applied, {Features} feature events, {Duplicates} duplicates, {Payments} payments, {Rejected} refused, {Rescored} accounts rescored, {Alerts} alerts",
+            result.Received, result.Applied, result.FeatureEvents, result.Duplicates, result.Payments, result.Rejected.Count, result.AccountsRescored, result.Alerts.Count);
         var answer = new
         {
             received = result.Received,
@@ -88,6 +88,8 @@ public static class EventsEndpoint
             applied = result.Applied,
             duplicates = result.Duplicates,
             payments = result.Payments,
+            feature_events = result.FeatureEvents,
+            first_uses = result.FirstUses.Count,
             accounts_rescored = result.AccountsRescored,
             alerts = result.Alerts.Count,
             rejected = result.Rejected.Select(e => new { index = e.Index, id = e.Id, problems = e.Problems }),

@@ -6,16 +6,22 @@ namespace CopilotBot.Workspace.Import;
 /// <summary>One event that could not be accepted: its position in the batch (0-based), its id if it had one, and every problem.</summary>
 public sealed record EventError(int Index, string? Id, IReadOnlyList<string> Problems);
 
-/// <summary>A parsed batch: the good usage and payment events, and the rejected ones with their reasons.</summary>
-public sealed record EventBatch(IReadOnlyList<UsageEvent> Usage, IReadOnlyList<Payment> Payments, IReadOnlyList<EventError> Errors, int Count);
+/// <summary>A parsed batch: the good usage, payment and feature events, and the rejected ones with their reasons.</summary>
+public sealed record EventBatch(IReadOnlyList<UsageEvent> Usage, IReadOnlyList<Payment> Payments, IReadOnlyList<EventError> Errors, int Count)
+{
+    /// <summary>The good <c>feature_used</c> events.</summary>
+    public IReadOnlyList<FeatureEvent> Features { get; init; } = [];
+}
 
 /// <summary>
-/// Reads usage and payment events (the events API and event files): a JSON array, an object with an <c>events</c> array,
+/// Reads usage, payment and feature events (the events API and event files): a JSON array, an object with an <c>events</c> array,
 /// one object, or JSON lines. Each event is validated on its own, so one bad event never sinks the batch.
 /// </summary>
 /// <remarks>
 /// Usage: <c>{"type":"usage","id","account_id","at","logins","active_users"?,"feature_adoption"?}</c>.
 /// Payment: <c>{"type":"payment","id","account_id","due_date","amount","paid_date"?,"status"?}</c>.
+/// Feature use: <c>{"type":"feature_used","id","account_id","feature","at","users"?}</c>; <c>users</c> (how many of the
+/// account's users used the feature) is a whole number ≥ 1 and 1 when absent: the event says the feature was used.
 /// </remarks>
 public sealed class EventParser(IReadOnlySet<string> accountIds, DateOnly today)
 {
@@ -100,6 +106,7 @@ public sealed class EventParser(IReadOnlySet<string> accountIds, DateOnly today)
     {
         var usage = new List<UsageEvent>();
         var payments = new List<Payment>();
+        var features = new List<FeatureEvent>();
         var errors = new List<EventError>();
         var lookups = WorkspaceImporter.Lookups.ForAccounts(accountIds);
         foreach ((int index, SourceRow? row, string? error) in rows)
@@ -130,15 +137,23 @@ public sealed class EventParser(IReadOnlySet<string> accountIds, DateOnly today)
                     }
 
                     break;
+                case "feature_used" or "featureused" or "feature":
+                    if (ParseFeature(f, lookups) is { } fe)
+                    {
+                        features.Add(fe);
+                        continue;
+                    }
+
+                    break;
                 default:
-                    f.Problems.Add($"'type' is '{type}'; expected usage or payment");
+                    f.Problems.Add($"'type' is '{type}'; expected usage, payment or feature_used");
                     break;
             }
 
             errors.Add(new EventError(index, row.Get("id"), f.Problems.Count > 0 ? f.Problems : ["could not be read"]));
         }
 
-        return new EventBatch(usage, payments, errors, rows.Count);
+        return new EventBatch(usage, payments, errors, rows.Count) { Features = features };
     }
 
     private static UsageEvent? ParseUsage(FieldParser f, WorkspaceImporter.Lookups lookups)
@@ -160,6 +175,21 @@ public sealed class EventParser(IReadOnlySet<string> accountIds, DateOnly today)
         }
 
         return f.Ok ? new UsageEvent(id, account, at!.Value, logins ?? 0, active, adoption) : null;
+    }
+
+    private static FeatureEvent? ParseFeature(FieldParser f, WorkspaceImporter.Lookups lookups)
+    {
+        string id = f.Required("id", "id", "eventid");
+        if (id.Length > 128)
+        {
+            f.Problems.Add("'id' is longer than 128 characters");
+        }
+
+        string account = lookups.RequireAccount(f);
+        string feature = WorkspaceImporter.FeatureName(f, "feature", "feature", "featurename", "name");
+        DateTimeOffset? at = f.Instant("at", f.Optional("at", "timestamp", "time"), required: true);
+        int? users = f.Int("users", f.Optional("users", "activeusers"), required: false, min: 1);
+        return f.Ok ? new FeatureEvent(id, account, feature, at!.Value, users ?? 1) : null;
     }
 
     /// <summary>The event's fields, or the problem when a text value is not valid Unicode (a lone surrogate escape).</summary>

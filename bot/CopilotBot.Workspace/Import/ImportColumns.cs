@@ -15,6 +15,8 @@ public static class ImportColumns
             [ImportKind.Payments] = (["id", "account_id", "due_date", "amount"], ["paid_date", "status"]),
             [ImportKind.Conversations] = (["conversation_id"], ["account_id", "timestamp", "speaker", "text", "turn", "topic", "sentiment", "channel", "subject", "turns (JSONL: [{speaker, text, timestamp}])"]),
             [ImportKind.Tasks] = (["title"], ["id", "account_id", "due_date", "assignee", "status", "created_at"]),
+            [ImportKind.Features] = (["name"], ["requires (features separated by ;)", "min_plan (starter/pro/enterprise)", "key (true/false/yes/no)"]),
+            [ImportKind.Subscriptions] = (["account_id", "date", "plan", "seats", "arr"], ["id (derived from account and date if absent)"]),
         };
 
     internal static readonly string[] AccountId = ["accountid", "account", "customerid"];
@@ -32,6 +34,7 @@ public static class ImportColumns
         "activeusers" => ["activeusers", "mau", "users"],
         "amount" => ["amount", "total"],
         "duedate" => ["duedate", "due"],
+        "date" => ["date", "on", "effectivedate"],
         var other => [other],
     };
 }

@@ -9,6 +9,8 @@ public enum ImportKind
     Payments,
     Conversations,
     Tasks,
+    Features,
+    Subscriptions,
 }
 
 /// <summary>A rejected row: its 1-based line in the file (the header is line 1 in a CSV) and what is wrong.</summary>

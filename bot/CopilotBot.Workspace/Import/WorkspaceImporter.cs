@@ -79,6 +79,8 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
                     ImportKind.Usage => ParseUsage(fields, lookups),
                     ImportKind.Payments => ParsePayment(fields, lookups, today),
                     ImportKind.Tasks => ParseTask(fields, lookups),
+                    ImportKind.Features => ParseFeature(fields),
+                    ImportKind.Subscriptions => ParseSubscription(fields, lookups),
                     _ => null,
                 };
                 if (!fields.Ok || record is null)
@@ -97,6 +99,10 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
                 else if (record is User u)
                 {
                     lookups.AddUser(u);
+                }
+                else if (record is ProductFeature pf)
+                {
+                    lookups.Features![pf.Name] = pf;
                 }
             }
 
@@ -221,6 +227,17 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
                 DateOnly? paid = hasPaid ? p.PaidDate : storedPayment.PaidDate;
                 PaymentStatus status = hasStatus || hasPaid ? (hasPaid && !hasStatus ? DerivedStatus(p.DueDate, paid) : p.Status) : storedPayment.Status;
                 return p with { PaidDate = paid, Status = status };
+            case ProductFeature feature:
+                lookups.Features ??= (await workspace.Growth.ListFeaturesAsync(cancellationToken)).ToDictionary(x => x.Name, FeatureNames.Comparer);
+                return lookups.Features.TryGetValue(feature.Name, out ProductFeature? storedFeature)
+                    ? feature with
+                    {
+                        Name = storedFeature.Name,
+                        Requires = f.Has(FeatureRequiresColumns) ? feature.Requires : storedFeature.Requires,
+                        MinPlan = f.Has(FeaturePlanColumns) ? feature.MinPlan : storedFeature.MinPlan,
+                        Key = f.Has(FeatureKeyColumns) ? feature.Key : storedFeature.Key,
+                    }
+                    : feature;
             case CrmTask t:
                 CrmTask? storedTask = await workspace.Tasks.GetAsync(t.Id, cancellationToken);
                 return storedTask is null ? t : t with
@@ -322,6 +339,8 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
             ImportKind.Usage => new WorkspaceBatch { Usage = batch.Cast<UsageMonth>().ToList() },
             ImportKind.Payments => new WorkspaceBatch { Payments = batch.Cast<Payment>().ToList() },
             ImportKind.Tasks => new WorkspaceBatch { Tasks = batch.Cast<CrmTask>().ToList() },
+            ImportKind.Features => new WorkspaceBatch { Features = batch.Cast<ProductFeature>().ToList() },
+            ImportKind.Subscriptions => new WorkspaceBatch { Subscriptions = batch.Cast<SubscriptionChange>().ToList() },
             ImportKind.Conversations => new WorkspaceBatch
             {
                 Conversations = batch.Cast<(SupportConversation, IReadOnlyList<ConversationTurn>)>().ToList(),
@@ -458,6 +477,118 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
             ? (p > due!.Value.AddDays(7) ? PaymentStatus.Late : PaymentStatus.Paid)
             : (today > due!.Value.AddDays(7) ? PaymentStatus.Late : PaymentStatus.Open));
         return new Payment(id, account, due!.Value, paid, amount!.Value, status);
+    }
+
+    private static readonly string[] FeatureRequiresColumns = ["requires", "prerequisites", "dependson"];
+    private static readonly string[] FeaturePlanColumns = ["minplan", "plan", "minimumplan"];
+    private static readonly string[] FeatureKeyColumns = ["key", "keyfeature", "iskey"];
+
+    /// <summary>
+    /// A feature name from the row: trimmed, at most 100 characters, without <c>;</c> (it separates the features a
+    /// feature requires). Compared ignoring case everywhere (see <see cref="FeatureNames"/>).
+    /// </summary>
+    internal static string FeatureName(FieldParser f, string label, params string[] names)
+    {
+        string name = f.Required(label, names).Trim();
+        CheckFeatureName(f, label, name);
+        return name;
+    }
+
+    private static void CheckFeatureName(FieldParser f, string label, string name)
+    {
+        if (name.Length > 100)
+        {
+            f.Problems.Add($"'{label}' is longer than 100 characters");
+        }
+        else if (name.Contains(';', StringComparison.Ordinal))
+        {
+            f.Problems.Add($"'{label}' '{name}' contains ';', which separates the features in requires");
+        }
+        else if (name.Any(char.IsControl))
+        {
+            f.Problems.Add($"'{label}' contains a control character");
+        }
+    }
+
+    /// <summary>A catalogue row: name; optional requires (separated by ;), min_plan and key.</summary>
+    private static ProductFeature? ParseFeature(FieldParser f)
+    {
+        string name = FeatureName(f, "name", "name", "feature", "featurename");
+        var requires = new List<string>();
+        string requiresText = f.Optional(FeatureRequiresColumns) ?? string.Empty;
+        string[] listed = requiresText.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (requiresText.TrimStart().StartsWith('['))
+        {
+            // JSONL may give the list as an array of names.
+            try
+            {
+                listed = [.. (JsonSerializer.Deserialize<string?[]>(requiresText) ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r!.Trim())];
+            }
+            catch (JsonException)
+            {
+                f.Problems.Add("'requires' is not a list of feature names (write them separated by ; or as a JSON array of strings)");
+            }
+        }
+
+        foreach (string required in listed)
+        {
+            CheckFeatureName(f, "requires", required);
+            if (FeatureNames.Comparer.Equals(required, name))
+            {
+                f.Problems.Add($"'requires' names the feature itself ('{required}')");
+            }
+            else if (!requires.Contains(required, FeatureNames.Comparer))
+            {
+                requires.Add(required);
+            }
+        }
+
+        Plan plan = f.Enum<Plan>("min_plan", f.Optional(FeaturePlanColumns), TryParsePlan, "starter, pro, enterprise", Plan.Starter);
+        bool key = f.Enum<bool>("key", f.Optional(FeatureKeyColumns), TryParseFlag, "true, false, yes, no", false);
+        return f.Ok ? new ProductFeature(name, requires, plan, key) : null;
+    }
+
+    /// <summary>
+    /// A subscription change: account, date (<c>on</c>, <c>effective_date</c>), plan, seats and ARR; without an id, one is
+    /// derived from the account and the date (one change per account and day), so importing the file again updates it.
+    /// </summary>
+    private static SubscriptionChange? ParseSubscription(FieldParser f, Lookups lookups)
+    {
+        string account = lookups.RequireAccount(f);
+        DateOnly? on = f.Date("date", f.Optional("date", "on", "effectivedate"), required: true);
+        Plan plan = f.Enum<Plan>("plan", f.Required("plan", "plan"), TryParsePlan, "starter, pro, enterprise", Plan.Starter);
+        int? seats = f.Int("seats", f.Optional("seats", "licenses"), required: true);
+        decimal? arr = f.Money("arr", f.Optional("arr"), required: true);
+        string? id = f.Optional("id", "subscriptionid", "changeid");
+        if (id is { Length: > 128 })
+        {
+            f.Problems.Add("'id' is longer than 128 characters");
+        }
+
+        return f.Ok ? new SubscriptionChange(id ?? $"{account}:{Vocabulary.Format(on!.Value)}", account, on!.Value, plan, seats!.Value, arr!.Value) : null;
+    }
+
+    private static bool TryParsePlan(string? text, out Plan plan)
+    {
+        string t = (text ?? string.Empty).Trim();
+        plan = default;
+        return t.Length > 0 && !char.IsAsciiDigit(t[0]) && Enum.TryParse(t, ignoreCase: true, out plan) && Enum.IsDefined(plan);
+    }
+
+    private static bool TryParseFlag(string? text, out bool value)
+    {
+        switch ((text ?? string.Empty).Trim().ToLowerInvariant())
+        {
+            case "true" or "yes" or "y" or "1":
+                value = true;
+                return true;
+            case "false" or "no" or "n" or "0" or "":
+                value = false;
+                return true;
+            default:
+                value = false;
+                return false;
+        }
     }
 
     private CrmTask? ParseTask(FieldParser f, Lookups lookups)
@@ -703,6 +834,9 @@ public sealed class WorkspaceImporter(CopilotWorkspace workspace, DateOnly today
 
         /// <summary>Stored payments of the accounts an import has touched, by account and payment id.</summary>
         public Dictionary<string, Dictionary<string, Payment>> Payments { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The stored (and so far imported) feature catalogue by name ignoring case, once a features import needs it.</summary>
+        public Dictionary<string, ProductFeature>? Features { get; set; }
 
         /// <summary>Stored usage of the accounts an import has touched, by account and month.</summary>
         public Dictionary<string, Dictionary<DateOnly, UsageMonth>> Usage { get; } = new(StringComparer.Ordinal);

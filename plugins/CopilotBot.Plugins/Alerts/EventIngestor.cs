@@ -5,7 +5,10 @@ using CopilotBot.Workspace.Storage;
 
 namespace CopilotBot.Plugins.Alerts;
 
-/// <summary>What one batch of events did.</summary>
+/// <summary>
+/// What one batch of events did: <see cref="Applied"/> counts new usage events, <see cref="FeatureEvents"/> new
+/// <c>feature_used</c> events, <see cref="Duplicates"/> the events of either kind already stored.
+/// </summary>
 public sealed record EventIngestResult(
     int Received,
     int Applied,
@@ -13,13 +16,27 @@ public sealed record EventIngestResult(
     int Payments,
     IReadOnlyList<EventError> Rejected,
     int AccountsRescored,
-    IReadOnlyList<Alert> Alerts);
+    IReadOnlyList<Alert> Alerts)
+{
+    /// <summary>How many <c>feature_used</c> events were new.</summary>
+    public int FeatureEvents { get; init; }
+
+    /// <summary>The first uses the feature events made: an account using a feature for the first time ever.</summary>
+    public IReadOnlyList<FeatureFirstUse> FirstUses { get; init; } = [];
+}
 
 /// <summary>
-/// Usage and payment events in, fresh risk and alerts out: events are stored once each (by id), the accounts they touch
-/// are rescored with the current model (no retraining), and the triggers run on the change.
+/// Usage, payment and feature events in, fresh risk and alerts out: events are stored once each (by id), the accounts
+/// usage and payments touch are rescored with the current model (no retraining), and the triggers run on the change.
+/// Feature events go to the growth store; the first uses they make are in the result.
 /// </summary>
-public sealed class EventIngestor(IActivityStore activity, IAccountStore accounts, ChurnRiskService risk, AlertEngine engine, TimeProvider clock)
+public sealed class EventIngestor(
+    IActivityStore activity,
+    IAccountStore accounts,
+    IGrowthStore growth,
+    ChurnRiskService risk,
+    AlertEngine engine,
+    TimeProvider clock)
 {
     private static readonly TimeSpan AccountsCacheFor = TimeSpan.FromMinutes(1);
     private (HashSet<string> Ids, DateTimeOffset At)? _accounts;
@@ -60,8 +77,17 @@ public sealed class EventIngestor(IActivityStore activity, IAccountStore account
             changes = [];
         }
 
+        // Feature use does not enter the churn features: stored, no rescoring.
+        FeatureEventsApplied features = batch.Features.Count == 0
+            ? new FeatureEventsApplied(0, [])
+            : await growth.ApplyFeatureEventsAsync(batch.Features, cancellationToken);
         IReadOnlyList<Alert> alerts = await engine.OnRiskChangesAsync(changes, clock.GetUtcNow(), cancellationToken);
-        return new EventIngestResult(batch.Count, applied, batch.Usage.Count - applied, batch.Payments.Count, batch.Errors, changes.Count, alerts);
+        int duplicates = batch.Usage.Count - applied + batch.Features.Count - features.Applied;
+        return new EventIngestResult(batch.Count, applied, duplicates, batch.Payments.Count, batch.Errors, changes.Count, alerts)
+        {
+            FeatureEvents = features.Applied,
+            FirstUses = features.FirstUses,
+        };
     }
 
     private static bool EndedBy(DateTimeOffset at, DateOnly today)

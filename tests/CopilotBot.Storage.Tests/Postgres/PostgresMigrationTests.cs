@@ -1,5 +1,7 @@
 using CopilotBot.Storage.Tests.Infrastructure;
 using CopilotBot.Workspace;
+using CopilotBot.Workspace.Domain;
+using CopilotBot.Workspace.Storage;
 using CopilotBot.Workspace.Postgres;
 using Npgsql;
 
@@ -40,6 +42,30 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, PostgresWorkspaceStores.SchemaVersion), applied.Select(m => m.Version));
         Assert.Contains(applied, m => m.Description == "model versions");
         Assert.All(applied, m => Assert.False(string.IsNullOrWhiteSpace(m.Description)));
+    }
+
+    [StoreFact]
+    public async Task OpenAsync_AddsTheGrowthTables_ToAVersion7Database_AndKeepsItsData()
+    {
+        using (PostgresWorkspaceStores current = await PostgresWorkspaceStores.OpenAsync(_database))
+        {
+            await current.Accounts.UpsertAsync([new Account("P1", "Acme", Tier.Gold, 1_000m, Region.EMEA, "Software", null, null, null, 10, AccountStatus.Active, null)]);
+        }
+
+        // Turn the database back into what version 7 left: no growth tables, no versions for them.
+        await ExecuteAsync(string.Concat(IDataVersions.GrowthTables.Select(t => $"DROP TABLE {t}; DELETE FROM data_versions WHERE name = '{t}';")) +
+            "DROP TABLE feature_events; DELETE FROM schema_migrations WHERE version = 8;");
+
+        using PostgresWorkspaceStores upgraded = await PostgresWorkspaceStores.OpenAsync(_database);
+        await upgraded.Growth.UpsertSubscriptionsAsync([new SubscriptionChange("S1", "P1", new DateOnly(2026, 1, 1), Plan.Pro, 10, 1_000m)]);
+
+        Assert.Equal(PostgresWorkspaceStores.SchemaVersion, (await MigrationsAsync()).Count);
+        Assert.Equal("Acme", (await upgraded.Accounts.GetAsync("P1"))?.Name);
+        Assert.Single(await upgraded.Growth.ListSubscriptionsAsync("P1"));
+        foreach (string table in IDataVersions.Tables)
+        {
+            Assert.NotNull(await upgraded.DataVersions.GetAsync(table));
+        }
     }
 
     [StoreFact]

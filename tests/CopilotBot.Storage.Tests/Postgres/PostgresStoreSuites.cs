@@ -67,3 +67,7 @@ public sealed class PostgresModelStoreTests(PostgresProvider provider) : ModelSt
 [PostgresTests]
 [Trait("Category", "Integration")]
 public sealed class PostgresImportTests(PostgresProvider provider) : ImportContract(provider), IClassFixture<PostgresProvider>;
+
+[PostgresTests]
+[Trait("Category", "Integration")]
+public sealed class PostgresGrowthStoreTests(PostgresProvider provider) : GrowthStoreContract(provider), IClassFixture<PostgresProvider>;

@@ -35,3 +35,5 @@ public sealed class SqliteChartImageStoreTests(SqliteProvider provider) : ChartI
 public sealed class SqliteModelStoreTests(SqliteProvider provider) : ModelStoreContract(provider), IClassFixture<SqliteProvider>;
 
 public sealed class SqliteImportTests(SqliteProvider provider) : ImportContract(provider), IClassFixture<SqliteProvider>;
+
+public sealed class SqliteGrowthStoreTests(SqliteProvider provider) : GrowthStoreContract(provider), IClassFixture<SqliteProvider>;
