@@ -52,13 +52,19 @@ public sealed class AdoptionAnalysis
         }
 
         // First uses of features the catalog does not name still count: such a feature has no prerequisites and every plan has it.
-        foreach (FeatureFirstUse use in data.FirstUses.OrderBy(u => u.Feature, StringComparer.OrdinalIgnoreCase))
+        var unknown = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (FeatureFirstUse use in data.FirstUses)
         {
             if (!_featureIndex.ContainsKey(use.Feature))
             {
-                _featureIndex[use.Feature] = _features.Count;
-                _features.Add(new ProductFeature(use.Feature, [], Plan.Starter));
+                unknown.Add(use.Feature);
             }
+        }
+
+        foreach (string name in unknown)
+        {
+            _featureIndex[name] = _features.Count;
+            _features.Add(new ProductFeature(name, [], Plan.Starter));
         }
 
         int featureCount = _features.Count;
@@ -393,12 +399,14 @@ public sealed class AdoptionAnalysis
             return;
         }
 
-        Span<int> industrySlots = stackalloc int[2];
-        Span<int> planSlots = stackalloc int[2];
-        Span<int> contextSlots = stackalloc int[3];
+        dataStart = Math.Max(dataStart, lastDay - Options.SnapshotLookbackDays);
+
+        // Each snapshot counts once, in its most specific cell (industry, plan, last feature and recency); the wider cells
+        // are sums, filled afterwards.
         foreach (AccountState a in _accounts)
         {
             int start = Math.Max(dataStart, a.SignupDay ?? dataStart);
+            int[] first = a.First;
             for (int s = lastDay; s >= start; s -= Options.SnapshotSpacingDays)
             {
                 if (a.ChurnDay is { } churned && churned <= s)
@@ -408,34 +416,64 @@ public sealed class AdoptionAnalysis
 
                 int plan = a.PlanAt(s);
                 (int last, int recency) = Context(a, s);
-                industrySlots[0] = a.Industry;
-                industrySlots[1] = industries;
-                planSlots[0] = plan;
-                planSlots[1] = AllPlans;
-                contextSlots[0] = ContextSlot(last, recency);
-                contextSlots[1] = ContextSlot(last, RecencyBounds.Length + 1);
-                contextSlots[2] = _contexts - 1;
-                foreach (int f in Candidates(a, s))
+                int row = Cell(a.Industry, plan, ContextSlot(last, recency), 0);
+                for (int f = 0; f < featureCount; f++)
                 {
-                    if (plan < NoPlan && _minPlan[f] > plan)
+                    if (first[f] <= s || (plan < NoPlan && _minPlan[f] > plan))
                     {
-                        continue; // Not in its plan then: it could not have adopted it.
+                        continue; // Used already, or not in its plan then: it could not adopt it.
                     }
 
-                    bool hit = a.First[f] <= s + horizon;
-                    foreach (int i in industrySlots)
+                    bool ready = true;
+                    foreach (int r in _requires[f])
                     {
-                        foreach (int p in planSlots)
-                        {
-                            foreach (int l in contextSlots)
-                            {
-                                int cell = Cell(i, p, l, f);
-                                _avail[cell]++;
-                                _hits[cell] += hit ? 1 : 0;
-                            }
-                        }
+                        ready &= first[r] <= s;
+                    }
+
+                    if (ready)
+                    {
+                        _avail[row + f]++;
+                        _hits[row + f] += first[f] <= s + horizon ? 1 : 0;
                     }
                 }
+            }
+        }
+
+        int anyRecency = RecencyBounds.Length + 1, anyContext = _contexts - 1;
+        for (int i = 0; i < industries; i++)
+        {
+            for (int p = 0; p < AllPlans; p++)
+            {
+                for (int last = 0; last <= featureCount; last++)
+                {
+                    for (int b = 0; b < anyRecency; b++)
+                    {
+                        AddCells(Cell(i, p, ContextSlot(last, b), 0), Cell(i, p, ContextSlot(last, anyRecency), 0));
+                        AddCells(Cell(i, p, ContextSlot(last, b), 0), Cell(i, p, anyContext, 0));
+                    }
+                }
+
+                for (int c = 0; c < _contexts; c++)
+                {
+                    AddCells(Cell(i, p, c, 0), Cell(i, AllPlans, c, 0));
+                }
+            }
+
+            for (int p = 0; p <= AllPlans; p++)
+            {
+                for (int c = 0; c < _contexts; c++)
+                {
+                    AddCells(Cell(i, p, c, 0), Cell(industries, p, c, 0));
+                }
+            }
+        }
+
+        void AddCells(int from, int to)
+        {
+            for (int f = 0; f < featureCount; f++)
+            {
+                _avail[to + f] += _avail[from + f];
+                _hits[to + f] += _hits[from + f];
             }
         }
     }

@@ -12,6 +12,12 @@ public sealed record AdoptionOptions
     /// <summary>Days between the past snapshots of every account the recommender learns from.</summary>
     public int SnapshotSpacingDays { get; init; } = 30;
 
+    /// <summary>
+    /// How far back snapshots go (before <c>AsOf − HorizonDays</c>), bounding the build time. Ten years by default: on the
+    /// demo portfolios, learning from the last two years only lowered hit rate@3 by about three points.
+    /// </summary>
+    public int SnapshotLookbackDays { get; init; } = 3650;
+
     /// <summary>The window of the evidence's sequence pattern: "adopted X within N days of Y".</summary>
     public int PatternWindowDays { get; init; } = 60;
 
