@@ -153,7 +153,10 @@ public sealed class IntentRouter
             ? top.Score >= SideEffectThreshold
             : top.Score >= RouteThreshold || (top.Score >= WeakRouteThreshold && top.Score - runnerUp >= WeakRouteMargin));
 
-        if (_extensions?.Match(extraction.Masked, builtInIsSure: confident) is ({ } extension, double similarity))
+        // A request to change something that the classifier is sure of ("draft an email to … about their renewal coming
+        // up") is never handed to a read-only plugin function that only shares some of its words.
+        if (_extensions?.Match(extraction.Masked, builtInIsSure: confident) is ({ } extension, double similarity) &&
+            !(confident && sideEffect && !extension.HasSideEffects))
         {
             return BuildExtension(extension, similarity, extraction, context, previous);
         }
