@@ -60,6 +60,7 @@ public sealed class ExtensionRoutingTests(ITestOutputHelper output)
     [InlineData("eval.jsonl")]
     [InlineData("eval-blind.jsonl")]
     [InlineData("eval-blind-cohorts.jsonl")]
+    [InlineData("eval-blind-growth.jsonl")]
     public void BuiltInEvaluations_GiveTheSameAnswers_WithTheExtension(string file)
     {
         List<EvalCase> cases = EvalSet.Load(DataPath(file));
