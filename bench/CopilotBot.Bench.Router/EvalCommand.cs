@@ -59,6 +59,15 @@ internal static class EvalCommand
         if (verbose)
         {
             Console.WriteLine("CLINC val misroutes: " + string.Join(", ", mapped.Wrong.OrderByDescending(w => w.Value).Select(w => $"{w.Key}={w.Value}")));
+            foreach ((string text, string intent) in kept.Concat(TrainingData.ReadClinc(clinc, "oos_val")))
+            {
+                RouteResult result = router.Route(text, new RoutingContext(EvalSet.Now, accounts, null));
+                bool expectsHelp = TrainingData.MapClincLabel(intent) == IntentCatalog.Help;
+                if (!expectsHelp && result.Kind is not (RouteKind.OutOfScope or RouteKind.Invalid))
+                {
+                    Console.WriteLine($"  CLINC {intent}: '{text}' -> {result.Kind} {result.Intent ?? result.Alternatives.FirstOrDefault()?.Intent} {result.Confidence}");
+                }
+            }
         }
     }
 }

@@ -25,6 +25,9 @@ public static class HelpText
         ("Forecast", "forecast churned ARR for the next 90 days"),
         ("Cohorts and retention", "churn by signup cohort, or: does feature adoption predict retention?"),
         ("Approvals", "show me the approval queue"),
+        ("Adoption", "what should {0} adopt next? or: what do healthcare customers adopt after SSO?"),
+        ("Expansion", "who is ready for an upsell?"),
+        ("Account plans", "give me a plan for {1}"),
     ];
 
     /// <summary>Up to three active accounts the caller may see, largest first (deterministic), for the examples.</summary>
@@ -38,7 +41,7 @@ public static class HelpText
 
     public static string Text(bool demo, IReadOnlyList<Account>? book = null) =>
         "I'm CopilotBot, your customer-success copilot. I can help with churn risk, support conversations, " +
-        "retention emails, CRM tasks and portfolio questions. Try: " +
+        "retention emails, CRM tasks, portfolio questions, adoption, expansion and account plans. Try: " +
         string.Join("; ", For(book ?? []).Take(4).Select(e => "\"" + e.Example + "\"")) + "." +
         (demo ? " (Working on demo data.)" : string.Empty);
 

@@ -19,6 +19,10 @@ public static class IntentCatalog
     public const string PortfolioForecast = "portfolio.forecast";
     public const string PortfolioCohorts = "portfolio.cohorts";
     public const string PortfolioAccounts = "portfolio.accounts";
+    public const string AdoptionNextSteps = "adoption.next_steps";
+    public const string AdoptionPatterns = "adoption.patterns";
+    public const string ExpansionOpportunities = "expansion.opportunities";
+    public const string AccountPlan = "account.plan";
     public const string Help = "help";
 
     /// <summary>The classifier's label for "none of the above"; never returned as an intent.</summary>
@@ -29,6 +33,7 @@ public static class IntentCatalog
         ChurnAtRisk, ChurnExplain, SupportAsk, SupportTrends, InterventionsDraft, InterventionsRunAgent,
         InterventionsRecordOutcome, InterventionsSummary, CrmCreateTask, CrmListTasks, CrmCompleteTask,
         PortfolioSummary, PortfolioForecast, Help, PortfolioCohorts, InterventionsApprovals, PortfolioAccounts,
+        AdoptionNextSteps, AdoptionPatterns, ExpansionOpportunities, AccountPlan,
     ];
 
     /// <summary>Intents that change something; the router never guesses these.</summary>
@@ -40,7 +45,7 @@ public static class IntentCatalog
     /// <summary>Intents that cannot run without an account.</summary>
     public static IReadOnlySet<string> AccountRequired { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        ChurnExplain, InterventionsDraft, InterventionsRecordOutcome,
+        ChurnExplain, InterventionsDraft, InterventionsRecordOutcome, AdoptionNextSteps, AccountPlan,
     };
 
     private static readonly Dictionary<string, string[]> AllowedSlots = new(StringComparer.Ordinal)
@@ -61,6 +66,10 @@ public static class IntentCatalog
         [PortfolioCohorts] = ["by", "tier", "region", "industry", "owner"],
         [InterventionsApprovals] = [],
         [PortfolioAccounts] = ["status", "tier", "region", "industry", "owner", "from", "to", "group_by"],
+        [AdoptionNextSteps] = ["account"],
+        [AdoptionPatterns] = ["industry", "tier", "region", "owner", "question"],
+        [ExpansionOpportunities] = ["owner", "tier", "region", "industry", "top"],
+        [AccountPlan] = ["account"],
         [Help] = [],
     };
 
@@ -82,6 +91,10 @@ public static class IntentCatalog
         [PortfolioCohorts] = "see churn and adoption by cohort, tier or industry",
         [InterventionsApprovals] = "see the approval requests waiting for a decision",
         [PortfolioAccounts] = "count or list accounts (by status, tier, region, owner or when they churned)",
+        [AdoptionNextSteps] = "see which features an account should adopt next",
+        [AdoptionPatterns] = "see what customers adopt and which features predict retention",
+        [ExpansionOpportunities] = "see which accounts are ready to expand (upsell)",
+        [AccountPlan] = "build an account plan (retention, adoption, expansion)",
         [Help] = "see what I can do",
     };
 

@@ -42,7 +42,8 @@ public sealed class IntentRouter
         "Ask me something like \"who is at risk in EMEA?\", \"why is Contoso red?\" or \"remind me to call Acme next Friday\".";
 
     private const string OutOfScopeReason =
-        "I can help with churn risk, support conversations, retention emails, interventions, CRM tasks and portfolio forecasts.";
+        "I can help with churn risk, support conversations, retention emails, interventions, CRM tasks, portfolio forecasts, " +
+        "adoption, expansion and account plans.";
 
     private const string NotEnglishReason = "Sorry, I can only help in English for now. " + EmptyReason;
 
@@ -152,7 +153,10 @@ public sealed class IntentRouter
             ? top.Score >= SideEffectThreshold
             : top.Score >= RouteThreshold || (top.Score >= WeakRouteThreshold && top.Score - runnerUp >= WeakRouteMargin));
 
-        if (_extensions?.Match(extraction.Masked, builtInIsSure: confident) is ({ } extension, double similarity))
+        // A request to change something that the classifier is sure of ("draft an email to … about their renewal coming
+        // up") is never handed to a read-only plugin function that only shares some of its words.
+        if (_extensions?.Match(extraction.Masked, builtInIsSure: confident) is ({ } extension, double similarity) &&
+            !(confident && sideEffect && !extension.HasSideEffects))
         {
             return BuildExtension(extension, similarity, extraction, context, previous);
         }
@@ -442,7 +446,9 @@ public sealed class IntentRouter
             slots["title"] = title;
         }
 
-        if (intent == IntentCatalog.SupportAsk)
+        // The question as asked: support.ask searches with it; adoption.patterns finds feature and plan names in it
+        // ("what do healthcare customers adopt after SSO?", "the usual path for Pro accounts"), which are no slots here.
+        if (intent is IntentCatalog.SupportAsk or IntentCatalog.AdoptionPatterns)
         {
             slots["question"] = extraction.Text;
         }

@@ -59,6 +59,7 @@ public sealed class PastedTextTests
     [InlineData("eval.jsonl")]
     [InlineData("eval-blind.jsonl")]
     [InlineData("eval-blind-cohorts.jsonl")]
+    [InlineData("eval-blind-growth.jsonl")]
     public void Find_LeavesEveryQuestionAlone_WhenTheEvalSetsAreRead(string file)
     {
         var texts = EvalSet.Load(Path.Combine(Path.GetDirectoryName(TestRouter.EvalPath)!, file))

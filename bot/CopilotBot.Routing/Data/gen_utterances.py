@@ -47,6 +47,10 @@ TASK_IDS = ["T123", "T42", "task 42", "task #17", "task 8", "T9", "task number 3
 YEARS = ["2021", "2022", "2023", "2024", "2025", "2026"]
 DIMS = ["tier", "industry", "region", "signup cohort", "signup year", "signup quarter", "vertical", "segment", "CSM",
         "cohort", "year of signup", "quarter of signup", "geo", "industries", "tiers", "regions"]
+FEATURES = ["SSO", "SCIM provisioning", "workflows", "dashboards", "reporting", "advanced reporting", "the API", "webhooks",
+            "automations", "the mobile app", "integrations", "audit logs", "custom fields", "analytics", "the Slack integration",
+            "sandboxes", "data export", "forecasting", "Workflows", "Dashboards", "the AI assistant", "role-based access"]
+PLANS = ["Pro", "Enterprise", "Starter", "Business", "Team", "Premium", "Growth", "Basic"]
 ACTIONS = ["call", "email", "follow up with", "check in with", "ping", "send the renewal quote to",
            "schedule a QBR with", "book an exec call with", "send the deck to", "review the contract for",
            "set up training for", "chase", "loop in the exec sponsor at", "prep the QBR for", "touch base with"]
@@ -67,6 +71,7 @@ FILL = {
     "past": lambda: R.choice(PAST), "future": lambda: R.choice(FUTURE), "horizon": lambda: R.choice(HORIZON),
     "n": lambda: R.choice(NUMS), "pct": lambda: R.choice(PCTS), "task": lambda: R.choice(TASK_IDS),
     "action": lambda: R.choice(ACTIONS), "year": lambda: R.choice(YEARS), "dim": lambda: R.choice(DIMS),
+    "feature": lambda: R.choice(FEATURES), "plan": lambda: R.choice(PLANS),
 }
 
 
@@ -1208,8 +1213,8 @@ is adoption linked to churn
 does usage predict retention
 what predicts retention
 what drives retention
-which features predict retention
-which features keep customers from churning
+does the adoption ratio predict retention
+do accounts with higher adoption churn less
 what keeps customers from leaving
 what do retained customers have in common
 which behaviours predict churn
@@ -1358,6 +1363,227 @@ accounts per {dim}
 how many accounts per {dim}
 """.strip().splitlines()
 
+# The growth functions (issue 18), added last so the generator's random stream, and so every earlier intent's
+# utterances, stay as they were. Their blind set (tests/CopilotBot.Routing.Tests/Data/eval-blind-growth.jsonl) and
+# their eval.jsonl lines were written before these templates and are not copied here.
+T["adoption.next_steps"] = """
+what should {acct} roll out after {feature}
+which feature should {acct} take up next
+what features should {acct} be using
+what is {acct} not using yet
+what's {acct} missing in the product
+features {acct} should try
+next adoption milestone for {acct}
+where should {acct} go next with the product
+how do we get {acct} to adopt {feature}
+how can {acct} get more value from the product
+how do I increase adoption at {acct}
+how do I raise usage at {acct}
+next adoption steps {acct}
+recommended features for {acct}
+feature recommendations for {acct}
+what to enable for {acct} next
+what to turn on next for {acct}
+is {acct} ready for {feature}
+should {acct} turn on {feature}
+what's the next step in {acct}'s adoption
+what should {acct} do after {feature}
+{acct} adoption recommendations
+what would help {acct} adopt more
+which unused features matter most for {acct}
+what enablement should {acct} get next
+how to grow product usage at {acct}
+what should I get {acct} using next
+what's the next feature to land at {acct}
+help {acct} adopt more features
+get {acct} onto {feature}
+next steps for adoption at {acct}
+{acct} is stuck on the basics, what now
+which features should {acct} light up
+what should {acct} activate next
+what feature gaps does {acct} have
+what's underused at {acct}
+enablement ideas for {acct}
+what should we train {acct} on next
+what's the next adoption move for {acct}
+what does {acct} need to adopt to be successful
+which feature would {acct} benefit from most
+next feature recommendation {acct}
+{acct} has {feature}, what should come next
+how do we broaden adoption at {acct}
+which features are worth pushing at {acct}
+what should {acct}'s users start doing next
+what should they roll out next
+what should this account turn on next
+which features should they try next
+next features for them
+""".strip().splitlines()
+
+T["adoption.patterns"] = """
+what do customers adopt after {feature}
+in {industry}, what comes after {feature}
+what do {tier} accounts move on to after {feature}
+what comes after {feature} for most customers
+typical path after {feature}
+what's the typical adoption path
+what's the common adoption path in {industry}
+usual adoption path on the {plan} plan
+usual feature order for {plan} accounts
+adoption sequence for {tier} accounts
+how do {industry} customers adopt the product
+how do customers in {region} adopt features
+which features are predictive of retention
+features that predict churn
+which feature has the strongest link to retention
+retention lift by feature
+adoption lift by feature
+which features lower churn the most
+which features do retained customers adopt
+which features do the best customers use
+which features separate healthy accounts from churned ones
+what features do churned customers skip
+what do {industry} customers use most
+most adopted features in {industry}
+most popular features for {tier} accounts
+patterns in feature adoption
+adoption patterns for {tier}
+feature adoption order in {region}
+what order do {industry} customers adopt features in
+which feature do customers adopt first
+what's usually the first feature customers adopt
+what's usually the second feature adopted
+how long after {feature} do customers adopt {feature}
+how many customers adopt {feature} after {feature}
+share of customers who adopt {feature} within 60 days
+what percentage of {industry} accounts use {feature}
+which features go together
+which features are adopted together
+feature adoption funnel
+adoption journey on the {plan} plan
+what does the adoption curve look like for {plan}
+which features do {plan} customers never use
+do customers who adopt {feature} churn less
+does {feature} adoption reduce churn
+what happens after customers turn on {feature}
+after {feature}, what's next for most accounts
+which features do {csm}'s customers adopt
+how do {plan} customers usually progress through the product
+what features do {tier} customers in {region} rely on
+is {feature} a leading indicator of retention
+which features matter for renewal in {industry}
+what do {industry} accounts on {plan} adopt
+common feature paths for my accounts
+what do customers tend to pick up after onboarding
+what's the most common next feature after {feature}
+feature paths of accounts that renewed
+how do adoption paths differ by {dim}
+adoption paths across {industry} and {industry}
+""".strip().splitlines()
+
+T["expansion.opportunities"] = """
+who is ready to expand
+which accounts should we upsell
+which customers should I upsell {horizon}
+accounts to upsell in {region}
+{region} accounts with expansion potential
+{tier} accounts ready for more seats
+which {tier} customers could upgrade
+which {industry} accounts could expand
+expansion opportunities
+best expansion opportunities in my book
+upsell targets for {csm}
+{csm}'s expansion opportunities
+top {n} upsell targets
+top {n} accounts likely to expand
+where's the upsell
+where can we sell more
+who needs more seats
+who has hit their seat limit
+accounts near their seat limit
+accounts using most of their seats
+high seat utilisation accounts
+who's outgrowing their plan
+which customers have outgrown their plan
+who is at the ceiling of their plan
+who is likely to buy more
+who might buy more licenses
+which accounts could add seats
+likely upgrades {horizon}
+which accounts will expand {horizon}
+expansion likelihood by account
+accounts with the highest expansion probability
+expected expansion ARR
+where's the expansion ARR
+which customers could we grow
+growth opportunities in the base
+cross-sell candidates
+{industry} accounts to cross-sell into
+upsell list
+expansion list for {region}
+who should I pitch more seats to
+who can I sell an upgrade to
+which healthy accounts could expand
+land and expand candidates
+which accounts are growing fast enough to upsell
+who is adding users quickly
+accounts with growing usage ready for upsell
+which of my accounts could upgrade
+my upsell opportunities
+expansion opportunities for my team
+{tier} upsell opportunities in {region}
+which {industry} customers are ready for an upgrade
+any expansion in {region}
+who in {region} could take more licenses
+expansion propensity {tier}
+rank accounts by upsell potential
+which accounts are primed to expand
+""".strip().splitlines()
+
+T["account.plan"] = """
+account plan for {acct}
+make an account plan for {acct}
+{acct} account plan
+write an account plan for {acct}
+draft an account plan for {acct}
+prepare a QBR plan for {acct}
+give me an account plan for {acct}
+create a plan for {acct}
+put a plan together for {acct}
+plan to grow {acct}
+plan to retain and grow {acct}
+how should we approach {acct} this quarter
+what should we do with {acct} this quarter
+strategy for {acct}
+account strategy {acct}
+success plan {acct}
+customer success plan for {acct}
+90 day plan for {acct}
+next quarter plan for {acct}
+priorities for {acct}
+what are our priorities with {acct}
+ranked actions for {acct}
+what should the team do for {acct}
+combined retention and growth plan for {acct}
+full account review and plan for {acct}
+plan with owners and dates for {acct}
+action plan {acct}
+QBR plan {acct}
+plan for the {acct} QBR
+the plan for {acct}
+{acct} plan please
+planning for {acct}
+account planning {acct}
+what's the overall plan for {acct}
+retention and expansion plan for {acct}
+one page plan for {acct}
+how do we retain and expand {acct}
+lay out a plan for {acct}
+what's the way forward with {acct}
+plan for them
+account plan for this one
+make a plan for that account
+build the account plan
+""".strip().splitlines()
 
 # Hand-varied CSM phrasings kept verbatim (not templated) so the model sees natural text too.
 VERBATIM = {
@@ -1391,6 +1617,11 @@ VERBATIM = {
 
 PER_INTENT = 420
 
+# Fewer for the growth functions: with 420 each the in-scope classes outweighed CLINC's out-of-scope examples enough
+# that short chit-chat ("what do you go by", "how's the traffic this morning") drifted to help.
+GROWTH = ("adoption.next_steps", "adoption.patterns", "expansion.opportunities", "account.plan")
+GROWTH_PER_INTENT = 300
+
 
 def main() -> None:
     rows = []
@@ -1399,7 +1630,7 @@ def main() -> None:
         for text in VERBATIM.get(intent, []):
             seen.add(text)
             rows.append((intent, text))
-        target = PER_INTENT if intent not in ("help", "oos") else len(templates) * 3
+        target = len(templates) * 3 if intent in ("help", "oos") else GROWTH_PER_INTENT if intent in GROWTH else PER_INTENT
         attempts = 0
         while len(seen) < target and attempts < target * 20:
             attempts += 1
