@@ -15,6 +15,7 @@ int seeds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) :
 int accountCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 int historyMonths = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 25;
 // Optional: a learning rate other than the model's default, and the hold-out (RecentSnapshots or Accounts).
+// EXPANSION_DIAG=1 also prints the first portfolio's mean feature values on the first and last snapshot days and at the cut.
 double? learningRate = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : null;
 GbdtOptions options = learningRate is { } lr ? ExpansionModel.DefaultOptions with { LearningRate = lr } : ExpansionModel.DefaultOptions;
 ExpansionHoldout holdout = args.Length > 4 ? Enum.Parse<ExpansionHoldout>(args[4]) : ExpansionHoldout.RecentSnapshots;
