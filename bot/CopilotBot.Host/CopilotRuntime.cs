@@ -66,7 +66,8 @@ public sealed class CopilotRuntime
         InterventionAgent = new InterventionAgent(Risk, drafts, workspace.Interventions, Crm, workspace.Audit, workspace.Meta, AgentOptions, Approvals);
         AlertOptions = configuration.GetSection(AlertOptions.SectionName).Get<AlertOptions>() ?? new AlertOptions();
         Alerts = new AlertEngine(workspace.Alerts, workspace.Conversations, workspace.Activity, workspace.Meta, AlertOptions, alertDelivery);
-        Events = new EventIngestor(workspace.Activity, workspace.Accounts, workspace.Growth, Risk, Alerts, clock);
+        Growth = new GrowthService(workspace.Accounts, workspace.Activity, workspace.Conversations, workspace.Stores.Growth, workspace.Stores.DataVersions, clock);
+        Events = new EventIngestor(workspace.Activity, workspace.Accounts, workspace.Growth, Risk, Alerts, clock, Growth);
         // Task ids resolve where tasks live (the embedded CRM or HubSpot), so the filter judges them by their account.
         Policy = new AccessPolicy(workspace.Users, workspace.Accounts, workspace.Interventions, Crm.GetTaskAsync);
         AccessPolicy policy = Policy;
@@ -93,7 +94,6 @@ public sealed class CopilotRuntime
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("renewals", new RenewalsPlugin(workspace.Accounts, Risk)));
         // Adoption, expansion and the account plan: one growth service loads the data once per data version; the plan's
         // three specialists reason with the model when one is configured (the same grounded writer as support's answers).
-        Growth = new GrowthService(workspace.Accounts, workspace.Activity, workspace.Conversations, workspace.Stores.Growth, workspace.Stores.DataVersions, clock);
         Planner = new AccountPlanner(
             [new RetentionSpecialist(Risk, workspace.Conversations, workspace.Interventions), new AdoptionSpecialist(Growth), new ExpansionSpecialist(Growth, Risk)],
             writer);
