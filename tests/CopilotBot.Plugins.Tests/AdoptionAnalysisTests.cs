@@ -102,6 +102,21 @@ public sealed partial class AdoptionAnalysisTests
     }
 
     [Fact]
+    public void PeerGroup_FallsBackToThePlan_ThenToEveryone()
+    {
+        GrowthData data = Planted();
+
+        // T3 is the only logistics account: its peers are the other 91 accounts on Pro.
+        NextSteps t3 = AdoptionAnalysis.Build(data).NextStepsFor("T3")!;
+        // Asking for more peers than any plan has: everyone (the 91 others; all of them happen to be on Pro, T3 among them).
+        NextSteps wide = AdoptionAnalysis.Build(data, new AdoptionOptions { MinPeers = 100 }).NextStepsFor("T1")!;
+
+        Assert.All(t3.Recommendations, r => Assert.Equal(new PeerGroup(null, Plan.Pro, 91), r.Evidence.Group));
+        Assert.All(wide.Recommendations, r => Assert.Equal(new PeerGroup(null, null, 91), r.Evidence.Group));
+        Assert.StartsWith("51% of all accounts adopted B within 60 days of A (46 of 91)", wide.Recommendations.Single(r => r.Feature == "B").Evidence.Sentence, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NextSteps_FindsThePlantedPattern_WithItsShareAndChurnRatio()
     {
         AdoptionAnalysis analysis = AdoptionAnalysis.Build(Planted());
@@ -319,6 +334,10 @@ public sealed partial class AdoptionAnalysisTests
         // Nobody among the peers uses E: the message cites no share at all rather than "0% of customers".
         Assert.Equal(0, steps.UpgradePaths[0].Evidence.Adopted);
         Assert.DoesNotContain("%", upgrade.Body, StringComparison.Ordinal);
+        Assert.Contains("E could be a useful next step for T1 Ltd.", upgrade.Body, StringComparison.Ordinal);
+        // A share under a half is not called "a natural next step".
+        NextStep weak = b with { Evidence = b.Evidence with { Adopted = 12 } };
+        Assert.Contains("B is worth a look: 20% of customers in Healthcare on the Pro plan", EnablementMessage.Compose(weak, steps.AccountName).Body, StringComparison.Ordinal);
         Assert.EndsWith("Your customer success team", upgrade.Body, StringComparison.Ordinal);
     }
 
