@@ -35,12 +35,13 @@ internal sealed record DemoGrowthData(
 /// </summary>
 /// <remarks>
 /// Adoption is simulated month by month from signup: each account is interested in some features (more for bigger tiers,
-/// the sticky ones far more for accounts that stay), a need arises at some point (often early for its industry's favourite
-/// features, otherwise anywhere over its life), and once the prerequisites are in use and the plan includes it, the
-/// feature is adopted at a monthly rate that rises with tier and falls when usage declines. Plan upgrades come when an
-/// account uses most of its plan; seat changes follow seat utilisation, usage growth, the plan's ceiling and support
-/// mood, with an account's own unobserved propensity as noise. Seats before each change are worked backwards from today's,
-/// so the last subscription row is the account as it stands, and the utilisation that drove each change is the one seen.
+/// the sticky ones far more for accounts that stay), a need arises at some point (weeks apart along its industry's path,
+/// otherwise anywhere over its life), and once the prerequisites are in use and the plan includes it, the feature is
+/// adopted at a monthly rate that rises with tier and industry affinity and falls when usage declines. Plan upgrades come
+/// when an account uses most of its plan; seat changes follow how full the account runs, usage growth, the plan's
+/// ceiling and support mood, with an account's own unobserved propensity as noise. Seats before each change are worked
+/// backwards from today's, so the last subscription row is the account as it stands and an account ran fuller before
+/// it expanded.
 /// </remarks>
 internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
 {
@@ -66,7 +67,7 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
         new(new("Sandbox", ["API access"], Plan.Enterprise), 24, 0.3, 0.05, false),
     ];
 
-    /// <summary>How much more an industry wants a feature (1 when not listed); high values also make it an early need.</summary>
+    /// <summary>How much more an industry wants a feature and how much sooner it adopts it (1 when not listed).</summary>
     private static readonly Dictionary<string, Dictionary<string, double>> Affinity = new(StringComparer.Ordinal)
     {
         ["Healthcare"] = new() { ["SSO"] = 6, ["Audit log"] = 5, ["Custom roles"] = 4, ["SCIM provisioning"] = 2, ["Approvals"] = 1.5, ["Mobile app"] = 0.5 },
@@ -261,7 +262,6 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
         // Month by month from signup to today (or churn): adoption and plan upgrades.
         var firstUse = new DateOnly?[n];
         Plan plan = planStart;
-        int? upgradeMonth = null;
         DateOnly? upgradeDay = null;
         double[] upgradeDraws = Enumerable.Range(0, historyMonths).Select(_ => rng.NextDouble()).ToArray();
         int baseline = active.Where((x, i) => hasUsage[i]).Take(3).DefaultIfEmpty(0).Max();
@@ -301,7 +301,6 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
                 if (upgradeDraws[mi] < p)
                 {
                     plan++;
-                    upgradeMonth = mi;
                     upgradeDay = from.AddDays(rng.Next(to.DayNumber - from.DayNumber + 1));
                     // Features of the new plan from the next month on.
                     continue;
@@ -340,7 +339,7 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
             }
         }
 
-        if (upgradeMonth is null)
+        if (upgradeDay is null)
         {
             // Never outgrew the smaller plan: it was on today's all along.
             planStart = planNow;
@@ -362,14 +361,14 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
     private DateOnly Released(Spec s, DateOnly signup) =>
         s.ReleasedMonthsAgo is { } m && signup < asOf.AddMonths(-m) ? asOf.AddMonths(-m) : signup;
 
-    /// <summary>The share of the plan's features (released by then) in use before <paramref name="day"/>.</summary>
-    private static double PlanFill(DateOnly?[] firstUse, Plan plan, DateOnly day)
+    /// <summary>The share of the plan's features (those released by then) in use before <paramref name="day"/>.</summary>
+    private double PlanFill(DateOnly?[] firstUse, Plan plan, DateOnly day)
     {
         int inPlan = 0;
         int used = 0;
         for (int f = 0; f < Specs.Length; f++)
         {
-            if (Specs[f].Feature.MinPlan <= plan)
+            if (Specs[f].Feature.MinPlan <= plan && Released(Specs[f], DateOnly.MinValue) < day)
             {
                 inPlan++;
                 used += firstUse[f] is { } d && d < day ? 1 : 0;
@@ -449,11 +448,19 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
         // Signals known at the start of month mi, from the months before it (seats aside).
         var canMove = new bool[historyMonths];
         var growth = new double[historyMonths];
-        var ceiling = new bool[historyMonths];
+        var ceiling = new double[historyMonths];
+        int monthsAtCeiling = 0;
         var declining = new bool[historyMonths];
         var negative = new int[historyMonths];
         // An account with history before the window can change from its second month; a new one after two months.
         int firstMove = signupBeforeHistory ? 1 : startIndex + 2;
+        // Months at the ceiling already when the history's moves begin, so its start is not a wave of fresh pushes.
+        while (monthsAtCeiling < 12 && MonthStart(firstMove - 1 - monthsAtCeiling) > (a.SignupDate ?? DateOnly.MinValue)
+            && PlanFill(firstUse, planStart, MonthStart(firstMove - 1 - monthsAtCeiling)) >= 0.7)
+        {
+            monthsAtCeiling++;
+        }
+
         for (int mi = firstMove; mi <= endIndex; mi++)
         {
             if (!hasUsage[mi - 1])
@@ -468,33 +475,51 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
             double reference = before.Count == 0 ? active[mi - 1] : before.Average();
             growth[mi] = reference <= 0 ? 0 : (active[mi - 1] / reference) - 1;
             Plan planThen = upgradeDay is { } up && up < month ? planNow : planStart;
-            ceiling[mi] = PlanFill(firstUse, planThen, month) >= 0.7;
+            // A plan used to its ceiling pushes hardest in the first months there; the push fades if nothing comes of it.
+            monthsAtCeiling = PlanFill(firstUse, planThen, month) >= 0.7 ? monthsAtCeiling + 1 : 0;
+            ceiling[mi] = monthsAtCeiling == 0 ? 0.0 : monthsAtCeiling <= 6 ? 2.8 : 0.8;
             int best = Enumerable.Range(Math.Max(startIndex, mi - 7), mi - Math.Max(startIndex, mi - 7)).Where(i => hasUsage[i]).Select(i => active[i]).DefaultIfEmpty(0).Max();
             declining[mi] = best > 0 && active[mi - 1] < 0.8 * best;
             negative[mi] = negativeDays.Count(d => d >= month.AddMonths(-3) && d < month);
         }
 
-        // Seat changes, month by month: the chance rises with utilisation (active users against today's seats: how full the
-        // account runs), usage growth and a plan used to its ceiling, and falls with angry support conversations and
-        // decline; the account's own propensity is noise no signal shows. Seats before each change are then worked
-        // backwards from today's, so an account that expanded ran fuller still before it did.
+        // Seat changes, drawn month by month from today backwards (so the seats after each month are known when it is
+        // drawn). The chance of an expansion rises with how full the account runs (active users against today's seats),
+        // usage growth and a plan used to its ceiling, and falls with angry support conversations, decline and an expansion
+        // made in the months after (one every few months at most); the account's own propensity is noise no signal shows.
+        // Seats before an expansion are fewer, so the account ran fuller still before it expanded, but never far over its
+        // seats: the size shrinks when it would have been.
         var moves = new int[historyMonths];
-        for (int mi = firstMove; mi <= endIndex; mi++)
+        var seatsAt = new int[historyMonths + 1];
+        int current = seatsNow;
+        for (int mi = historyMonths - 1; mi >= 0; mi--)
         {
-            if (!canMove[mi])
+            seatsAt[mi + 1] = current;
+            if (mi >= firstMove && mi <= endIndex && canMove[mi])
             {
-                continue;
+                double used = Math.Max(1, active[mi - 1]);
+                double fullness = used / seatsNow;
+                bool expandedSoonAfter = moves.Skip(mi + 1).Take(6).Any(m => m > 0);
+                double expand = -4.6 + (3.0 * (fullness - 0.75)) + (10.0 * Math.Clamp(growth[mi], -0.4, 0.4))
+                    + ceiling[mi] - (1.2 * Math.Min(3, negative[mi])) + latent + trajectoryTerm
+                    + (declining[mi] ? -1.0 : 0.0) + (expandedSoonAfter ? -2.5 : 0.0);
+                double size = Math.Min(expandSize[mi], (1.2 * current / used) - 1);
+                int expandedFrom = Math.Max(1, Math.Min(current - 1, (int)Math.Round(current / (1 + Math.Max(0, size)))));
+                double contract = -6.3 + (5.0 * (0.6 - fullness)) + (declining[mi] ? 2.2 : 0.0) + (leaver ? 1.0 : 0.0);
+                if (expandDraw[mi] < Sigmoid(expand) && expandedFrom < current && used / expandedFrom <= 1.25)
+                {
+                    moves[mi] = 1;
+                    current = expandedFrom;
+                }
+                else if (contractDraw[mi] < Sigmoid(contract))
+                {
+                    moves[mi] = -1;
+                    current = Math.Max(current + 1, (int)Math.Round(current / contractSize[mi]));
+                }
             }
 
-            double fullness = active[mi - 1] / (double)Math.Max(1, seatsNow);
-            double expand = -4.9 + (5.0 * (fullness - 0.75)) + (8.0 * Math.Clamp(growth[mi], -0.4, 0.4))
-                + (ceiling[mi] ? 2.2 : 0.0) - (0.9 * Math.Min(3, negative[mi])) + latent + trajectoryTerm
-                + (declining[mi] ? -1.0 : 0.0);
-            double contract = -6.0 + (4.0 * (0.55 - fullness)) + (declining[mi] ? 2.2 : 0.0) + (leaver ? 1.0 : 0.0);
-            moves[mi] = expandDraw[mi] < Sigmoid(expand) ? 1 : contractDraw[mi] < Sigmoid(contract) ? -1 : 0;
+            seatsAt[mi] = current;
         }
-
-        int[] seatsAt = SeatPath(moves, expandSize, contractSize, seatsNow, startIndex, endIndex);
 
         // Rows: the start, then each change on its day, the last one being the account as it stands.
         decimal arrNow = a.Arr;
@@ -502,7 +527,7 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
             ? arrNow
             : Math.Max(100m, Math.Round(arrNow * seats * (decimal)DemoGrowth.PricePerSeat(plan) / (seatsNow * (decimal)DemoGrowth.PricePerSeat(planNow)) / 100m) * 100m);
 
-        var events = new List<(DateOnly Day, int Seats, Plan Plan)>();
+        var events = new List<(DateOnly Day, int Seats)>();
         for (int mi = firstMove; mi <= endIndex; mi++)
         {
             if (moves[mi] == 0)
@@ -513,13 +538,13 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
             DateOnly from = MonthStart(mi);
             DateOnly to = mi == endIndex ? end : from.AddMonths(1).AddDays(-1);
             DateOnly day = from.AddDays((int)(dayDraw[mi] * (to.DayNumber - from.DayNumber + 1)));
-            events.Add((day, seatsAt[mi + 1], Plan.Starter));
+            events.Add((day, seatsAt[mi + 1]));
         }
 
         var rows = new List<(DateOnly Day, int Seats, Plan Plan)>();
         Plan PlanOn(DateOnly day) => upgradeDay is { } up && up < day ? planNow : planStart;
         rows.Add((start, seatsAt[startIndex], planStart));
-        foreach ((DateOnly day, int seats, _) in events)
+        foreach ((DateOnly day, int seats) in events)
         {
             rows.Add((day, seats, PlanOn(day)));
         }
@@ -543,33 +568,4 @@ internal sealed class DemoGrowthGenerator(DateOnly asOf, int historyMonths)
     private static double Exponential(DemoRandom rng, double mean) => -Math.Log(1 - rng.NextDouble()) * mean;
 
     private static double Sigmoid(double z) => 1.0 / (1.0 + Math.Exp(-z));
-
-    /// <summary>
-    /// Seats in force at the start of each month (index historyMonths: today), worked backwards from today's seats through
-    /// the changes (+1 expansion, −1 contraction) in each month.
-    /// </summary>
-    private int[] SeatPath(int[] moves, double[] expandSize, double[] contractSize, int seatsNow, int startIndex, int endIndex)
-    {
-        var seats = new int[historyMonths + 1];
-        int current = seatsNow;
-        seats[historyMonths] = current;
-        for (int mi = historyMonths - 1; mi >= 0; mi--)
-        {
-            if (mi <= endIndex && mi > startIndex)
-            {
-                if (moves[mi] > 0)
-                {
-                    current = Math.Max(1, Math.Min(current - 1, (int)Math.Round(current / (1 + expandSize[mi]))));
-                }
-                else if (moves[mi] < 0)
-                {
-                    current = Math.Max(current + 1, (int)Math.Round(current / contractSize[mi]));
-                }
-            }
-
-            seats[mi] = current;
-        }
-
-        return seats;
-    }
 }
