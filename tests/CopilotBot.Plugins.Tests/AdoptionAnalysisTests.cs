@@ -195,7 +195,7 @@ public sealed partial class AdoptionAnalysisTests
     [Fact]
     public void Patterns_SharesMediansAndOrder_MatchAHandCount()
     {
-        ProductFeature[] features = [new("X", [], Plan.Starter), new("Y", [], Plan.Starter)];
+        ProductFeature[] features = [new("X", [], Plan.Starter), new("Y", [], Plan.Starter), new("Z", [], Plan.Enterprise)];
         string[] ids = ["a1", "a2", "a3", "a4", "a5", "a6", "r1"];
         var accounts = ids.Select(id => Acct(id, id == "r1" ? "Retail" : "Healthcare")).ToList();
         var subs = ids.Select(id => Sub(id, Plan.Pro)).ToList();
@@ -217,7 +217,10 @@ public sealed partial class AdoptionAnalysisTests
         Assert.Equal("Y", p.After);
         Assert.Equal(6, p.Accounts);
         Assert.Equal(5, p.WithAnchor);
-        NextFeaturePattern x = Assert.Single(p.Next);
+        Assert.Equal(["X", "Z"], p.Next.Select(n => n.Feature));
+        NextFeaturePattern x = p.Next[0];
+        // Z is Enterprise only and everyone is on Pro: nobody is counted for it.
+        Assert.Equal(new NextFeaturePattern("Z", 0, 0, 0, 0, 0, null), p.Next[1]);
         Assert.Equal(new NextFeaturePattern("X", Eligible60: 4, Within60: 2, Eligible90: 3, Within90: 2, Accounts: 3, MedianDays: 20), x);
         Assert.Equal(0.5, x.Share60, 12);
         Assert.Equal(2.0 / 3, x.Share90, 12);
