@@ -170,7 +170,7 @@ foreach (FeatureRetention r in retention)
     ChurnComparison l = r.Lift;
     string lift = l.Ratio is { } ratio ? ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×" : l.IsComparable ? "adopters 0" : "too few";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"  {r.Feature,-20} {l.Adopters,8} {l.AdopterChurnRate,7:P0}   {l.NonAdopters,6} {l.NonAdopterChurnRate,7:P0}   {lift,22}   {r.ModelEffectLogOdds,8:+0.00;-0.00} {r.ModelEffectPoints,7:+0.0;-0.0}"));
+        $"  {r.Feature,-20} {l.Adopters,8} {l.AdopterChurnRate,7:P0}   {l.NonAdopters,6} {l.NonAdopterChurnRate,7:P0}   {lift,22}   {Signed(r.ModelEffectLogOdds, 2),8} {Signed(r.ModelEffectPoints, 1),7}"));
 }
 
 NextSteps example = now.NextStepsFor(now.Features.Count > 0 ? last.Accounts.First(a => a.Industry == "Healthcare" && a.ChurnedOn is null).Id : last.Accounts[0].Id)!;
@@ -252,3 +252,6 @@ static (double Median, double Min, double CpuMedian) Time(Action action)
 
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+static string Signed(double? value, int decimals) =>
+    value is not { } v ? "–" : Math.Round(v, decimals).ToString(decimals == 2 ? "+0.00;-0.00;0.00" : "+0.0;-0.0;0.0", CultureInfo.InvariantCulture);

@@ -102,6 +102,21 @@ public sealed partial class AdoptionAnalysisTests
     }
 
     [Fact]
+    public void PeerGroup_FallsBackToThePlan_ThenToEveryone()
+    {
+        GrowthData data = Planted();
+
+        // T3 is the only logistics account: its peers are the other 91 accounts on Pro.
+        NextSteps t3 = AdoptionAnalysis.Build(data).NextStepsFor("T3")!;
+        // Asking for more peers than any plan has: everyone (the 91 others; all of them happen to be on Pro, T3 among them).
+        NextSteps wide = AdoptionAnalysis.Build(data, new AdoptionOptions { MinPeers = 100 }).NextStepsFor("T1")!;
+
+        Assert.All(t3.Recommendations, r => Assert.Equal(new PeerGroup(null, Plan.Pro, 91), r.Evidence.Group));
+        Assert.All(wide.Recommendations, r => Assert.Equal(new PeerGroup(null, null, 91), r.Evidence.Group));
+        Assert.StartsWith("51% of all accounts adopted B within 60 days of A (46 of 91)", wide.Recommendations.Single(r => r.Feature == "B").Evidence.Sentence, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NextSteps_FindsThePlantedPattern_WithItsShareAndChurnRatio()
     {
         AdoptionAnalysis analysis = AdoptionAnalysis.Build(Planted());
@@ -180,7 +195,7 @@ public sealed partial class AdoptionAnalysisTests
     [Fact]
     public void Patterns_SharesMediansAndOrder_MatchAHandCount()
     {
-        ProductFeature[] features = [new("X", [], Plan.Starter), new("Y", [], Plan.Starter)];
+        ProductFeature[] features = [new("X", [], Plan.Starter), new("Y", [], Plan.Starter), new("Z", [], Plan.Enterprise)];
         string[] ids = ["a1", "a2", "a3", "a4", "a5", "a6", "r1"];
         var accounts = ids.Select(id => Acct(id, id == "r1" ? "Retail" : "Healthcare")).ToList();
         var subs = ids.Select(id => Sub(id, Plan.Pro)).ToList();
@@ -202,7 +217,10 @@ public sealed partial class AdoptionAnalysisTests
         Assert.Equal("Y", p.After);
         Assert.Equal(6, p.Accounts);
         Assert.Equal(5, p.WithAnchor);
-        NextFeaturePattern x = Assert.Single(p.Next);
+        Assert.Equal(["X", "Z"], p.Next.Select(n => n.Feature));
+        NextFeaturePattern x = p.Next[0];
+        // Z is Enterprise only and everyone is on Pro: nobody is counted for it.
+        Assert.Equal(new NextFeaturePattern("Z", 0, 0, 0, 0, 0, null), p.Next[1]);
         Assert.Equal(new NextFeaturePattern("X", Eligible60: 4, Within60: 2, Eligible90: 3, Within90: 2, Accounts: 3, MedianDays: 20), x);
         Assert.Equal(0.5, x.Share60, 12);
         Assert.Equal(2.0 / 3, x.Share90, 12);
@@ -319,6 +337,10 @@ public sealed partial class AdoptionAnalysisTests
         // Nobody among the peers uses E: the message cites no share at all rather than "0% of customers".
         Assert.Equal(0, steps.UpgradePaths[0].Evidence.Adopted);
         Assert.DoesNotContain("%", upgrade.Body, StringComparison.Ordinal);
+        Assert.Contains("E could be a useful next step for T1 Ltd.", upgrade.Body, StringComparison.Ordinal);
+        // A share under a half is not called "a natural next step".
+        NextStep weak = b with { Evidence = b.Evidence with { Adopted = 12 } };
+        Assert.Contains("B is worth a look: 20% of customers in Healthcare on the Pro plan", EnablementMessage.Compose(weak, steps.AccountName).Body, StringComparison.Ordinal);
         Assert.EndsWith("Your customer success team", upgrade.Body, StringComparison.Ordinal);
     }
 

@@ -231,7 +231,7 @@ public sealed class AdoptionAnalysis
     /// <summary>
     /// What the segment adopts after <paramref name="afterFeature"/> (or after signing up, without one): per feature the share
     /// adopted within 60 and 90 days, the median days and the number of accounts, most adopted first; and the segment's typical
-    /// order of adoption.
+    /// order of adoption. Accounts whose plan does not include a feature (and that do not use it) are not counted for it.
     /// </summary>
     public AdoptionPatterns Patterns(SegmentFilter? filter = null, string? afterFeature = null)
     {
@@ -271,6 +271,11 @@ public sealed class AdoptionAnalysis
                 if (first < anchor)
                 {
                     continue; // Used it before the anchor: not "after".
+                }
+
+                if (first == int.MaxValue && a.PlanAt(_asOf) is var plan && plan < NoPlan && plan < _minPlan[f])
+                {
+                    continue; // Its plan does not include the feature: it could not have adopted it.
                 }
 
                 int gap = first == int.MaxValue ? int.MaxValue : first - anchor;

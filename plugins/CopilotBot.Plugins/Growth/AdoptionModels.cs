@@ -152,7 +152,7 @@ public sealed record NextSteps(
 
 /// <summary>
 /// A feature adopted after the anchor (the after-feature, or signup without one): of the accounts whose anchor is at least
-/// 60 (90) days old and that did not use the feature before it, the share that adopted it within 60 (90) days;
+/// 60 (90) days old, that did not use the feature before it and whose plan includes it, the share that adopted it within 60 (90) days;
 /// <see cref="Accounts"/> adopted it on or after the anchor at any time, <see cref="MedianDays"/> after it.
 /// </summary>
 public sealed record NextFeaturePattern(

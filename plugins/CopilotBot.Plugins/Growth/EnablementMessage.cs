@@ -21,8 +21,8 @@ public sealed record EnablementMessage(string Subject, string Body)
             ? $"{step.Feature} could be a useful next step for {accountName}."
             : e.Trigger is { } trigger
                 ? string.Create(CultureInfo.InvariantCulture,
-                    $"Since your team already uses {trigger}, {step.Feature} is a natural next step: {share} of {peers} that use {trigger} started using {step.Feature} within {e.WindowDays} days of it.")
-                : $"{step.Feature} is a natural next step for {accountName}: {share} of {peers} use it.";
+                    $"Since your team already uses {trigger}, {step.Feature} is {Verdict(e.Share)}: {share} of {peers} that use {trigger} started using {step.Feature} within {e.WindowDays} days of it.")
+                : $"{step.Feature} is {Verdict(e.Share)} for {accountName}: {share} of {peers} use it.";
         string upgrade = step.RequiresUpgrade
             ? $"\n\n{step.Feature} is part of the {step.MinPlan} plan; I would be glad to walk you through what moving to it involves."
             : string.Empty;
@@ -34,6 +34,9 @@ public sealed record EnablementMessage(string Subject, string Body)
             $"Best regards,\n{(string.IsNullOrWhiteSpace(senderName) ? "Your customer success team" : senderName)}";
         return new EnablementMessage($"A next step for {accountName}: {step.Feature}", body);
     }
+
+    /// <summary>Only a share of at least half makes it "a natural next step"; below that the message claims no more than interest.</summary>
+    private static string Verdict(double share) => share >= 0.5 ? "a natural next step" : "worth a look";
 
     /// <summary>The peer group in customer-facing words: "customers in Healthcare on the Pro plan", "customers on the Pro plan", "our customers".</summary>
     private static string Peers(PeerGroup group)
