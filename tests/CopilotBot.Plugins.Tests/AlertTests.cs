@@ -19,7 +19,7 @@ public sealed class AlertTests(DemoWorkspaceFixture fixture) : IClassFixture<Dem
         new(fixture.Workspace.Alerts, fixture.Workspace.Conversations, fixture.Workspace.Activity, fixture.Workspace.Meta, options ?? new AlertOptions());
 
     private EventIngestor Ingestor(AlertOptions? options = null) =>
-        new(fixture.Workspace.Activity, fixture.Workspace.Accounts, fixture.Risk, Engine(options), fixture.Clock);
+        new(fixture.Workspace.Activity, fixture.Workspace.Accounts, fixture.Workspace.Growth, fixture.Risk, Engine(options), fixture.Clock);
 
     private async Task<AccountRisk> HealthyAccountAsync(int skip) =>
         (await fixture.Risk.ScoreAsync(CancellationToken.None)).Where(r => r.Account.OwnerId is not null && r.Probability < 0.2).Skip(skip).First();
