@@ -31,6 +31,8 @@ public sealed class ImportFuzzTests : IDisposable
         [ImportKind.Payments] = ("id,account_id,due_date,amount", "INV-F1,KEEP,2026-10-01,1200", """{"id":"INV-F1","account_id":"KEEP","due_date":"2026-10-01","amount":1200}"""),
         [ImportKind.Conversations] = ("conversation_id,account_id,speaker,text", "C-F1,KEEP,customer,the invoice is wrong", """{"conversation_id":"C-F1","account_id":"KEEP","turns":[{"speaker":"customer","text":"hello"}]}"""),
         [ImportKind.Tasks] = ("title,account_id,due_date,assignee", "Call back,KEEP,2026-12-01,jo.csm", """{"title":"Call back","account_id":"KEEP"}"""),
+        [ImportKind.Features] = ("name,requires,min_plan,key", "Fuzz feature,SSO,pro,yes", """{"name":"Fuzz feature","requires":["SSO"],"min_plan":"pro"}"""),
+        [ImportKind.Subscriptions] = ("account_id,date,plan,seats,arr", "KEEP,2026-01-01,pro,10,1200", """{"account_id":"KEEP","date":"2026-01-01","plan":"pro","seats":10,"arr":1200}"""),
     };
 
     private static readonly string[] Hostile =
@@ -132,13 +134,14 @@ public sealed class ImportFuzzTests : IDisposable
                 string header = Valid[kind].Header;
                 int columns = header.Split(',').Length;
                 string row = string.Join(",", Enumerable.Range(0, columns).Select(_ => "\"" + hostile.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
-                if (kind is ImportKind.Tasks or ImportKind.Conversations or ImportKind.Users)
+                if (kind is ImportKind.Tasks or ImportKind.Conversations or ImportKind.Users or ImportKind.Features)
                 {
                     // These accept almost any text in their free-text fields; break the reference instead.
                     row = kind switch
                     {
                         ImportKind.Tasks => $"\"{hostile.Replace("\"", "\"\"", StringComparison.Ordinal)}\",NOPE-{random.Next()},not-a-date,nobody",
                         ImportKind.Conversations => $"C-X,NOPE-{random.Next()},customer,hello",
+                        ImportKind.Features => $"\"{hostile.Replace("\"", "\"\"", StringComparison.Ordinal)}\",,platinum,maybe",
                         _ => $"\"{hostile.Replace("\"", "\"\"", StringComparison.Ordinal)}\",Name,emperor,x",
                     };
                 }

@@ -3,6 +3,14 @@ using CopilotBot.Workspace.Domain;
 namespace CopilotBot.Workspace.Storage;
 
 /// <summary>What the workspace knows about accounts growing: the product's features, who uses which, and subscriptions.</summary>
+/// <remarks>
+/// Feature names are matched ignoring the case of ASCII letters (<see cref="FeatureNames"/>), in the catalogue and in
+/// every usage, first-use and event row. A row names the feature as the catalogue spells it when the catalogue has it
+/// (cataloguing a feature later respells the rows already stored), otherwise as the row first written for that key
+/// spelled it; the catalogue keeps the spelling a feature was first catalogued with. Months are stored as their first
+/// day (any day given is moved there); event times count in UTC. A usage row or event with 0 users records the month
+/// but makes no first use.
+/// </remarks>
 public interface IGrowthStore
 {
     /// <summary>The product's features, ordered by name.</summary>

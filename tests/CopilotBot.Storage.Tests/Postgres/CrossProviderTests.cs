@@ -104,6 +104,38 @@ public sealed class CrossProviderTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [StoreFact]
+    public async Task DataHash_IsTheSame_AfterTheSameGrowthImportsAndEvents()
+    {
+        string accounts = Write("g-accounts.csv", "id,name,tier,arr,region\nACC-1,Contoso,Gold,1000,EMEA\nACC-2,Fabrikam,Silver,500,NA\n");
+        string features = Write("features.csv", "name,requires,min_plan,key\nsso,,pro,yes\nSCIM,SSO;Audit log,enterprise,no\nSSO,,pro,yes\nÉtiquettes,,,\n");
+        string subscriptions = Write("subscriptions.csv",
+            "account_id,date,plan,seats,arr\nACC-1,2025-01-01,starter,10,1200.10\nACC-1,2026-01-01,pro,25,30000.005\nACC-2,2026-02-01,pro,5,999\n");
+        FeatureEvent[] events =
+        [
+            new("e1", "ACC-1", "SCIM", new DateTimeOffset(2026, 3, 5, 9, 0, 0, TimeSpan.Zero), 3),
+            new("e2", "ACC-1", "scim", new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero), 7),
+            new("e3", "ACC-2", "Unlisted", new DateTimeOffset(2026, 4, 1, 0, 30, 0, TimeSpan.FromHours(2)), 1),
+        ];
+        FeatureUsageMonth[] usage = [new("ACC-1", new DateOnly(2026, 2, 1), "SSO", 4), new("ACC-2", new DateOnly(2026, 1, 1), "étiquettes", 0)];
+
+        foreach (CopilotWorkspace ws in new[] { _sqlite, _postgres })
+        {
+            await new WorkspaceImporter(ws, AsOf).ImportAsync(ImportKind.Accounts, accounts);
+            await new WorkspaceImporter(ws, AsOf).ImportAsync(ImportKind.Features, features);
+            await new WorkspaceImporter(ws, AsOf).ImportAsync(ImportKind.Subscriptions, subscriptions);
+            await ws.Growth.UpsertFeatureUsageAsync(usage);
+            await ws.Growth.ApplyFeatureEventsAsync(events);
+        }
+
+        Assert.Equal((await _sqlite.Growth.ListFeaturesAsync()).Select(x => x.Name), (await _postgres.Growth.ListFeaturesAsync()).Select(x => x.Name));
+        Assert.Equal(await _sqlite.Growth.ListFeatureUsageAsync(null), await _postgres.Growth.ListFeatureUsageAsync(null));
+        Assert.Equal(await _sqlite.Growth.ListFirstUsesAsync(null), await _postgres.Growth.ListFirstUsesAsync(null));
+        Assert.Equal(await _sqlite.Growth.ListSubscriptionsAsync(null), await _postgres.Growth.ListSubscriptionsAsync(null));
+        Assert.Equal(30_000.005m, (await _postgres.Growth.ListSubscriptionsAsync("ACC-1"))[1].Arr);
+        Assert.Equal(await _sqlite.DataHashAsync(), await _postgres.DataHashAsync());
+    }
+
+    [StoreFact]
     public async Task AuditHashes_AreTheSame_ForTheSameEntries()
     {
         var entries = new (string Actor, string Action, string? Target, string? Details, DateTimeOffset At)[]
