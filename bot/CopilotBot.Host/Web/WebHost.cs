@@ -1,3 +1,4 @@
+using CopilotBot.Plugins.Growth;
 using System.Text.Json.Nodes;
 using CopilotBot.Conversation;
 using CopilotBot.Host.Cli;
@@ -116,7 +117,24 @@ public static class WebHost
         Map(app);
 
         // Open (and seed) the workspace before the first request, so the first visitor does not wait.
-        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<CopilotRuntime>());
+        // Then build the growth analyses (the adoption analysis, the expansion model: a few seconds) in the background, so the
+        // first "who is ready for an upsell?" does not wait for a training run either.
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            CopilotRuntime runtime = app.Services.GetRequiredService<CopilotRuntime>();
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await runtime.Growth.AdoptionAsync(app.Lifetime.ApplicationStopping);
+                    await runtime.Growth.ExpansionAsync(app.Lifetime.ApplicationStopping);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    app.Logger.LogWarning(ex, "Building the growth analyses ahead of time failed; the first growth question builds them");
+                }
+            });
+        });
         return app;
     }
 

@@ -67,7 +67,7 @@ public sealed partial class AdoptionPlugin(GrowthService growth, IAccountStore a
             body.Add(new CardTable(["#", "Feature", "Likely in 90 days", "Why"], next.Recommendations.Select((r, i) => (IReadOnlyList<string>)
                 [(i + 1).ToString(CultureInfo.InvariantCulture), r.Feature, Format.Percent(r.Likelihood), r.Evidence.Sentence]).ToList()));
             text = $"{a.Name} ({a.Id}) should adopt next: " +
-                string.Join("; ", next.Recommendations.Select((r, i) => $"{i + 1}. {r.Feature} ({Format.Percent(r.Likelihood)} likely within 90 days): {r.Evidence.Sentence}")) + ".";
+                string.Join("; ", next.Recommendations.Select((r, i) => $"{i + 1}. {r.Feature} ({Format.Percent(r.Likelihood)} likely within 90 days): {GrowthInsights.Clause(r.Evidence.Sentence)}")) + ".";
         }
         else
         {
@@ -252,7 +252,7 @@ public sealed partial class AdoptionPlugin(GrowthService growth, IAccountStore a
 
     private static string Days(double? days) => days is { } d ? Quantity.Of((long)Math.Round(d), "day") : "—";
 
-    private static string Signed(double points) => (points >= 0 ? "+" : "−") + Math.Abs(points * 100).ToString("0.0", CultureInfo.InvariantCulture) + " pts";
+    private static string Signed(double points) => (points >= 0 ? "+" : "−") + Math.Abs(points).ToString("0.0", CultureInfo.InvariantCulture) + " pts";
 
     private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 

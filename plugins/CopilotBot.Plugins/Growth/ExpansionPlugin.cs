@@ -74,19 +74,19 @@ public sealed class ExpansionPlugin(GrowthService growth, IChurnRiskProvider ris
             ? $"No account {scope} is ready to pitch: the most likely ones are at high churn risk."
             : $"Most likely to expand {scope} ({what}): " +
               string.Join("; ", pitch.Take(3).Select(s => $"{s.Account.Name} ({s.Account.Id}, {Likelihood(s, state)}" +
-                  (s.Reasons.Count > 0 ? $": {s.Reasons[0].Text}" : string.Empty) + ")")) +
+                  (GrowthInsights.ReasonsForPeople(s) is [var first, ..] ? $": {first.Text}" : string.Empty) + ")")) +
               (state.FromRule ? "." : $". Expected expansion ARR across the {Quantity.Of(pitch.Count, "account")} listed: {Format.Money(expected)}.") +
               (held.Count > 0 ? $" {Quantity.Of(held.Count, "account")} with high churn risk {(held.Count == 1 ? "is" : "are")} held back: retention first." : string.Empty);
         var body = new List<CardElement>
         {
             new CardText(text),
-            new CardTable(["Account", state.FromRule ? "Seat use" : "Expands in 90 days", "Expected ARR", "Seats used", "Why", "Churn risk"], pitch.Select(s => (IReadOnlyList<string>)
+            new CardTable(["Account", state.FromRule ? "Seat use" : "In 90 days", "Expected ARR", "Seats used", "Why", "Churn"], pitch.Select(s => (IReadOnlyList<string>)
             [
                 $"{s.Account.Name} ({s.Account.Id})",
                 Likelihood(s, state),
                 s.ExpectedExpansionArr > 0 && !state.FromRule ? Format.Money(s.ExpectedExpansionArr) : "—",
                 s.Features is { ActiveUsers: { } u, Seats: { } seats } ? $"{u} of {seats}" : "—",
-                string.Join("; ", s.Reasons.Select(x => x.Text)),
+                string.Join("; ", GrowthInsights.ReasonsForPeople(s).Take(2).Select(x => x.Text)),
                 churn.TryGetValue(s.Account.Id, out double p) ? Format.Risk(p) : "—",
             ]).ToList()),
         };
@@ -116,7 +116,7 @@ public sealed class ExpansionPlugin(GrowthService growth, IChurnRiskProvider ris
                     probability = state.FromRule ? (double?)null : Math.Round(s.Probability, 3),
                     expected_arr = state.FromRule ? (decimal?)null : s.ExpectedExpansionArr,
                     seat_utilisation = s.Features.SeatUtilisation is { } u ? Math.Round(u, 3) : (double?)null,
-                    reasons = s.Reasons.Select(x => x.Text),
+                    reasons = GrowthInsights.ReasonsForPeople(s).Select(x => x.Text),
                 }),
                 held_back = held.Select(s => s.Account.Id),
             },

@@ -30,6 +30,25 @@ public static class GrowthInsights
             return new ExpansionState(index, training, scores);
         }, cancellationToken);
 
+    /// <summary>
+    /// The reasons worth telling a person: the model's drivers that raise the probability, leaving out what nobody can act
+    /// on or talk about with the customer (account age, ARR, tier, plan, seat count alone); the top three.
+    /// </summary>
+    public static IReadOnlyList<ExpansionReason> ReasonsForPeople(ExpansionScore score)
+    {
+        var actionable = score.Drivers.Where(d => d.Points > 0 && !NotForPeople.Contains(d.Feature)).OrderByDescending(d => d.Points).Take(3).ToList();
+        return actionable.Count > 0 ? actionable : score.Reasons;
+    }
+
+    private static readonly HashSet<string> NotForPeople = new(StringComparer.Ordinal)
+    {
+        ExpansionFeatures.AccountAge, ExpansionFeatures.ArrLog10, ExpansionFeatures.TierName, ExpansionFeatures.PlanName,
+        ExpansionFeatures.Seats, ExpansionFeatures.DaysSinceExpansion,
+    };
+
+    /// <summary>A sentence of evidence as a clause: without its closing full stop, to be joined into a longer sentence.</summary>
+    public static string Clause(string sentence) => sentence.TrimEnd().TrimEnd('.');
+
     /// <summary>Whether the workspace records which features accounts use (a catalog or any first use).</summary>
     public static bool HasFeatureData(GrowthData data) => data.Features.Count > 0 || data.FirstUses.Count > 0;
 

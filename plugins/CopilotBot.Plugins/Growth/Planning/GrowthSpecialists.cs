@@ -41,11 +41,11 @@ public sealed class AdoptionSpecialist(GrowthService growth) : IPlanSpecialist
         {
             NextStep step = next.Recommendations[i];
             string id = $"A{i + 2}";
-            evidence.Add(new PlanEvidence(id, "adoption.next_steps", step.Evidence.Sentence));
+            evidence.Add(new PlanEvidence(id, "adoption.next_steps", GrowthInsights.Clause(step.Evidence.Sentence)));
             steps.Add(new PlanStep(
                 PlanTrack.Adoption,
                 $"Enable {step.Feature}: send the enablement email and offer a setup session",
-                $"{Format.Percent(step.Likelihood)} likely within 90 days; {step.Evidence.Sentence} [{id}]",
+                $"{Format.Percent(step.Likelihood)} likely within 90 days; {GrowthInsights.Clause(step.Evidence.Sentence)} [{id}].",
                 account.OwnerId,
                 today.AddDays(7 * (i + 1)),
                 25 + (40 * step.Score) - (5 * i),
@@ -92,9 +92,9 @@ public sealed class ExpansionSpecialist(GrowthService growth, IChurnRiskProvider
         var evidence = new List<PlanEvidence>();
         string probabilityText = state.FromRule
             ? $"seat utilisation {Format.Percent(score.Features.SeatUtilisation ?? 0)} (no model: {state.Training.CannotTrainReason})"
-            : $"{Format.Percent(score.Probability)} likely to expand within 90 days (model held-out ROC-AUC {state.Training.Info.HoldoutAuc.ToString("0.00", CultureInfo.InvariantCulture)})";
+            : $"{Format.Percent(score.Probability)} likely to expand within 90 days; the model's held-out ROC-AUC is {state.Training.Info.HoldoutAuc.ToString("0.00", CultureInfo.InvariantCulture)}";
         evidence.Add(new PlanEvidence("E1", "expansion.opportunities", probabilityText));
-        var reasons = score.Reasons;
+        var reasons = GrowthInsights.ReasonsForPeople(score);
         for (int i = 0; i < reasons.Count; i++)
         {
             evidence.Add(new PlanEvidence($"E{i + 2}", "expansion.opportunities", reasons[i].Text));
@@ -118,7 +118,7 @@ public sealed class ExpansionSpecialist(GrowthService growth, IChurnRiskProvider
 
         if (!ready)
         {
-            return new SpecialistFindings(PlanTrack.Expansion, $"Expansion: not ready yet ({probabilityText}).", [], evidence, []);
+            return new SpecialistFindings(PlanTrack.Expansion, $"Expansion: not ready yet; {probabilityText}.", [], evidence, []);
         }
 
         ExpansionFeatureValues v = score.Features;
@@ -137,6 +137,6 @@ public sealed class ExpansionSpecialist(GrowthService growth, IChurnRiskProvider
             today.AddDays(21),
             20 + (50 * score.Probability),
             cites);
-        return new SpecialistFindings(PlanTrack.Expansion, $"Expansion: ready ({probabilityText}).", [step], evidence, []);
+        return new SpecialistFindings(PlanTrack.Expansion, $"Expansion: ready; {probabilityText}.", [step], evidence, []);
     }
 }

@@ -46,7 +46,7 @@ public sealed class RetentionSpecialist(IChurnRiskProvider risk, IConversationSt
         if (account.RenewalDate is { } renewal && renewal >= today)
         {
             renewalId = $"R{evidence.Count + 1}";
-            evidence.Add(new PlanEvidence(renewalId, "accounts", $"renews on {Format.Iso(renewal)} (in {renewal.DayNumber - today.DayNumber} days), {Format.Money(account.Arr)} ARR"));
+            evidence.Add(new PlanEvidence(renewalId, "accounts", $"renews on {Format.Iso(renewal)} (in {Quantity.Of(renewal.DayNumber - today.DayNumber, "day")}), {Format.Money(account.Arr)} ARR"));
         }
 
         var from = new DateTimeOffset(today.AddDays(-90).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
@@ -99,8 +99,12 @@ public sealed class RetentionSpecialist(IChurnRiskProvider risk, IConversationSt
 
         if (renewalId is not null && account.RenewalDate is { } rd && rd.DayNumber - today.DayNumber <= 120)
         {
-            DateOnly prepare = rd.AddDays(-45) > today ? rd.AddDays(-45) : today.AddDays(3);
-            steps.Add(new PlanStep(PlanTrack.Retention, "Prepare the renewal: agree the value story and the commercial terms", $"The contract {evidence.Single(e => e.Id == renewalId).Text} [{renewalId}]; churn risk {Format.Risk(r.Probability)} [R1].",
+            // Due well before the renewal; when it is close, as soon as possible and never after it.
+            DateOnly prepare = rd.AddDays(-45) > today ? rd.AddDays(-45) : rd > today.AddDays(3) ? today.AddDays(3) : today;
+            string title = rd.DayNumber - today.DayNumber <= 14
+                ? $"Close the renewal due {Format.Iso(rd)}: confirm the terms with the sponsor"
+                : "Prepare the renewal: agree the value story and the commercial terms";
+            steps.Add(new PlanStep(PlanTrack.Retention, title, $"The contract {evidence.Single(e => e.Id == renewalId).Text} [{renewalId}]; churn risk {Format.Risk(r.Probability)} [R1].",
                 account.OwnerId, prepare, 30 + 50 * r.Probability, [renewalId, "R1"]));
         }
 
