@@ -99,7 +99,7 @@ public sealed class CopilotRuntime
             writer);
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("adoption", new AdoptionPlugin(Growth, workspace.Accounts)));
         kernel.Plugins.Add(CopilotKernel.CreatePlugin("expansion", new ExpansionPlugin(Growth, Risk)));
-        kernel.Plugins.Add(CopilotKernel.CreatePlugin("account", new AccountPlugin(Planner, workspace.Accounts, workspace.Users)));
+        kernel.Plugins.Add(CopilotKernel.CreatePlugin("account", new AccountPlugin(Planner, workspace.Accounts, workspace.Users, Growth, Path.Combine(workspace.Directory, "reports"))));
         Kernel = services.BuildServiceProvider().GetRequiredService<Kernel>();
         // The embedded router also routes to plugin functions it was not trained on, from their declared utterances.
         IntentRouter router = Router.Value.WithExtensions(Kernel.RouterExtensions());

@@ -14,7 +14,7 @@ namespace CopilotBot.Host.Cli;
 /// <summary>The `copilot` command line. Every command takes --workspace, --now and --as.</summary>
 public static class CliApp
 {
-    public static readonly string[] Commands = ["ask", "import", "users", "serve", "workspace", "churn", "agent", "audit", "support"];
+    public static readonly string[] Commands = ["ask", "import", "users", "serve", "workspace", "churn", "agent", "audit", "support", "report"];
 
     private static readonly Option<string?> WorkspaceOption = new("--workspace")
     {
@@ -97,6 +97,7 @@ public static class CliApp
         root.Subcommands.Add(ChurnCommands.Build(stdout, stderr, parse => Open(parse, stderr)));
         root.Subcommands.Add(AgentCommands.Build(stdout, stderr, parse => Open(parse, stderr)));
         root.Subcommands.Add(AuditCommands.Build(stdout, stderr, parse => Open(parse, stderr)));
+        root.Subcommands.Add(ReportCommands.Build(stdout, stderr, parse => Open(parse, stderr)));
         var serveCommand = new Command("serve", "Serve the bot (web chat, Teams and Slack endpoints). Pass --urls to change the address.");
         serveCommand.TreatUnmatchedTokensAsErrors = false;
         serveCommand.SetAction((parse, _) => serve(Settings(parse), parse.UnmatchedTokens.ToArray()));

@@ -1,5 +1,9 @@
 using System.ComponentModel;
+using System.Globalization;
+using CopilotBot.Charts;
 using CopilotBot.Conversation.Cards;
+using CopilotBot.Plugins.Reports;
+using CopilotBot.Reports;
 using CopilotBot.Conversation.Functions;
 using CopilotBot.Workspace.Domain;
 using CopilotBot.Workspace.Storage;
@@ -12,7 +16,8 @@ namespace CopilotBot.Plugins.Growth.Planning;
 /// button that turns its steps into CRM tasks through <c>crm.create_task</c>.
 /// </summary>
 [Description("Account plans: one ranked plan per account from the retention, adoption and expansion specialists, with owners, dates and the data behind every step.")]
-public sealed class AccountPlugin(AccountPlanner planner, IAccountStore accounts, IUserStore users)
+/// <param name="reportsDirectory">Where exported plans are written (the workspace's <c>reports</c> folder); null: no export.</param>
+public sealed class AccountPlugin(AccountPlanner planner, IAccountStore accounts, IUserStore users, GrowthService? growth = null, string? reportsDirectory = null)
 {
     public const string CreateTasksVerb = "account.create_plan_tasks";
 
@@ -32,7 +37,7 @@ public sealed class AccountPlugin(AccountPlanner planner, IAccountStore accounts
         }
 
         AccountPlan plan = await planner.PlanAsync(a, caller.Today, cancellationToken);
-        Card card = await CardAsync(plan, cancellationToken);
+        Card card = await CardAsync(plan, await SeatChartAsync(a, caller.Today, cancellationToken), cancellationToken);
         return new PluginResult(Text(plan))
         {
             Cards = [card],
@@ -103,13 +108,106 @@ public sealed class AccountPlugin(AccountPlanner planner, IAccountStore accounts
         return new PluginResult(text) { Cards = [card], AccountsShown = [a.Id], Data = new { account = a.Id, created = created.Count, failed = failed.Count } };
     }
 
+    [KernelFunction("export_plan")]
+    [FunctionPolicy(ButtonOnly = true)]
+    [Description("Export an account's plan as a PDF or Markdown report (for a QBR), with its chart.")]
+    public async Task<PluginResult> ExportPlanAsync(
+        [FromKernelServices] CallerContext caller,
+        [Description("Account id, e.g. P10342")] string? account = null,
+        [Description("pdf | md (default pdf)")] string? format = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (reportsDirectory is null)
+        {
+            return PluginResult.Refuse("Reports can't be saved here. On the command line: copilot report account <id> --format pdf.");
+        }
+
+        string kind = (format ?? "pdf").Trim().ToLowerInvariant();
+        if (kind is not ("pdf" or "md" or "markdown"))
+        {
+            return PluginResult.Refuse($"'{format}' is not a report format: use pdf or md.");
+        }
+
+        (Account? a, PluginResult? refusal) = await FindAsync(account, cancellationToken);
+        if (a is null)
+        {
+            return refusal!;
+        }
+
+        ReportDocument report = await ReportAsync(a, caller.Today, cancellationToken);
+        string path = Write(report, Path.Combine(reportsDirectory, $"plan-{Safe(a.Id)}-{Format.Iso(caller.Today)}"), kind);
+        string text = $"Saved {a.Name}'s account plan as {(kind == "pdf" ? "PDF" : "Markdown")}: {path}";
+        return new PluginResult(text) { AccountsShown = [a.Id], Data = new { account = a.Id, path, format = kind == "pdf" ? "pdf" : "md" } };
+    }
+
+    /// <summary>The account's plan as a report: the plan card (with the seat chart) as the chat shows it.</summary>
+    public async Task<ReportDocument> ReportAsync(Account account, DateOnly today, CancellationToken cancellationToken)
+    {
+        AccountPlan plan = await planner.PlanAsync(account, today, cancellationToken);
+        Card card = await CardAsync(plan, await SeatChartAsync(account, today, cancellationToken), cancellationToken);
+        return Report(account, today, [card]);
+    }
+
+    /// <summary>The report of an account's plan from the plan's cards (as <c>account.plan</c> answered them).</summary>
+    public static ReportDocument Report(Account account, DateOnly today, IEnumerable<Card> planCards) =>
+        CardReport.Build($"Account plan: {account.Name} ({account.Id})", $"As of {Format.Iso(today)} · {account.Tier} · {Format.Money(account.Arr)} ARR",
+            planCards.Select(c => c with { Title = "Plan" }), "Made by CopilotBot from the workspace's data; every step cites the facts it stands on (ids in the Sources column).");
+
+    /// <summary>Writes a report as PDF (<c>path.pdf</c>) or Markdown (<c>path.md</c> with its PNGs beside it); returns the file written.</summary>
+    public static string Write(ReportDocument report, string pathWithoutExtension, string format)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(pathWithoutExtension))!);
+        if (format == "pdf")
+        {
+            string pdf = pathWithoutExtension + ".pdf";
+            PdfReportWriter.Write(report).WriteTo(pdf);
+            return pdf;
+        }
+
+        string md = pathWithoutExtension + ".md";
+        MarkdownReportWriter.Write(report, Path.GetFileName(pathWithoutExtension)).WriteTo(md);
+        return md;
+    }
+
+    private static string Safe(string id) => string.Concat(id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+
+    /// <summary>Active users against the seats in force, month by month over the last year; null without usage.</summary>
+    private async Task<CardChart?> SeatChartAsync(Account account, DateOnly today, CancellationToken cancellationToken)
+    {
+        if (growth is null)
+        {
+            return null;
+        }
+
+        GrowthData data = await growth.DataAsync(cancellationToken);
+        var usage = data.Usage.Where(u => u.AccountId == account.Id && u.Month < new DateOnly(today.Year, today.Month, 1)).OrderBy(u => u.Month).TakeLast(12).ToList();
+        if (usage.Count < 2)
+        {
+            return null;
+        }
+
+        var subscriptions = data.Subscriptions.Where(s => s.AccountId == account.Id).ToList();
+        var seats = usage.Select(u => (double)(SubscriptionHistory.AsOf(subscriptions, u.Month.AddMonths(1).AddDays(-1))?.Seats ?? account.Seats ?? 0)).ToList();
+        var series = new List<ChartSeries> { new("Active users", usage.Select(u => (double)u.ActiveUsers).ToList()) };
+        if (seats.Any(x => x > 0))
+        {
+            series.Add(new ChartSeries("Seats bought", seats) { Dashed = true });
+        }
+
+        var labels = usage.Select(u => u.Month.ToString("MMM yy", CultureInfo.InvariantCulture)).ToList();
+        var spec = new ChartSpec(ChartKind.Line, "Active users and seats, last 12 months", labels, series);
+        string alt = $"Line chart of {account.Name}'s active users" + (seats.Any(x => x > 0) ? " against the seats bought" : string.Empty) + " by month: " +
+            string.Join("; ", usage.Select((u, i) => $"{labels[i]} {u.ActiveUsers}" + (seats[i] > 0 ? $" of {seats[i]:0}" : string.Empty))) + ".";
+        return new CardChart(spec, alt);
+    }
+
     /// <summary>The plan in words: the summary, then the steps.</summary>
     public static string Text(AccountPlan plan) =>
         plan.Summary + (plan.Steps.Count == 0 ? string.Empty :
             " Steps: " + string.Join(" ", plan.Steps.Select((s, i) => $"{i + 1}. {s.Title} ({s.Track.ToString().ToLowerInvariant()}, by {Format.Iso(s.Due)})."))) +
         " Sources: " + string.Join("; ", plan.Evidence.Values.Select(e => $"[{e.Id}] {e.Text}")) + ".";
 
-    private async Task<Card> CardAsync(AccountPlan plan, CancellationToken cancellationToken)
+    private async Task<Card> CardAsync(AccountPlan plan, CardChart? seatChart, CancellationToken cancellationToken)
     {
         Account a = plan.Account;
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -152,6 +250,11 @@ public sealed class AccountPlugin(AccountPlanner planner, IAccountStore accounts
             }
         }
 
+        if (seatChart is not null)
+        {
+            body.Add(seatChart);
+        }
+
         if (plan.Evidence.Count > 0)
         {
             body.Add(new CardText("Where each claim comes from", Emphasis: true));
@@ -166,6 +269,10 @@ public sealed class AccountPlugin(AccountPlanner planner, IAccountStore accounts
         }
 
         actions.Add(new CardAction("Draft email", "interventions.draft", data));
+        if (reportsDirectory is not null)
+        {
+            actions.Add(new CardAction("Export PDF", ExportVerb, new Dictionary<string, string> { ["account"] = a.Id, ["format"] = "pdf" }));
+        }
         return new Card($"Account plan: {a.Name} ({a.Id})", body, actions) { FallbackText = Text(plan) };
     }
 
