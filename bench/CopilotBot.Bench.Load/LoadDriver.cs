@@ -30,7 +30,8 @@ public sealed record LoadTurn(string Kind, string Text, string? Tool);
 
 /// <summary>
 /// The question mix, from the personas of the domain notes: a CSM works through at-risk lists, explanations (by follow-up
-/// and by name), drafts, tasks and support questions; a manager asks about the portfolio, its forecast and the save rate;
+/// and by name), drafts, tasks, support questions, account plans and next steps; a manager asks about the portfolio, its forecast,
+/// the save rate, upsell candidates and the features that go with retention;
 /// everyone now and then asks for help or something out of scope. A session is one conversation; follow-ups ("why is the
 /// second one red?", "draft a save email to them", "and in NA?") resolve against that conversation's memory.
 /// </summary>
@@ -63,7 +64,12 @@ public static class LoadScripts
                 new("trends", "show support sentiment trends for the last 30 days", "support.trends"),
                 new("tasks", "my overdue tasks", "crm.list_tasks"),
             ],
-            LoadPersona.Csm when pick < 85 =>
+            LoadPersona.Csm when pick < 80 =>
+            [
+                new("plan", $"give me a plan for {account}", "account.plan"),
+                new("next_steps", $"what should {account} adopt next?", "adoption.next_steps"),
+            ],
+            LoadPersona.Csm when pick < 90 =>
             [
                 new("help", "what can you do?", "help"),
                 new("at_risk", "which of my accounts are at risk?", "churn.at_risk"),
@@ -83,10 +89,15 @@ public static class LoadScripts
                 new("forecast", "forecast churned ARR for the next 90 days", "portfolio.forecast"),
                 new("save_rate", "what's our save rate this quarter?", "interventions.summary"),
             ],
-            _ when pick < 85 =>
+            _ when pick < 78 =>
             [
                 new("at_risk", "which accounts are most likely to churn?", "churn.at_risk"),
                 new("explain_followup", "why is the first one at risk?", "churn.explain"),
+            ],
+            _ when pick < 92 =>
+            [
+                new("expansion", "who is ready for an upsell?", "expansion.opportunities"),
+                new("patterns", "which features predict retention?", "adoption.patterns"),
             ],
             _ =>
             [
