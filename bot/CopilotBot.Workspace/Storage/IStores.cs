@@ -44,6 +44,34 @@ public interface IDataVersions
     Task<long?> GetAsync(string table, CancellationToken cancellationToken = default);
 }
 
+public static class DataVersionStamps
+{
+    /// <summary>
+    /// The versions of <paramref name="tables"/> as one stamp: two loads under the same stamp read the same data. Null
+    /// when that cannot be told (no versions, or a table without one). Read it before the data it vouches for.
+    /// </summary>
+    public static async Task<string?> StampAsync(this IDataVersions? versions, IReadOnlyList<string> tables, CancellationToken cancellationToken = default)
+    {
+        if (versions is null)
+        {
+            return null;
+        }
+
+        var stamp = new List<long>(tables.Count);
+        foreach (string table in tables)
+        {
+            if (await versions.GetAsync(table, cancellationToken) is not { } version)
+            {
+                return null;
+            }
+
+            stamp.Add(version);
+        }
+
+        return string.Join('.', stamp);
+    }
+}
+
 /// <summary>Users and their roles.</summary>
 public interface IUserStore
 {

@@ -10,26 +10,7 @@ public sealed class AccountHistoryLoader(IAccountStore accounts, IActivityStore 
     /// The versions of the tables histories are read from, as one stamp: two loads under the same stamp hold the same
     /// data. Null when that cannot be told (no versions, or a table without one). Read it before the histories.
     /// </summary>
-    public async Task<string?> StampAsync(CancellationToken cancellationToken)
-    {
-        if (versions is null)
-        {
-            return null;
-        }
-
-        var stamp = new List<long>(IDataVersions.HistoryTables.Count);
-        foreach (string table in IDataVersions.HistoryTables)
-        {
-            if (await versions.GetAsync(table, cancellationToken) is not { } version)
-            {
-                return null;
-            }
-
-            stamp.Add(version);
-        }
-
-        return string.Join('.', stamp);
-    }
+    public Task<string?> StampAsync(CancellationToken cancellationToken) => versions.StampAsync(IDataVersions.HistoryTables, cancellationToken);
 
     public async Task<IReadOnlyList<AccountHistory>> LoadAsync(CancellationToken cancellationToken)
     {

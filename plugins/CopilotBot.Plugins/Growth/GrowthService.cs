@@ -83,26 +83,7 @@ public sealed class GrowthService(
         }
     }
 
-    private async Task<string?> StampAsync(CancellationToken cancellationToken)
-    {
-        if (versions is null)
-        {
-            return null;
-        }
-
-        var stamp = new List<long>(IDataVersions.Tables.Count);
-        foreach (string table in IDataVersions.Tables)
-        {
-            if (await versions.GetAsync(table, cancellationToken) is not { } version)
-            {
-                return null;
-            }
-
-            stamp.Add(version);
-        }
-
-        return string.Join('.', stamp);
-    }
+    private Task<string?> StampAsync(CancellationToken cancellationToken) => versions.StampAsync(IDataVersions.Tables, cancellationToken);
 
     private sealed record Snapshot(DateOnly Today, string? Stamp, GrowthData Data)
     {
