@@ -60,6 +60,12 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         ["alerts.dismiss"] = [nameof(EveryFunctionTakingARecord_RefusesAnotherCsmsRecordById_AndChangesNothing)],
         ["alerts.list"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
         ["renewals.upcoming"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
+        ["adoption.next_steps"] = [nameof(EveryFunctionTakingARecord_RefusesAnotherCsmsRecordById_AndChangesNothing), nameof(ByName_AnotherCsmsAccountGetsTheReplyOfANameNoAccountHas)],
+        ["adoption.patterns"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
+        ["expansion.opportunities"] = [nameof(Lists_CountsAndTotals_AreThoseOfTheCsmsOwnBook)],
+        ["account.plan"] = [nameof(EveryFunctionTakingARecord_RefusesAnotherCsmsRecordById_AndChangesNothing), nameof(ByName_AnotherCsmsAccountGetsTheReplyOfANameNoAccountHas)],
+        ["account.create_plan_tasks"] = [nameof(EveryFunctionTakingARecord_RefusesAnotherCsmsRecordById_AndChangesNothing)],
+        ["account.export_plan"] = [nameof(EveryFunctionTakingARecord_RefusesAnotherCsmsRecordById_AndChangesNothing)],
     };
 
     private CopilotRuntime Open() => CopilotRuntime.Open(HostSettings.Resolve(fixture.Directory, SeededWorkspaceFixture.Today, null, null));
@@ -211,6 +217,7 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
                 "why is {0} at risk?", "draft an email to {0}", "draft a call script for {0}", "create a task to call {0} next Friday",
                 "remind me to email {0} tomorrow", "what is {0} complaining about in support?", "show support trends for {0}",
                 "mark {0} as saved", "what tasks are open for {0}?", "mark the task for {0} done", "{0}", "how risky is {0}?",
+                "what should {0} adopt next?", "give me a plan for {0}",
             ];
 
             foreach (string question in questions)
@@ -398,6 +405,19 @@ public sealed partial class ScopeMatrixTests(SeededWorkspaceFixture fixture, Sco
         int renewing = mine.Count(a => a.Status == AccountStatus.Active && a.RenewalDate is { } r && r >= runtime.Today && r <= runtime.Today.AddDays(365));
         Assert.InRange(renewing, 1, 1000);
         Assert.Equal(renewing, renewals.GetProperty("count").GetInt32());
+
+        // adoption.patterns: counted over her accounts (churned ones teach retention too), never the workspace's.
+        JsonElement patterns = Data(await CallAsync(runtime, Csm, "adoption.patterns", new() { ["question"] = "what do accounts adopt after SSO?" }));
+        Assert.InRange(patterns.GetProperty("accounts").GetInt32(), 1, allMine.Count);
+        JsonElement retention = Data(await CallAsync(runtime, Csm, "adoption.patterns", new() { ["question"] = "which features predict retention?" }));
+        Assert.InRange(retention.GetProperty("accounts").GetInt32(), 1, allMine.Count);
+        Assert.All(retention.GetProperty("features").EnumerateArray(), f => Assert.Equal(retention.GetProperty("accounts").GetInt32(), f.GetProperty("adopters").GetInt32() + f.GetProperty("non_adopters").GetInt32()));
+
+        // expansion.opportunities: her active accounts only.
+        JsonElement expansion = Data(await CallAsync(runtime, Csm, "expansion.opportunities", new() { ["top"] = 50 }));
+        var pitched = expansion.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("id").GetString()!).Concat(expansion.GetProperty("held_back").EnumerateArray().Select(a => a.GetString()!)).ToList();
+        Assert.NotEmpty(pitched);
+        Assert.All(pitched, id => Assert.Contains(id, mineIds));
 
         // support.ask and support.trends: her conversations only.
         DateTimeOffset end = new(runtime.Today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

@@ -134,7 +134,13 @@ public sealed partial class AdoptionPlugin(GrowthService growth, IAccountStore a
             return PluginResult.Refuse(GrowthInsights.NoFeatureData);
         }
 
-        AdoptionAnalysis analysis = await growth.AdoptionAsync(cancellationToken);
+        // Counts are those of the caller's scope (a CSM's book, a manager's team, everything for admins), as every list and
+        // total is; the analysis is built once per scope and data version.
+        string scopeKey = caller.Scope.OwnerIds is { } owners ? "adoption:" + string.Join(',', owners.Order(StringComparer.Ordinal)) : "adoption";
+        AdoptionAnalysis analysis = caller.Scope.OwnerIds is null
+            ? await growth.AdoptionAsync(cancellationToken)
+            : await growth.GetAsync(scopeKey, d => AdoptionAnalysis.Build(d with { Accounts = [.. d.Accounts.Where(caller.Scope.Allows)] }), cancellationToken);
+        string where = caller.Scope.OwnerIds is { Count: 1 } ? "in your book" : caller.Scope.OwnerIds is not null ? "in your team" : "across the workspace";
         string text = question ?? string.Empty;
         Plan? planFilter = ParsePlan(plan) ?? ParsePlan(PlanWord().Match(text) is { Success: true } m ? m.Groups[1].Value : null);
         string? industryName = industry is null ? null : data.Accounts.Select(x => x.Industry).Distinct(StringComparer.OrdinalIgnoreCase)
@@ -151,16 +157,16 @@ public sealed partial class AdoptionPlugin(GrowthService growth, IAccountStore a
         }
 
         var filter = new SegmentFilter(industryName, planFilter, tierFilter);
-        return RetentionWord().IsMatch(text) && after is null ? Retention(analysis, filter) : Patterns(analysis, filter, after);
+        return RetentionWord().IsMatch(text) && after is null ? Retention(analysis, filter, where) : Patterns(analysis, filter, after, where);
     }
 
-    private static PluginResult Patterns(AdoptionAnalysis analysis, SegmentFilter filter, string? after)
+    private static PluginResult Patterns(AdoptionAnalysis analysis, SegmentFilter filter, string? after, string where)
     {
         AdoptionPatterns p = analysis.Patterns(filter, after);
         string segment = Capital(filter.Describe());
         if (p.Accounts == 0)
         {
-            return new PluginResult($"No {filter.Describe()} in this workspace.");
+            return new PluginResult($"No {filter.Describe()} {where}.") { Data = new { segment = filter.Describe(), accounts = 0 } };
         }
 
         var next = p.Next.Where(n => n.Accounts > 0).Take(6).ToList();
@@ -186,7 +192,7 @@ public sealed partial class AdoptionPlugin(GrowthService growth, IAccountStore a
                 [s.Feature, s.MedianPosition.ToString("0.#", CultureInfo.InvariantCulture), $"{Format.Int(s.Adopters)} ({Format.Percent(s.Share)})"]).ToList()));
         }
 
-        body.Add(new CardText("Shares count accounts that used the starting point for at least 60 (90) days and not the feature before it; across the whole workspace, no account named.", Subtle: true));
+        body.Add(new CardText($"Counted {where} ({Quantity.Of(p.Accounts, "account")}). Shares count accounts that used the starting point for at least 60 (90) days and not the feature before it.", Subtle: true));
         return new PluginResult(text)
         {
             Cards = [new Card($"What {filter.Describe()} adopt after {anchor}", body, []) { FallbackText = text }],
@@ -201,15 +207,15 @@ public sealed partial class AdoptionPlugin(GrowthService growth, IAccountStore a
         };
     }
 
-    private static PluginResult Retention(AdoptionAnalysis analysis, SegmentFilter filter)
+    private static PluginResult Retention(AdoptionAnalysis analysis, SegmentFilter filter, string where)
     {
-        // The model's effect is learnt over every account (segments are too small to train on); the plain lift follows the segment.
+        // The plain lift follows the segment; the model's effect is learnt over the caller's whole scope.
         var lift = analysis.RetentionLift(filter).ToDictionary(l => l.Feature, l => l.Lift, StringComparer.OrdinalIgnoreCase);
         var rows = analysis.Retention().Select(r => (r.Feature, Lift: lift.GetValueOrDefault(r.Feature) ?? r.Lift, r.ModelEffectPoints)).ToList();
         var protective = rows.Where(r => r.ModelEffectPoints is < 0 || r.Lift.Ratio is >= 1.25).Take(3).ToList();
         string text = protective.Count == 0
-            ? $"No feature stands out for retention among {filter.Describe()}."
-            : $"Features that go with retention among {filter.Describe()}: " + string.Join("; ", protective.Select(r =>
+            ? $"No feature stands out for retention among {filter.Describe()} {where}."
+            : $"Features that go with retention among {filter.Describe()} {where}: " + string.Join("; ", protective.Select(r =>
                 r.Feature + " (" + (r.Lift.Clause() ?? "too few accounts to compare") +
                 (r.ModelEffectPoints is { } pts ? $"; model: {Signed(pts)} churn" : string.Empty) + ")")) + ".";
         var body = new List<CardElement>
@@ -223,12 +229,16 @@ public sealed partial class AdoptionPlugin(GrowthService growth, IAccountStore a
                 r.Lift.IsComparable ? (r.Lift.Ratio is { } ratio ? ratio.ToString("0.0", CultureInfo.InvariantCulture) + "×" : "—") : "too few",
                 r.ModelEffectPoints is { } e ? Signed(e) : "—",
             ]).ToList()),
-            new CardText("Plain lift = churn rate of accounts not using the feature ÷ of those using it (observational). Model effect = the feature's average TreeSHAP contribution to churn probability in a churn model with one flag per feature and controls (tier, plan, industry, age, seats), trained on the whole workspace; negative means less churn.", Subtle: true),
+            new CardText($"Plain lift = churn rate of accounts not using the feature ÷ of those using it (observational). Model effect = the feature's average TreeSHAP contribution to churn probability in a churn model with one flag per feature and controls (tier, plan, industry, age, seats), trained on the accounts {where}; negative means less churn; — when too few churned to train it.", Subtle: true),
         };
         return new PluginResult(text)
         {
             Cards = [new Card($"Which features predict retention ({filter.Describe()})", body, []) { FallbackText = text }],
-            Data = rows.Select(r => new { feature = r.Feature, adopter_churn = r.Lift.AdopterChurnRate, non_adopter_churn = r.Lift.NonAdopterChurnRate, lift = r.Lift.Ratio, model_effect_points = r.ModelEffectPoints }),
+            Data = new
+            {
+                accounts = rows.Count == 0 ? 0 : rows[0].Lift.Adopters + rows[0].Lift.NonAdopters,
+                features = rows.Select(r => new { feature = r.Feature, adopters = r.Lift.Adopters, non_adopters = r.Lift.NonAdopters, adopter_churn = r.Lift.AdopterChurnRate, non_adopter_churn = r.Lift.NonAdopterChurnRate, lift = r.Lift.Ratio, model_effect_points = r.ModelEffectPoints }),
+            },
         };
     }
 
