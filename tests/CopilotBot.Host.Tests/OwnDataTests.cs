@@ -28,6 +28,13 @@ public sealed class OwnDataTests : IDisposable
 
         (int trainExit, string train, string trainErr) = await Cli.RunAsync("", "churn", "train", "--workspace", ws, "--now", Today);
         (int askExit, string ask, _) = await Cli.RunAsync("", "ask", "--json", "--as", "sam.patel", "which of my accounts are most likely to churn?", "--workspace", ws, "--now", Today);
+        var growth = new List<(int Exit, string Out, string Err)>
+        {
+            await Cli.RunAsync("", "import", "features", "--file", Sample("features.csv"), "--workspace", ws, "--now", Today),
+            await Cli.RunAsync("", "import", "subscriptions", "--file", Sample("subscriptions.csv"), "--workspace", ws, "--now", Today),
+            await Cli.RunAsync("", "import", "usage", "--file", Sample("feature-events.csv"), "--workspace", ws, "--now", Today),
+        };
+        (int nextExit, string next, _) = await Cli.RunAsync("", "ask", "--json", "--as", "sam.patel", "what should Hooli Labs adopt next?", "--workspace", ws, "--now", Today);
         (_, string after, _) = await Cli.RunAsync("", "workspace", "--workspace", ws, "--now", Today);
 
         Assert.Equal(0, initExit);
@@ -45,7 +52,12 @@ public sealed class OwnDataTests : IDisposable
         string shown = answer.ToJsonString();
         Assert.Contains("your book", (string?)answer["reply"], StringComparison.Ordinal);
         Assert.DoesNotMatch(@"P1\d{4}", shown); // nothing from the demo portfolio
-        Assert.Contains("Accounts: 60, conversations: 120, users: 4", after, StringComparison.Ordinal);
+        Assert.All(growth, i => Assert.True(i.Exit == 0, i.Out + i.Err));
+        Assert.Equal(0, nextExit);
+        JsonObject nextSteps = JsonNode.Parse(next)!.AsObject();
+        Assert.Equal(("adoption.next_steps", "C1005"), ((string?)nextSteps["tool"], (string?)nextSteps["arguments"]?["account"]));
+        Assert.StartsWith("Hooli Labs (C1005) should adopt next: 1. ", (string?)nextSteps["reply"], StringComparison.Ordinal);
+                Assert.Contains("Accounts: 60, conversations: 120, users: 4", after, StringComparison.Ordinal);
         Assert.Contains("Data: imported", after, StringComparison.Ordinal);
     }
 
