@@ -283,15 +283,22 @@ public sealed class BotFrameworkEndpointTests(AuthorityFixture fixture) : IClass
     {
         Harness h = Create(new BotOptions { TypingDelay = TimeSpan.FromMilliseconds(30), TypingInterval = TimeSpan.FromMilliseconds(60) });
 
+        // The turn stays slow until typing has been repeated (or 10 s pass, when the indicator is not repeated): a fixed
+        // 300 ms turn was flaky on a loaded machine, where the repeat timer may not fire within it.
         await h.PostAsync(Message(), h.Agent(async _ =>
         {
-            await Task.Delay(300);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (h.Connector.Sent.Count(s => s.Activity.Type == "typing") < 2 && waited.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(20);
+            }
+
             return TurnReply.Plain("ok");
         }));
         await h.DrainAsync();
 
         var sent = h.Connector.Sent.ToArray();
-        Assert.True(sent.Count(s => s.Activity.Type == "typing") >= 2, $"typing sent {sent.Count(s => s.Activity.Type == "typing")} times");
+        Assert.True(sent.Count(s => s.Activity.Type == "typing") >= 2, $"typing sent {sent.Count(s => s.Activity.Type == "typing")} times in 10 s of a slow turn");
         Assert.Equal("message", sent[^1].Activity.Type);
     }
 
